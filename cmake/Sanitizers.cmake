@@ -1,0 +1,10 @@
+# MODELPICK_SANITIZE is a list such as "address;undefined"; applied to our targets and tests.
+add_library(modelpick_sanitizers INTERFACE)
+if(MODELPICK_SANITIZE)
+  foreach(san IN LISTS MODELPICK_SANITIZE)
+    target_compile_options(modelpick_sanitizers INTERFACE -fsanitize=${san})
+    target_link_options(modelpick_sanitizers INTERFACE -fsanitize=${san})
+  endforeach()
+  target_compile_options(modelpick_sanitizers INTERFACE -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(modelpick_sanitizers INTERFACE -fno-sanitize-recover=all)
+endif()

@@ -1,0 +1,166 @@
+#pragma once
+// The catalog: models, GPUs, precisions and licenses, parsed and validated from JSON text.
+// Parsing never touches the file system: the CLI hands in (origin, text) pairs.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace modelpick::catalog {
+
+enum class Category { dense, moe, small, long_context, api_only };
+std::string_view to_string(Category c);
+
+enum class AttentionKind { full, sliding, chunked, mla, none };
+std::string_view to_string(AttentionKind k);
+
+// One layer's attention; `window` is the sliding window or chunk size in tokens (0 for
+// full / MLA / none).
+struct AttentionLayer {
+  AttentionKind kind = AttentionKind::full;
+  std::uint64_t window = 0;
+};
+
+// Multi-head latent attention (DeepSeek-V2/V3, Kimi K2). q_lora_rank 0 = no query LoRA.
+struct Mla {
+  std::uint64_t q_lora_rank = 0;
+  std::uint64_t kv_lora_rank = 0;
+  std::uint64_t qk_nope_head_dim = 0;
+  std::uint64_t qk_rope_head_dim = 0;
+  std::uint64_t v_head_dim = 0;
+};
+
+struct Moe {
+  std::uint64_t experts = 0;
+  std::uint64_t experts_per_token = 0;
+  std::uint64_t shared_experts = 0;
+  std::uint64_t expert_intermediate_size = 0;
+  std::uint64_t shared_expert_intermediate_size = 0;
+  std::uint64_t first_dense_layers = 0; // layers [0, first_dense_layers) use the dense FFN
+  std::uint64_t layer_step = 1;         // layer i >= first_dense_layers is MoE iff i % step == step - 1
+  std::uint64_t dense_intermediate_size = 0; // FFN width of the dense layers
+  [[nodiscard]] bool is_moe_layer(std::uint64_t layer) const {
+    return layer >= first_dense_layers && layer % layer_step == layer_step - 1;
+  }
+};
+
+struct Architecture {
+  std::uint64_t layers = 0;
+  std::uint64_t hidden_size = 0;
+  std::uint64_t intermediate_size = 0;
+  std::uint64_t attention_heads = 0;
+  std::uint64_t kv_heads = 0;
+  std::uint64_t head_dim = 0;
+  std::uint64_t vocab_size = 0;
+  bool tied_embeddings = false;
+  bool attention_bias = false;
+  std::vector<AttentionLayer> attention_pattern; // repeats from layer 0
+  std::optional<Mla> mla;
+  std::optional<Moe> moe;
+  std::uint64_t extra_params = 0; // e.g. a vision encoder the checkpoint ships
+  std::string extra_params_what;
+  std::string extra_params_source;
+  std::string source;
+
+  [[nodiscard]] const AttentionLayer& attention(std::uint64_t layer) const {
+    return attention_pattern[layer % attention_pattern.size()];
+  }
+};
+
+struct Model {
+  std::string id;
+  std::string name;
+  std::string publisher;
+  Category category = Category::dense;
+  std::string license;
+  std::string hf_repo;
+  std::vector<std::string> aliases;
+  std::string native_precision;
+  std::uint64_t published_params_total = 0;
+  std::uint64_t published_params_active = 0;
+  std::uint64_t max_context_tokens = 0;
+  std::optional<Architecture> architecture; // absent for API-only models
+  std::string provider;                     // API-only models: who serves it
+  std::map<std::string, std::string> sources; // fact group -> source (params, context, license, ...)
+  std::string origin;                          // "embedded" or the overlay file it came from
+
+  [[nodiscard]] bool self_hostable() const { return architecture.has_value(); }
+};
+
+struct Gpu {
+  std::string id;
+  std::string name;
+  std::string vendor;
+  std::uint64_t memory_bytes = 0;  // total as CUDA/PyTorch report it (what vLLM budgets from)
+  std::uint64_t marketing_gb = 0;  // the datasheet's "80GB"
+  std::uint64_t nvidia_smi_mib = 0;
+  std::uint64_t bandwidth_bytes_per_s = 0;
+  double tflops_bf16 = 0;
+  double tflops_fp8 = 0; // 0 when not supported
+  double tflops_int8 = 0;
+  bool fp8 = false;
+  std::uint64_t gpus_per_node = 1;
+  std::string interconnect;
+  std::map<std::string, std::string> sources;
+  std::string origin;
+  std::vector<std::string> aliases;
+};
+
+// Storage of quantised linear weights: `weight_bits` per weight plus, for group-wise
+// schemes, `group_overhead_bits` (scale + zero point) per `group_size` weights.
+struct Precision {
+  std::string id;
+  std::string name;
+  std::uint64_t weight_bits = 16;
+  std::uint64_t group_size = 0; // 0: per-tensor / per-channel scales, counted as zero
+  std::uint64_t group_overhead_bits = 0;
+  bool needs_fp8_hardware = false;
+  std::string notes;
+  std::vector<std::string> aliases;
+  std::map<std::string, std::string> sources;
+  std::string origin;
+};
+
+struct License {
+  std::string id;
+  std::string name;
+  std::string source;
+  std::string origin;
+};
+
+// One catalog document: its origin (for messages) and its JSON text.
+struct Document {
+  std::string origin;
+  std::string text;
+  bool embedded = false; // embedded documents must source every fact
+};
+
+class Catalog {
+public:
+  // Parses the documents in order; later documents overlay earlier ones (an entry whose id
+  // already exists is merged field by field, a new id is added). Validates the result.
+  static Catalog load(const std::vector<Document>& documents);
+
+  [[nodiscard]] const std::vector<Model>& models() const { return models_; }
+  [[nodiscard]] const std::vector<Gpu>& gpus() const { return gpus_; }
+  [[nodiscard]] const std::vector<Precision>& precisions() const { return precisions_; }
+  [[nodiscard]] const std::vector<License>& licenses() const { return licenses_; }
+  [[nodiscard]] const std::string& version() const { return version_; }
+
+  // Lookups by id or alias (case-insensitive); throw Error(not_found) with suggestions.
+  [[nodiscard]] const Model& model(std::string_view name) const;
+  [[nodiscard]] const Gpu& gpu(std::string_view name) const;
+  [[nodiscard]] const Precision& precision(std::string_view name) const;
+  [[nodiscard]] const License* find_license(std::string_view id) const;
+
+private:
+  std::vector<Model> models_;
+  std::vector<Gpu> gpus_;
+  std::vector<Precision> precisions_;
+  std::vector<License> licenses_;
+  std::string version_;
+};
+
+} // namespace modelpick::catalog

@@ -1,0 +1,42 @@
+#pragma once
+// Parameter counts from the architecture, and weight bytes per precision.
+#include <cstdint>
+#include <vector>
+
+#include "modelpick/catalog/catalog.hpp"
+
+namespace modelpick::engine {
+
+// Parameters of one transformer block, split by how they are stored.
+struct LayerParams {
+  std::uint64_t quantizable = 0;       // linear weights: attention projections, MLP, experts
+  std::uint64_t unquantized = 0;       // norms, biases, router: kept in 16-bit
+  std::uint64_t active_quantizable = 0; // linear weights one token passes through
+};
+
+struct ParamCounts {
+  std::vector<LayerParams> layers;
+  std::uint64_t embedding = 0;   // vocab x hidden
+  std::uint64_t lm_head = 0;     // vocab x hidden when untied (0 when tied)
+  std::uint64_t final_norm = 0;
+  std::uint64_t extra = 0;       // e.g. a vision encoder, kept in 16-bit
+  std::uint64_t total = 0;
+  std::uint64_t active = 0; // what one text token passes through: routed + shared experts, no vision encoder
+};
+
+ParamCounts count_params(const catalog::Architecture& arch);
+
+// Bytes of `params` linear weights stored at `precision` (group scales included).
+std::uint64_t quantized_bytes(std::uint64_t params, const catalog::Precision& precision);
+
+// Bytes of one layer at `precision`.
+std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision);
+
+struct WeightBytes {
+  std::uint64_t total = 0;  // everything resident: all experts, embeddings, extra
+  std::uint64_t active = 0; // what one token reads
+};
+
+WeightBytes weight_bytes(const ParamCounts& params, const catalog::Precision& precision);
+
+} // namespace modelpick::engine

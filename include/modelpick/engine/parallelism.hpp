@@ -1,0 +1,39 @@
+#pragma once
+// Valid tensor/pipeline-parallel layouts and how layers split across pipeline stages.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modelpick/catalog/catalog.hpp"
+
+namespace modelpick::engine {
+
+struct Layout {
+  std::uint64_t tensor_parallel = 1;
+  std::uint64_t pipeline_parallel = 1;
+  [[nodiscard]] std::uint64_t gpus() const { return tensor_parallel * pipeline_parallel; }
+};
+
+// Why a tensor-parallel degree is not allowed for a model, or nullopt when it is: attention
+// heads must divide evenly, and KV heads must divide TP or TP divide them (vLLM replicates
+// KV heads when TP exceeds their count); TP must stay inside one node.
+std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& arch,
+                                                   std::uint64_t tp, std::uint64_t gpus_per_node);
+
+// Candidate layouts in the order a fit search tries them: fewest GPUs first. Inside one node
+// a single TP group (PP 1); beyond one node, TP fills a node (the largest valid TP up to
+// GPUs per node) and each further node is a pipeline stage.
+std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
+                                      std::uint64_t max_stages);
+
+// Layouts that use exactly `gpus` GPUs (for --gpus N), same rules.
+std::vector<Layout> layouts_for_count(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
+                                      std::uint64_t gpus);
+
+// [first, last) layer of each stage, as vLLM's get_pp_indices splits them: L / PP layers
+// each, the remainder given one each to the stages before the last.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> pipeline_stages(std::uint64_t layers,
+                                                                     std::uint64_t stages);
+
+} // namespace modelpick::engine

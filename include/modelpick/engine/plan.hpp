@@ -1,0 +1,71 @@
+#pragma once
+// size: model x precision x GPU x request shape -> SizingReport.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modelpick/catalog/catalog.hpp"
+#include "modelpick/engine/parallelism.hpp"
+
+namespace modelpick::engine {
+
+struct SizingRequest {
+  std::uint64_t context_tokens = 0;
+  std::uint64_t concurrency = 0;
+  std::uint64_t kv_bytes = 2;              // bytes per KV value (2 = 16-bit, 1 = fp8)
+  std::string kv_dtype = "auto";           // as the user named it, for the report
+  double gpu_memory_utilization = 0.90;
+  std::optional<std::uint64_t> gpus;       // evaluate exactly this many GPUs
+};
+
+// Memory of one GPU in the bottleneck pipeline stage of a layout.
+struct GpuShare {
+  std::uint64_t weights_bytes = 0;
+  std::uint64_t kv_cache_bytes = 0;
+  std::uint64_t reserve_bytes = 0;
+  std::uint64_t total_bytes = 0;
+  std::uint64_t usable_bytes = 0;          // memory_bytes x utilization
+  std::uint64_t kv_bytes_per_sequence = 0; // at the requested context
+  std::uint64_t max_concurrency = 0;       // sequences of the requested context that fit
+  bool fits = false;
+};
+
+struct LayoutEvaluation {
+  Layout layout;
+  GpuShare share;
+};
+
+struct SizingReport {
+  const catalog::Model* model = nullptr;
+  const catalog::Precision* precision = nullptr;
+  const catalog::Gpu* gpu = nullptr;
+  SizingRequest request;
+
+  std::uint64_t params_total = 0;  // computed from the architecture
+  std::uint64_t params_active = 0;
+  std::uint64_t weights_bytes = 0; // all experts resident
+  std::uint64_t active_weights_bytes = 0;
+  std::uint64_t kv_bytes_per_token = 0;
+  std::uint64_t kv_cache_bytes = 0; // whole model, context x concurrency
+  std::uint64_t reserve_bytes = 0;  // per-GPU reserve x GPUs (0 when it does not fit)
+  std::uint64_t total_bytes = 0;    // weights + KV cache + reserve
+
+  bool fits = false;
+  std::optional<LayoutEvaluation> fit;     // the smallest layout that fits
+  std::optional<LayoutEvaluation> closest; // when nothing fits: the largest layout tried
+  std::string not_fit_reason;
+  std::vector<std::string> assumptions;
+  std::vector<std::string> warnings;
+};
+
+// Throws Error(usage) for an API-only model or a precision the GPU cannot run.
+SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision,
+                       const catalog::Gpu& gpu, const SizingRequest& request);
+
+// Evaluates one layout (exposed for tests and for --gpus).
+LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
+                                 const catalog::Gpu& gpu, const SizingRequest& request,
+                                 const Layout& layout);
+
+} // namespace modelpick::engine

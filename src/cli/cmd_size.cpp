@@ -1,0 +1,85 @@
+// modelpick size MODEL [--precision P] [--gpu G] [--gpus N] [--context N] [--concurrency N]
+//                      [--kv-dtype D] [--gpu-memory-utilization F] [--json]
+#include <algorithm>
+#include <memory>
+
+#include "../render/size_render.hpp"
+#include "common_options.hpp"
+#include "modelpick/engine/constants.hpp"
+#include "modelpick/engine/plan.hpp"
+#include "modelpick/error.hpp"
+#include "registry.hpp"
+
+namespace modelpick::cli {
+namespace {
+
+struct SizeOptions {
+  std::string model;
+  std::string precision; // empty: the model's native checkpoint precision
+  std::string gpu = "h100";
+  std::string gpus;
+  std::string context; // empty: min(8192, the model's maximum)
+  std::string concurrency = std::to_string(engine::k_default_concurrency);
+  std::string kv_dtype = "auto";
+  std::string gpu_memory_utilization = "0.90";
+  bool json = false;
+};
+
+CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
+  // Validate every flag before looking anything up, so the first error is the user's typo.
+  engine::SizingRequest request;
+  if (!o.context.empty()) {
+    request.context_tokens = parse_context(o.context);
+  }
+  request.concurrency = parse_concurrency(o.concurrency);
+  request.kv_bytes = parse_kv_dtype(o.kv_dtype);
+  request.kv_dtype = o.kv_dtype;
+  request.gpu_memory_utilization = parse_gpu_memory_utilization(o.gpu_memory_utilization);
+  if (!o.gpus.empty()) {
+    request.gpus = parse_gpus(o.gpus);
+  }
+  const catalog::Model& model = catalog.model(o.model);
+  if (o.context.empty()) {
+    request.context_tokens = std::min(engine::k_default_context_tokens, model.max_context_tokens);
+  }
+  const catalog::Gpu& gpu = catalog.gpu(o.gpu);
+  if (!model.self_hostable()) {
+    engine::plan_size(model, catalog.precisions().front(), gpu, request); // throws the API-only error
+  }
+  const catalog::Precision& precision = catalog.precision(o.precision.empty() ? model.native_precision : o.precision);
+  const engine::SizingReport report = engine::plan_size(model, precision, gpu, request);
+  CommandOutput out;
+  out.text = o.json ? render::document("size", catalog.version(), render::size_json(report))
+                    : render::size_table(report);
+  out.exit_code = report.fits ? k_exit_ok : k_exit_check_failed;
+  return out;
+}
+
+} // namespace
+
+Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
+  auto o = std::make_shared<SizeOptions>();
+  CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
+  cmd->add_option("MODEL", o->model, "Catalog id, alias or Hugging Face repo id (e.g. llama-3.1-70b)")->required();
+  cmd->add_option("--precision", o->precision,
+                  "Weight precision: bf16, fp16, fp8, int8, int4 (default: the official checkpoint's)")
+      ->type_name("P");
+  cmd->add_option("--gpu", o->gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
+  cmd->add_option("--gpus", o->gpus, "Evaluate exactly N GPUs instead of searching for the fewest")->type_name("N");
+  cmd->add_option("--context", o->context, "Tokens per sequence: 8192, 32k, 128k, 1M (k = 1024; default 8192 or the model's maximum if smaller)")
+      ->type_name("N");
+  cmd->add_option("--concurrency", o->concurrency, "Sequences held in the KV cache at once (default 1)")->type_name("N");
+  cmd->add_option("--kv-dtype", o->kv_dtype, "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
+      ->type_name("D");
+  cmd->add_option("--gpu-memory-utilization", o->gpu_memory_utilization,
+                  "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
+      ->type_name("F");
+  add_json_flag(*cmd, o->json);
+  cmd->footer("Examples:\n"
+              "  modelpick size deepseek-v3 --precision fp8 --gpu h200\n"
+              "  modelpick size llama-3.1-70b --precision fp8 --gpu h100 --context 32k --concurrency 16 --json\n"
+              "Exit codes: 0 fits, 3 does not fit, 2 bad input, 1 data error.");
+  return [o](const catalog::Catalog& catalog) { return run_size(*o, catalog); };
+}
+
+} // namespace modelpick::cli

@@ -1,0 +1,32 @@
+#pragma once
+// Options shared by every subcommand, and parsers of option values into engine inputs.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace modelpick::cli {
+
+struct GlobalOptions {
+  std::vector<std::string> catalog_files; // --catalog FILE, repeatable, applied in order
+  bool verbose = false;
+};
+
+void add_global_options(CLI::App& app, GlobalOptions& options);
+
+// Adds "--json" to a subcommand.
+void add_json_flag(CLI::App& command, bool& json);
+
+// Value ranges accepted on the command line (docs/cli.md).
+inline constexpr std::uint64_t k_max_context_tokens = 1ULL << 27; // 134,217,728: past any model's context
+inline constexpr std::uint64_t k_max_concurrency = 100'000;
+inline constexpr std::uint64_t k_max_gpus = 4'096;
+
+std::uint64_t parse_context(const std::string& text);
+std::uint64_t parse_concurrency(const std::string& text);
+std::uint64_t parse_gpus(const std::string& text);
+double parse_gpu_memory_utilization(const std::string& text);
+// "auto" (the model's 16-bit dtype), "bf16", "fp16" -> 2; "fp8" (and fp8_e4m3 / fp8_e5m2) -> 1.
+std::uint64_t parse_kv_dtype(const std::string& text);
+
+} // namespace modelpick::cli

@@ -1,0 +1,112 @@
+// modelpick's entry point: parse, then run; the only try/catch and the only exit code.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "catalog_source.hpp"
+#include "common_options.hpp"
+#include "modelpick/error.hpp"
+#include "modelpick/util/spellcheck.hpp"
+#include "registry.hpp"
+
+namespace {
+
+using namespace modelpick;
+
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') {
+      c = ' ';
+    }
+  }
+  while (!text.empty() && text.back() == ' ') {
+    text.pop_back();
+  }
+  return text;
+}
+
+int fail(const std::string& message, int code) {
+  std::fputs(fmt::format("modelpick: error: {}\n", one_line(message)).c_str(), stderr);
+  return code;
+}
+
+// An unknown first word gets a did-you-mean over the subcommand names.
+std::string unknown_command_message(int argc, char** argv, const std::string& fallback) {
+  std::vector<std::string> names;
+  for (const auto& spec : cli::commands()) {
+    names.emplace_back(spec.name);
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') {
+      continue;
+    }
+    if (std::find(names.begin(), names.end(), word) != names.end()) {
+      return fallback;
+    }
+    const auto near = util::closest(word, names);
+    return fmt::format("unknown command '{}'{}; commands: {}", word,
+                       near.empty() ? "" : fmt::format(" (did you mean {}?)", near.front()), fmt::join(names, ", "));
+  }
+  return fallback;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"modelpick: which model, on which GPUs, at what precision, at what cost, under which license"};
+  app.name("modelpick");
+  app.set_version_flag("--version", std::string("modelpick ") + MODELPICK_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  cli::GlobalOptions global;
+  cli::add_global_options(app, global);
+
+  std::vector<std::pair<CLI::App*, cli::Runner>> runners;
+  for (const auto& spec : cli::commands()) {
+    cli::Runner runner = spec.add(app, spec);
+    runners.emplace_back(app.get_subcommand(spec.name), std::move(runner));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return k_exit_ok;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    return k_exit_ok;
+  } catch (const CLI::CallForVersion& e) {
+    std::fputs(fmt::format("{}\n", e.what()).c_str(), stdout);
+    return k_exit_ok;
+  } catch (const CLI::ExtrasError& e) {
+    return fail(unknown_command_message(argc, argv, e.what()), k_exit_usage);
+  } catch (const CLI::RequiredError& e) {
+    return fail(unknown_command_message(argc, argv, e.what()), k_exit_usage);
+  } catch (const CLI::ParseError& e) {
+    return fail(e.what(), k_exit_usage);
+  }
+
+  auto logger = spdlog::stderr_logger_st("modelpick");
+  logger->set_pattern("modelpick: %l: %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(global.verbose ? spdlog::level::debug : spdlog::level::warn);
+
+  try {
+    const catalog::Catalog catalog = cli::load_catalog(global.catalog_files);
+    for (const auto& [command, runner] : runners) {
+      if (command->parsed()) {
+        const cli::CommandOutput out = runner(catalog);
+        std::fwrite(out.text.data(), 1, out.text.size(), stdout);
+        return out.exit_code;
+      }
+    }
+    return fail("no command given", k_exit_usage);
+  } catch (const Error& e) {
+    return fail(e.what(), exit_code_for(e.kind()));
+  } catch (const std::exception& e) {
+    return fail(fmt::format("internal error: {}", e.what()), k_exit_data_error);
+  }
+}

@@ -1,0 +1,595 @@
+#include "modelpick/catalog/catalog.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "modelpick/error.hpp"
+#include "modelpick/util/spellcheck.hpp"
+
+namespace modelpick::catalog {
+
+using nlohmann::json;
+
+std::string_view to_string(Category c) {
+  switch (c) {
+  case Category::dense:
+    return "dense";
+  case Category::moe:
+    return "moe";
+  case Category::small:
+    return "small";
+  case Category::long_context:
+    return "long-context";
+  case Category::api_only:
+    return "api-only";
+  }
+  return "dense";
+}
+
+std::string_view to_string(AttentionKind k) {
+  switch (k) {
+  case AttentionKind::full:
+    return "full";
+  case AttentionKind::sliding:
+    return "sliding";
+  case AttentionKind::chunked:
+    return "chunked";
+  case AttentionKind::mla:
+    return "mla";
+  case AttentionKind::none:
+    return "none";
+  }
+  return "full";
+}
+
+namespace {
+
+// Hostile-input limits: a catalog is a few hundred KiB; anything far past that is a mistake.
+constexpr std::size_t k_max_document_bytes = 16U << 20;
+constexpr int k_max_json_depth = 32;
+
+const char* const k_sections[] = {"models", "gpus", "precisions", "licenses"};
+
+// Fact groups that must carry a "source", per section.
+const std::map<std::string, std::vector<std::string>> k_fact_groups = {
+    {"models", {"params", "context", "license", "architecture", "api"}},
+    {"gpus", {"memory", "performance", "node"}},
+    {"precisions", {""}},
+    {"licenses", {""}},
+};
+
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  return out;
+}
+
+[[noreturn]] void invalid(const std::string& where, const std::string& what) {
+  throw Error(ErrorKind::invalid_catalog, fmt::format("{}: {}", where, what));
+}
+
+// Nesting depth without recursion, skipping strings, so a hostile file cannot exhaust the
+// stack of the recursive parser.
+void check_depth(const Document& doc) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : doc.text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > k_max_json_depth) {
+        invalid(doc.origin, fmt::format("nested deeper than {} levels; a catalog is at most a few levels deep",
+                                        k_max_json_depth));
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+}
+
+json parse_document(const Document& doc) {
+  if (doc.text.size() > k_max_document_bytes) {
+    invalid(doc.origin, fmt::format("is {} bytes; catalog files are limited to {} bytes", doc.text.size(),
+                                    k_max_document_bytes));
+  }
+  if (doc.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    invalid(doc.origin, "is empty; expected a JSON object such as {\"models\": [...]}");
+  }
+  check_depth(doc);
+  json parsed;
+  try {
+    parsed = json::parse(doc.text);
+  } catch (const json::parse_error& e) {
+    std::string message = e.what();
+    // "[json.exception.parse_error.101] parse error at line 3, column 1: ..." -> keep the tail
+    if (const auto pos = message.find("parse error"); pos != std::string::npos) {
+      message = message.substr(pos);
+    }
+    invalid(doc.origin, fmt::format("is not valid JSON ({})", message));
+  }
+  if (!parsed.is_object()) {
+    invalid(doc.origin, fmt::format("holds a JSON {}; expected an object with \"models\", \"gpus\", "
+                                    "\"precisions\" or \"licenses\" arrays",
+                                    parsed.type_name()));
+  }
+  for (const auto& [key, value] : parsed.items()) {
+    const bool known = key == "catalog_version" || key == "$comment" ||
+                       std::find(std::begin(k_sections), std::end(k_sections), key) != std::end(k_sections);
+    if (!known) {
+      invalid(doc.origin, fmt::format("unknown key \"{}\"; accepted: catalog_version, models, gpus, "
+                                      "precisions, licenses",
+                                      key));
+    }
+    if (key != "catalog_version" && key != "$comment" && !value.is_array()) {
+      invalid(doc.origin, fmt::format("\"{}\" must be an array of objects", key));
+    }
+  }
+  return parsed;
+}
+
+// --- typed field readers ------------------------------------------------------------------
+
+struct Reader {
+  const json& node;
+  std::string where;
+
+  [[nodiscard]] const json* find(const char* key) const {
+    const auto it = node.find(key);
+    return it == node.end() || it->is_null() ? nullptr : &*it;
+  }
+
+  [[nodiscard]] std::string str(const char* key, bool required = true) const {
+    const json* v = find(key);
+    if (v == nullptr) {
+      if (required) {
+        invalid(where, fmt::format("missing \"{}\" (a string)", key));
+      }
+      return {};
+    }
+    if (!v->is_string()) {
+      invalid(where, fmt::format("\"{}\" must be a string, got {}", key, v->dump()));
+    }
+    return v->get<std::string>();
+  }
+
+  [[nodiscard]] std::uint64_t uint(const char* key, std::uint64_t min, std::uint64_t max,
+                                   std::optional<std::uint64_t> fallback = std::nullopt) const {
+    const json* v = find(key);
+    if (v == nullptr) {
+      if (fallback) {
+        return *fallback;
+      }
+      invalid(where, fmt::format("missing \"{}\" (an integer from {} to {})", key, min, max));
+    }
+    if (!v->is_number_integer() || (v->is_number_integer() && !v->is_number_unsigned() && v->get<std::int64_t>() < 0) ||
+        v->get<std::uint64_t>() < min || v->get<std::uint64_t>() > max) {
+      invalid(where, fmt::format("\"{}\" must be an integer from {} to {}, got {}", key, min, max, v->dump()));
+    }
+    return v->get<std::uint64_t>();
+  }
+
+  [[nodiscard]] double number(const char* key, double min, double max, std::optional<double> fallback = std::nullopt) const {
+    const json* v = find(key);
+    if (v == nullptr) {
+      if (fallback) {
+        return *fallback;
+      }
+      invalid(where, fmt::format("missing \"{}\" (a number from {} to {})", key, min, max));
+    }
+    if (!v->is_number() || v->get<double>() < min || v->get<double>() > max) {
+      invalid(where, fmt::format("\"{}\" must be a number from {} to {}, got {}", key, min, max, v->dump()));
+    }
+    return v->get<double>();
+  }
+
+  [[nodiscard]] bool boolean(const char* key, bool fallback) const {
+    const json* v = find(key);
+    if (v == nullptr) {
+      return fallback;
+    }
+    if (!v->is_boolean()) {
+      invalid(where, fmt::format("\"{}\" must be true or false, got {}", key, v->dump()));
+    }
+    return v->get<bool>();
+  }
+
+  [[nodiscard]] std::vector<std::string> strings(const char* key) const {
+    std::vector<std::string> out;
+    const json* v = find(key);
+    if (v == nullptr) {
+      return out;
+    }
+    if (!v->is_array()) {
+      invalid(where, fmt::format("\"{}\" must be an array of strings", key));
+    }
+    for (const auto& s : *v) {
+      if (!s.is_string()) {
+        invalid(where, fmt::format("\"{}\" must be an array of strings, got {}", key, s.dump()));
+      }
+      out.push_back(s.get<std::string>());
+    }
+    return out;
+  }
+
+  [[nodiscard]] Reader object(const char* key) const {
+    const json* v = find(key);
+    if (v == nullptr || !v->is_object()) {
+      invalid(where, fmt::format("missing \"{}\" (an object)", key));
+    }
+    return Reader{*v, where + "." + key};
+  }
+
+  // The "source" of this fact group.
+  [[nodiscard]] std::string source() const {
+    const std::string s = str("source");
+    if (s.empty()) {
+      invalid(where, "\"source\" is empty; every fact needs the page it was read from");
+    }
+    return s;
+  }
+};
+
+std::string entry_where(const std::string& section, const json& entry, std::size_t index) {
+  const auto it = entry.find("id");
+  if (it != entry.end() && it->is_string()) {
+    return fmt::format("{}[id={}]", section, it->get<std::string>());
+  }
+  return fmt::format("{}[{}]", section, index);
+}
+
+void check_id(const std::string& id, const std::string& where) {
+  const bool ok = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+                  });
+  if (!ok) {
+    invalid(where, fmt::format("id \"{}\" must be 1-64 characters of a-z, 0-9, '-', '.', '_'", id));
+  }
+}
+
+// --- sections ---------------------------------------------------------------------------
+
+constexpr std::uint64_t k_big = 1'000'000'000'000'000ULL; // 10^15: past any real count
+
+Category parse_category(const Reader& r) {
+  const std::string c = r.str("category");
+  if (c == "dense") return Category::dense;
+  if (c == "moe") return Category::moe;
+  if (c == "small") return Category::small;
+  if (c == "long-context") return Category::long_context;
+  if (c == "api-only") return Category::api_only;
+  invalid(r.where, fmt::format("category \"{}\" is not one of dense, moe, small, long-context, api-only", c));
+}
+
+AttentionLayer parse_attention_layer(const Reader& r) {
+  const std::string kind = r.str("kind");
+  if (kind == "full") return {AttentionKind::full, 0};
+  if (kind == "mla") return {AttentionKind::mla, 0};
+  if (kind == "none") return {AttentionKind::none, 0};
+  if (kind == "sliding") return {AttentionKind::sliding, r.uint("window", 1, k_big)};
+  if (kind == "chunked") return {AttentionKind::chunked, r.uint("chunk", 1, k_big)};
+  invalid(r.where, fmt::format("attention kind \"{}\" is not one of full, sliding, chunked, mla, none", kind));
+}
+
+Architecture parse_architecture(const Reader& r) {
+  Architecture a;
+  a.source = r.source();
+  a.layers = r.uint("layers", 1, 10'000);
+  a.hidden_size = r.uint("hidden_size", 1, 1'000'000);
+  a.intermediate_size = r.uint("intermediate_size", 0, 10'000'000, 0);
+  a.attention_heads = r.uint("attention_heads", 1, 100'000);
+  a.kv_heads = r.uint("kv_heads", 1, a.attention_heads);
+  a.head_dim = r.uint("head_dim", 1, 65'536);
+  a.vocab_size = r.uint("vocab_size", 1, 100'000'000);
+  a.tied_embeddings = r.boolean("tied_embeddings", false);
+  a.attention_bias = r.boolean("attention_bias", false);
+  const json* pattern = r.find("attention_pattern");
+  if (pattern == nullptr) {
+    a.attention_pattern = {AttentionLayer{}};
+  } else {
+    if (!pattern->is_array() || pattern->empty() || pattern->size() > a.layers) {
+      invalid(r.where, "\"attention_pattern\" must be a non-empty array of at most `layers` entries");
+    }
+    for (std::size_t i = 0; i < pattern->size(); ++i) {
+      const json& layer = (*pattern)[i];
+      if (!layer.is_object()) {
+        invalid(r.where, "\"attention_pattern\" entries must be objects such as {\"kind\": \"full\"}");
+      }
+      a.attention_pattern.push_back(parse_attention_layer(Reader{layer, fmt::format("{}.attention_pattern[{}]", r.where, i)}));
+    }
+  }
+  if (a.attention_heads % a.kv_heads != 0) {
+    invalid(r.where, fmt::format("attention_heads {} is not a multiple of kv_heads {}", a.attention_heads, a.kv_heads));
+  }
+  if (const json* mla = r.find("mla")) {
+    const Reader m{*mla, r.where + ".mla"};
+    a.mla = Mla{m.uint("q_lora_rank", 0, 1'000'000, 0), m.uint("kv_lora_rank", 1, 1'000'000),
+                m.uint("qk_nope_head_dim", 1, 65'536), m.uint("qk_rope_head_dim", 0, 65'536),
+                m.uint("v_head_dim", 1, 65'536)};
+  }
+  const bool any_mla = std::any_of(a.attention_pattern.begin(), a.attention_pattern.end(),
+                                   [](const AttentionLayer& l) { return l.kind == AttentionKind::mla; });
+  if (any_mla != a.mla.has_value()) {
+    invalid(r.where, "an \"mla\" block and attention kind \"mla\" go together");
+  }
+  if (const json* moe = r.find("moe")) {
+    const Reader m{*moe, r.where + ".moe"};
+    Moe e;
+    e.experts = m.uint("experts", 1, 1'000'000);
+    e.experts_per_token = m.uint("experts_per_token", 1, e.experts);
+    e.shared_experts = m.uint("shared_experts", 0, 1'000, 0);
+    e.expert_intermediate_size = m.uint("expert_intermediate_size", 1, 10'000'000);
+    e.shared_expert_intermediate_size = m.uint("shared_expert_intermediate_size", 0, 10'000'000, e.expert_intermediate_size);
+    e.first_dense_layers = m.uint("first_dense_layers", 0, a.layers, 0);
+    e.layer_step = m.uint("moe_layer_step", 1, a.layers, 1);
+    e.dense_intermediate_size = m.uint("dense_intermediate_size", 0, 10'000'000, a.intermediate_size);
+    a.moe = e;
+  }
+  if (const json* extra = r.find("extra_params")) {
+    const Reader x{*extra, r.where + ".extra_params"};
+    a.extra_params_source = x.source();
+    a.extra_params = x.uint("count", 0, k_big);
+    a.extra_params_what = x.str("what");
+  }
+  return a;
+}
+
+Model parse_model(const Reader& r, const std::string& origin) {
+  Model m;
+  m.origin = origin;
+  m.id = r.str("id");
+  check_id(m.id, r.where);
+  m.name = r.str("name");
+  m.publisher = r.str("publisher");
+  m.category = parse_category(r);
+  m.aliases = r.strings("aliases");
+  m.hf_repo = r.str("hf_repo", false);
+  const Reader license = r.object("license");
+  m.license = license.str("id");
+  m.sources["license"] = license.source();
+  const Reader context = r.object("context");
+  m.max_context_tokens = context.uint("max_tokens", 1, 1'000'000'000);
+  m.sources["context"] = context.source();
+  if (m.category == Category::api_only) {
+    const Reader api = r.object("api");
+    m.provider = api.str("provider");
+    m.sources["api"] = api.source();
+    if (r.find("architecture") != nullptr) {
+      invalid(r.where, "an api-only model has no \"architecture\"");
+    }
+    return m;
+  }
+  m.native_precision = r.str("native_precision");
+  const Reader params = r.object("params");
+  m.published_params_total = params.uint("total", 1, k_big);
+  m.published_params_active = params.uint("active", 1, m.published_params_total, m.published_params_total);
+  m.sources["params"] = params.source();
+  const Reader arch = r.object("architecture");
+  m.architecture = parse_architecture(arch);
+  m.sources["architecture"] = m.architecture->source;
+  if (m.architecture->extra_params > 0) {
+    m.sources["extra_params"] = m.architecture->extra_params_source;
+  }
+  return m;
+}
+
+Gpu parse_gpu(const Reader& r, const std::string& origin) {
+  Gpu g;
+  g.origin = origin;
+  g.id = r.str("id");
+  check_id(g.id, r.where);
+  g.name = r.str("name");
+  g.vendor = r.str("vendor");
+  g.aliases = r.strings("aliases");
+  const Reader memory = r.object("memory");
+  g.memory_bytes = memory.uint("bytes", 1ULL << 20, 100'000'000'000'000ULL);
+  g.marketing_gb = memory.uint("marketing_gb", 0, 100'000, 0);
+  g.nvidia_smi_mib = memory.uint("nvidia_smi_mib", 0, 100'000'000, 0);
+  g.sources["memory"] = memory.source();
+  const Reader perf = r.object("performance");
+  g.bandwidth_bytes_per_s = perf.uint("bandwidth_bytes_per_s", 1, 1'000'000'000'000'000ULL);
+  const Reader tflops = perf.object("tflops_dense");
+  g.tflops_bf16 = tflops.number("bf16", 0, 1e6);
+  g.tflops_fp8 = tflops.number("fp8", 0, 1e6, 0.0);
+  g.tflops_int8 = tflops.number("int8", 0, 1e6, 0.0);
+  g.fp8 = perf.boolean("fp8", false);
+  g.sources["performance"] = perf.source();
+  const Reader node = r.object("node");
+  g.gpus_per_node = node.uint("gpus_per_node", 1, 1'024);
+  g.interconnect = node.str("interconnect", false);
+  g.sources["node"] = node.source();
+  return g;
+}
+
+Precision parse_precision(const Reader& r, const std::string& origin) {
+  Precision p;
+  p.origin = origin;
+  p.id = r.str("id");
+  check_id(p.id, r.where);
+  p.name = r.str("name");
+  p.aliases = r.strings("aliases");
+  p.weight_bits = r.uint("weight_bits", 1, 64);
+  p.group_size = r.uint("group_size", 0, 1'000'000, 0);
+  p.group_overhead_bits = r.uint("group_overhead_bits", 0, 1'024, 0);
+  if (p.group_size == 0 && p.group_overhead_bits != 0) {
+    invalid(r.where, "\"group_overhead_bits\" needs a \"group_size\"");
+  }
+  p.needs_fp8_hardware = r.boolean("needs_fp8_hardware", false);
+  p.notes = r.str("notes", false);
+  p.sources["storage"] = r.source();
+  return p;
+}
+
+License parse_license(const Reader& r, const std::string& origin) {
+  License l;
+  l.origin = origin;
+  l.id = r.str("id");
+  check_id(l.id, r.where);
+  l.name = r.str("name");
+  l.source = r.source();
+  return l;
+}
+
+// A user's overlay may leave out sources: its facts are then attributed to the file.
+void attribute_sources(json& entry, const std::string& section, const std::string& origin) {
+  for (const std::string& group : k_fact_groups.at(section)) {
+    json* target = group.empty() ? &entry : nullptr;
+    if (!group.empty()) {
+      const auto it = entry.find(group);
+      if (it != entry.end() && it->is_object()) {
+        target = &*it;
+      }
+    }
+    if (target != nullptr && !target->contains("source")) {
+      (*target)["source"] = "user catalog " + origin;
+    }
+  }
+}
+
+template <typename T>
+const T& find_by_name(const std::vector<T>& items, std::string_view name, std::string_view what,
+                      std::string_view list_hint) {
+  const std::string wanted = lowered(name);
+  std::vector<std::string> candidates;
+  std::vector<std::string> owners;
+  for (const T& item : items) {
+    if (item.id == wanted) {
+      return item;
+    }
+    candidates.push_back(item.id);
+    owners.push_back(item.id);
+    if constexpr (requires { item.aliases; }) {
+      for (const std::string& alias : item.aliases) {
+        if (lowered(alias) == wanted) {
+          return item;
+        }
+        candidates.push_back(alias);
+        owners.push_back(item.id);
+      }
+    }
+  }
+  std::vector<std::string> ids;
+  for (const std::string& near : util::closest(name, candidates, 12)) {
+    const auto at = std::find(candidates.begin(), candidates.end(), near) - candidates.begin();
+    const std::string& id = owners[static_cast<std::size_t>(at)];
+    if (std::find(ids.begin(), ids.end(), id) == ids.end() && ids.size() < 3) {
+      ids.push_back(id);
+    }
+  }
+  const std::string hint =
+      ids.empty() ? fmt::format("; {} lists them", list_hint)
+                  : fmt::format("; did you mean {}? ({} lists them)", fmt::join(ids, ", "), list_hint);
+  throw Error(ErrorKind::not_found, fmt::format("unknown {} '{}'{}", what, name, hint), ids);
+}
+
+} // namespace
+
+Catalog Catalog::load(const std::vector<Document>& documents) {
+  // Merge all documents section by section at the JSON level, then parse once.
+  std::map<std::string, std::vector<std::pair<json, std::string>>> merged; // section -> (entry, origin)
+  Catalog catalog;
+  for (const Document& doc : documents) {
+    json parsed = parse_document(doc);
+    if (const auto v = parsed.find("catalog_version"); v != parsed.end() && v->is_string() && doc.embedded) {
+      catalog.version_ = std::max(catalog.version_, v->get<std::string>());
+    }
+    for (const char* section : k_sections) {
+      const auto it = parsed.find(section);
+      if (it == parsed.end()) {
+        continue;
+      }
+      auto& entries = merged[section];
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        json& entry = (*it)[i];
+        const std::string where = fmt::format("{}: {}", doc.origin, entry_where(section, entry, i));
+        if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_string()) {
+          invalid(where, "each entry must be an object with a string \"id\"");
+        }
+        if (!doc.embedded) {
+          attribute_sources(entry, section, doc.origin);
+        }
+        const std::string id = entry["id"].get<std::string>();
+        const auto existing = std::find_if(entries.begin(), entries.end(),
+                                           [&](const auto& e) { return e.first["id"] == id; });
+        if (existing == entries.end()) {
+          entries.emplace_back(std::move(entry), doc.origin);
+        } else if (doc.embedded && existing->second == doc.origin) {
+          invalid(where, fmt::format("duplicate id \"{}\"", id));
+        } else {
+          existing->first.merge_patch(entry);
+          existing->second = doc.origin;
+        }
+      }
+    }
+  }
+
+  const auto each = [&](const char* section, auto&& parse) {
+    std::size_t index = 0;
+    for (const auto& [entry, origin] : merged[section]) {
+      parse(Reader{entry, fmt::format("{}: {}", origin, entry_where(section, entry, index++))}, origin);
+    }
+  };
+  each("licenses", [&](const Reader& r, const std::string& o) { catalog.licenses_.push_back(parse_license(r, o)); });
+  each("precisions", [&](const Reader& r, const std::string& o) { catalog.precisions_.push_back(parse_precision(r, o)); });
+  each("gpus", [&](const Reader& r, const std::string& o) { catalog.gpus_.push_back(parse_gpu(r, o)); });
+  each("models", [&](const Reader& r, const std::string& o) { catalog.models_.push_back(parse_model(r, o)); });
+
+  // References resolve, and no alias shadows another entry.
+  std::map<std::string, std::string> names;
+  for (const Model& m : catalog.models_) {
+    const std::string where = fmt::format("{}: models[id={}]", m.origin, m.id);
+    if (catalog.find_license(m.license) == nullptr) {
+      invalid(where, fmt::format("license \"{}\" is not in the catalog's licenses", m.license));
+    }
+    if (m.self_hostable()) {
+      const auto p = std::find_if(catalog.precisions_.begin(), catalog.precisions_.end(),
+                                  [&](const Precision& x) { return x.id == m.native_precision; });
+      if (p == catalog.precisions_.end()) {
+        invalid(where, fmt::format("native_precision \"{}\" is not in the catalog's precisions", m.native_precision));
+      }
+    }
+    std::vector<std::string> own = {m.id};
+    for (const std::string& a : m.aliases) {
+      own.push_back(lowered(a));
+    }
+    for (const std::string& name : own) {
+      const auto [it, inserted] = names.emplace(name, m.id);
+      if (!inserted && it->second != m.id) {
+        invalid(where, fmt::format("name \"{}\" already names model \"{}\"", name, it->second));
+      }
+    }
+  }
+  return catalog;
+}
+
+const Model& Catalog::model(std::string_view name) const {
+  return find_by_name(models_, name, "model", "`modelpick list`");
+}
+
+const Gpu& Catalog::gpu(std::string_view name) const {
+  return find_by_name(gpus_, name, "GPU", "`modelpick list --gpus`");
+}
+
+const Precision& Catalog::precision(std::string_view name) const {
+  return find_by_name(precisions_, name, "precision", "`modelpick list --precisions`");
+}
+
+const License* Catalog::find_license(std::string_view id) const {
+  const auto it = std::find_if(licenses_.begin(), licenses_.end(), [&](const License& l) { return l.id == id; });
+  return it == licenses_.end() ? nullptr : &*it;
+}
+
+} // namespace modelpick::catalog

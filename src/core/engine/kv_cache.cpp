@@ -1,0 +1,63 @@
+#include "modelpick/engine/kv_cache.hpp"
+
+#include <algorithm>
+
+#include "modelpick/util/numbers.hpp"
+
+namespace modelpick::engine {
+
+using catalog::AttentionKind;
+
+std::uint64_t layer_kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_t layer,
+                                       std::uint64_t kv_heads, std::uint64_t kv_bytes) {
+  switch (arch.attention(layer).kind) {
+  case AttentionKind::none:
+    return 0;
+  case AttentionKind::mla:
+    // One compressed latent (kv_lora_rank) plus the decoupled RoPE key, shared by all heads.
+    return (arch.mla->kv_lora_rank + arch.mla->qk_rope_head_dim) * kv_bytes;
+  case AttentionKind::full:
+  case AttentionKind::sliding:
+  case AttentionKind::chunked:
+    return 2 * kv_heads * arch.head_dim * kv_bytes; // K and V
+  }
+  return 0;
+}
+
+std::uint64_t layer_cached_tokens(const catalog::Architecture& arch, std::uint64_t layer, std::uint64_t context) {
+  const catalog::AttentionLayer& a = arch.attention(layer);
+  switch (a.kind) {
+  case AttentionKind::none:
+    return 0;
+  case AttentionKind::sliding:
+  case AttentionKind::chunked:
+    return std::min(context, a.window);
+  case AttentionKind::full:
+  case AttentionKind::mla:
+    return context;
+  }
+  return context;
+}
+
+std::uint64_t kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_t kv_bytes) {
+  std::uint64_t total = 0;
+  for (std::uint64_t i = 0; i < arch.layers; ++i) {
+    total = util::checked_add(total, layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes), "KV bytes");
+  }
+  return total;
+}
+
+std::uint64_t kv_cache_bytes(const catalog::Architecture& arch, std::uint64_t kv_bytes, std::uint64_t context,
+                             std::uint64_t concurrency) {
+  std::uint64_t per_sequence = 0;
+  for (std::uint64_t i = 0; i < arch.layers; ++i) {
+    per_sequence = util::checked_add(
+        per_sequence,
+        util::checked_mul(layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes),
+                          layer_cached_tokens(arch, i, context), "KV cache bytes"),
+        "KV cache bytes");
+  }
+  return util::checked_mul(per_sequence, concurrency, "KV cache bytes");
+}
+
+} // namespace modelpick::engine

@@ -1,0 +1,83 @@
+#include "modelpick/engine/parallelism.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace modelpick::engine {
+
+std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& arch, std::uint64_t tp,
+                                                   std::uint64_t gpus_per_node) {
+  if (tp == 0) {
+    return "tensor parallel size must be at least 1";
+  }
+  if (tp > gpus_per_node) {
+    return fmt::format("tensor parallel {} exceeds the {} GPUs of one node", tp, gpus_per_node);
+  }
+  if (arch.attention_heads % tp != 0) {
+    return fmt::format("{} attention heads do not split evenly over tensor parallel {}", arch.attention_heads, tp);
+  }
+  if (!arch.mla && arch.kv_heads % tp != 0 && tp % arch.kv_heads != 0) {
+    return fmt::format("{} KV heads neither divide nor are divided by tensor parallel {}", arch.kv_heads, tp);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::uint64_t largest_tp(const catalog::Architecture& arch, std::uint64_t gpus_per_node) {
+  for (std::uint64_t tp = gpus_per_node; tp > 1; --tp) {
+    if (!tensor_parallel_problem(arch, tp, gpus_per_node)) {
+      return tp;
+    }
+  }
+  return 1;
+}
+
+} // namespace
+
+std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
+                                      std::uint64_t max_stages) {
+  std::vector<Layout> out;
+  for (std::uint64_t tp = 1; tp <= gpus_per_node; ++tp) {
+    if (!tensor_parallel_problem(arch, tp, gpus_per_node)) {
+      out.push_back({tp, 1});
+    }
+  }
+  const std::uint64_t node_tp = largest_tp(arch, gpus_per_node);
+  for (std::uint64_t pp = 2; pp <= max_stages && pp <= arch.layers; ++pp) {
+    out.push_back({node_tp, pp});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Layout& a, const Layout& b) { return a.gpus() < b.gpus(); });
+  return out;
+}
+
+std::vector<Layout> layouts_for_count(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
+                                      std::uint64_t gpus) {
+  std::vector<Layout> out;
+  for (const Layout& l : candidate_layouts(arch, gpus_per_node, gpus)) {
+    if (l.gpus() == gpus) {
+      out.push_back(l);
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::uint64_t, std::uint64_t>> pipeline_stages(std::uint64_t layers, std::uint64_t stages) {
+  // vllm/distributed/utils.py get_pp_indices: partitions of layers // stages, the remainder
+  // added one layer each to partitions[-2], partitions[-3], ... (the last stage also holds
+  // the lm_head, so it is spared).
+  std::vector<std::uint64_t> sizes(stages, layers / stages);
+  const std::uint64_t remainder = layers % stages;
+  for (std::uint64_t i = 2; i < remainder + 2; ++i) {
+    sizes[stages - i] += 1;
+  }
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+  std::uint64_t first = 0;
+  for (const std::uint64_t n : sizes) {
+    out.emplace_back(first, first + n);
+    first += n;
+  }
+  return out;
+}
+
+} // namespace modelpick::engine

@@ -1,0 +1,215 @@
+#include "modelpick/engine/plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+
+#include "modelpick/engine/constants.hpp"
+#include "modelpick/engine/kv_cache.hpp"
+#include "modelpick/engine/memory.hpp"
+#include "modelpick/error.hpp"
+#include "modelpick/util/numbers.hpp"
+
+namespace modelpick::engine {
+
+using util::checked_add;
+using util::checked_mul;
+using util::group_digits;
+
+namespace {
+
+std::uint64_t usable_bytes(const catalog::Gpu& gpu, double utilization) {
+  return static_cast<std::uint64_t>(std::floor(static_cast<long double>(gpu.memory_bytes) * utilization));
+}
+
+LayoutEvaluation evaluate(const catalog::Architecture& arch, const ParamCounts& params,
+                          const catalog::Precision& precision, const catalog::Gpu& gpu,
+                          const SizingRequest& request, const Layout& layout) {
+  const std::uint64_t tp = layout.tensor_parallel;
+  const auto stages = pipeline_stages(arch.layers, layout.pipeline_parallel);
+  // KV heads a rank holds: an even share, or one replicated head when TP exceeds them.
+  const std::uint64_t kv_heads_per_gpu = std::max<std::uint64_t>(1, arch.kv_heads / tp);
+  const std::uint64_t usable = usable_bytes(gpu, request.gpu_memory_utilization);
+
+  LayoutEvaluation best{layout, {}};
+  bool first = true;
+  for (std::size_t s = 0; s < stages.size(); ++s) {
+    std::uint64_t stage_weights = 0;
+    std::uint64_t kv_per_sequence = 0;
+    for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
+      stage_weights = checked_add(stage_weights, layer_weight_bytes(params.layers[i], precision), "weight bytes");
+      kv_per_sequence = checked_add(
+          kv_per_sequence,
+          checked_mul(layer_kv_bytes_per_token(arch, i, kv_heads_per_gpu, request.kv_bytes),
+                      layer_cached_tokens(arch, i, request.context_tokens), "KV cache bytes"),
+          "KV cache bytes");
+    }
+    // Stage 0 holds the embedding (and any vision encoder); the last stage the final norm
+    // and lm_head, which with PP > 1 is a separate copy even when the model ties them.
+    std::uint64_t outside = 0;
+    if (s == 0) {
+      outside += params.embedding + params.extra;
+    }
+    if (s + 1 == stages.size()) {
+      outside += params.final_norm + (params.lm_head > 0 || stages.size() == 1 ? params.lm_head : params.embedding);
+    }
+    stage_weights = checked_add(stage_weights, checked_mul(outside, k_bytes_16bit, "weight bytes"), "weight bytes");
+
+    GpuShare share;
+    share.weights_bytes = stage_weights / tp + (stage_weights % tp != 0 ? 1 : 0);
+    share.kv_bytes_per_sequence = kv_per_sequence;
+    share.kv_cache_bytes = checked_mul(kv_per_sequence, request.concurrency, "KV cache bytes");
+    share.reserve_bytes = k_runtime_reserve_bytes_per_gpu;
+    share.total_bytes = checked_add(checked_add(share.weights_bytes, share.kv_cache_bytes, "bytes"),
+                                    share.reserve_bytes, "bytes");
+    share.usable_bytes = usable;
+    share.fits = share.total_bytes <= usable;
+    const std::uint64_t fixed = share.weights_bytes + share.reserve_bytes;
+    share.max_concurrency = fixed >= usable ? 0
+                            : kv_per_sequence == 0 ? std::numeric_limits<std::uint64_t>::max()
+                                                   : (usable - fixed) / kv_per_sequence;
+    // The bottleneck stage: the one that admits the fewest sequences (then the fullest).
+    if (first || share.max_concurrency < best.share.max_concurrency ||
+        (share.max_concurrency == best.share.max_concurrency && share.total_bytes > best.share.total_bytes)) {
+      best.share = share;
+      first = false;
+    }
+  }
+  return best;
+}
+
+std::string layout_list(const std::vector<Layout>& layouts) {
+  std::vector<std::string> counts;
+  for (const Layout& l : layouts) {
+    const std::string c = std::to_string(l.gpus());
+    if (std::find(counts.begin(), counts.end(), c) == counts.end() && counts.size() < 8) {
+      counts.push_back(c);
+    }
+  }
+  return fmt::format("{}", fmt::join(counts, ", "));
+}
+
+std::vector<std::string> assumptions_for(const catalog::Model& model, const catalog::Precision& precision,
+                                         const catalog::Gpu& gpu, const SizingRequest& request) {
+  const catalog::Architecture& a = *model.architecture;
+  std::vector<std::string> out;
+  out.push_back(fmt::format("request: {} tokens of context x {} concurrent sequence(s)",
+                            group_digits(request.context_tokens), group_digits(request.concurrency)));
+  out.push_back(fmt::format("weights: transformer linear layers at {} ({} bits/weight{}); embeddings, lm_head, "
+                            "norms and routers in 16-bit",
+                            precision.id, precision.weight_bits,
+                            precision.group_size > 0 ? fmt::format(" + {} bits of scales per {} weights",
+                                                                   precision.group_overhead_bits, precision.group_size)
+                                                     : std::string{}));
+  out.push_back(fmt::format("KV cache: {} ({} bytes per value)", request.kv_dtype == "auto" ? "auto = 16-bit" : request.kv_dtype,
+                            request.kv_bytes));
+  if (a.moe) {
+    out.push_back(fmt::format("MoE: all {} experts (+{} shared) are resident in memory; {} routed per token",
+                              a.moe->experts, a.moe->shared_experts, a.moe->experts_per_token));
+  }
+  if (a.mla) {
+    out.push_back("MLA: the compressed latent cache is replicated on every tensor-parallel rank (as vLLM does), "
+                  "not split");
+  }
+  std::uint64_t capped = 0;
+  std::uint64_t none = 0;
+  for (std::uint64_t i = 0; i < a.layers; ++i) {
+    const auto& l = a.attention(i);
+    capped += (l.kind == catalog::AttentionKind::sliding || l.kind == catalog::AttentionKind::chunked) ? 1 : 0;
+    none += l.kind == catalog::AttentionKind::none ? 1 : 0;
+  }
+  if (capped > 0) {
+    out.push_back(fmt::format("{} of {} layers use sliding-window or chunked attention and cache at most their "
+                              "window of tokens",
+                              capped, a.layers));
+  }
+  if (none > 0) {
+    out.push_back(fmt::format("{} of {} layers have no KV cache", none, a.layers));
+  }
+  out.push_back(fmt::format("usable memory per GPU: {:.0f}% (--gpu-memory-utilization) of the {} bytes CUDA "
+                            "reports for a {}, minus a {} GiB runtime reserve",
+                            request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name,
+                            k_runtime_reserve_bytes_per_gpu >> 30));
+  out.push_back(fmt::format("layouts: tensor parallel inside one node (up to {} GPUs); beyond a node, one pipeline "
+                            "stage per node, layers split as vLLM does",
+                            gpu.gpus_per_node));
+  return out;
+}
+
+} // namespace
+
+LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
+                                 const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout) {
+  const ParamCounts params = count_params(*model.architecture);
+  return evaluate(*model.architecture, params, precision, gpu, request, layout);
+}
+
+SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
+                       const SizingRequest& request) {
+  if (!model.self_hostable()) {
+    throw Error(ErrorKind::usage,
+                fmt::format("'{}' is API-only ({}): its weights are not published, so it cannot be sized for "
+                            "self-hosting; pick an open-weight model (`modelpick list`)",
+                            model.id, model.provider));
+  }
+  if (request.context_tokens > model.max_context_tokens) {
+    throw Error(ErrorKind::usage, fmt::format("--context {} exceeds {}'s maximum context of {} tokens",
+                                              group_digits(request.context_tokens), model.id,
+                                              group_digits(model.max_context_tokens)));
+  }
+  const catalog::Architecture& arch = *model.architecture;
+  const ParamCounts params = count_params(arch);
+  const WeightBytes weights = weight_bytes(params, precision);
+
+  SizingReport r;
+  r.model = &model;
+  r.precision = &precision;
+  r.gpu = &gpu;
+  r.request = request;
+  r.params_total = params.total;
+  r.params_active = params.active;
+  r.weights_bytes = weights.total;
+  r.active_weights_bytes = weights.active;
+  r.kv_bytes_per_token = kv_bytes_per_token(arch, request.kv_bytes);
+  r.kv_cache_bytes = kv_cache_bytes(arch, request.kv_bytes, request.context_tokens, request.concurrency);
+  r.assumptions = assumptions_for(model, precision, gpu, request);
+  if (precision.needs_fp8_hardware && !gpu.fp8) {
+    r.warnings.push_back(fmt::format("{} has no FP8 tensor cores: serving engines run {} weights through a "
+                                     "weight-only kernel (W8A16) there; memory is as shown, compute stays 16-bit",
+                                     gpu.name, precision.id));
+  }
+
+  std::vector<Layout> layouts;
+  if (request.gpus) {
+    layouts = layouts_for_count(arch, gpu.gpus_per_node, *request.gpus);
+    if (layouts.empty()) {
+      throw Error(ErrorKind::usage,
+                  fmt::format("--gpus {} is not a valid layout for {} on {}: accepted counts are {}, ...", *request.gpus,
+                              model.id, gpu.id, layout_list(candidate_layouts(arch, gpu.gpus_per_node, 4))));
+    }
+  } else {
+    layouts = candidate_layouts(arch, gpu.gpus_per_node, k_max_pipeline_stages);
+  }
+  for (const Layout& layout : layouts) {
+    LayoutEvaluation e = evaluate(arch, params, precision, gpu, request, layout);
+    if (e.share.fits) {
+      r.fit = e;
+      break;
+    }
+    r.closest = e;
+  }
+  r.fits = r.fit.has_value();
+  const LayoutEvaluation& shown = r.fits ? *r.fit : *r.closest;
+  if (!r.fits) {
+    r.not_fit_reason = fmt::format(
+        "does not fit: with {} x {} (TP {} x PP {}) each GPU needs {} bytes but {} are usable",
+        shown.layout.gpus(), gpu.id, shown.layout.tensor_parallel, shown.layout.pipeline_parallel,
+        group_digits(shown.share.total_bytes), group_digits(shown.share.usable_bytes));
+  }
+  r.reserve_bytes = checked_mul(k_runtime_reserve_bytes_per_gpu, shown.layout.gpus(), "bytes");
+  r.total_bytes = checked_add(checked_add(r.weights_bytes, r.kv_cache_bytes, "bytes"), r.reserve_bytes, "bytes");
+  return r;
+}
+
+} // namespace modelpick::engine

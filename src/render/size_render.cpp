@@ -1,0 +1,163 @@
+#include "size_render.hpp"
+
+#include <fmt/format.h>
+#include <limits>
+
+#include "modelpick/util/numbers.hpp"
+#include "text_table.hpp"
+
+namespace modelpick::render {
+
+using nlohmann::ordered_json;
+using util::group_digits;
+
+namespace {
+
+constexpr std::uint64_t k_unbounded = std::numeric_limits<std::uint64_t>::max();
+
+std::vector<std::string> bytes_row(const std::string& label, std::uint64_t bytes) {
+  return {label, group_digits(bytes), decimal_gb(bytes), binary_gib(bytes)};
+}
+
+std::string concurrency_text(std::uint64_t n) { return n == k_unbounded ? "unbounded" : group_digits(n); }
+
+ordered_json share_json(const engine::LayoutEvaluation& e) {
+  const engine::GpuShare& s = e.share;
+  ordered_json j;
+  j["gpus"] = e.layout.gpus();
+  j["tensor_parallel"] = e.layout.tensor_parallel;
+  j["pipeline_parallel"] = e.layout.pipeline_parallel;
+  j["per_gpu_bytes"] = s.total_bytes;
+  j["per_gpu"] = {{"weights_bytes", s.weights_bytes},
+                  {"kv_cache_bytes", s.kv_cache_bytes},
+                  {"reserve_bytes", s.reserve_bytes},
+                  {"usable_bytes", s.usable_bytes},
+                  {"headroom_bytes", s.usable_bytes >= s.total_bytes ? s.usable_bytes - s.total_bytes : 0},
+                  {"kv_bytes_per_sequence", s.kv_bytes_per_sequence}};
+  j["max_concurrency"] = s.max_concurrency == k_unbounded ? ordered_json(nullptr) : ordered_json(s.max_concurrency);
+  return j;
+}
+
+} // namespace
+
+std::string size_table(const engine::SizingReport& r) {
+  const catalog::Model& m = *r.model;
+  std::string out;
+  out += fmt::format("{} ({}) · {} weights · KV {} · {}\n", m.name, m.id, r.precision->id,
+                     r.request.kv_dtype == "auto" ? "auto (16-bit)" : r.request.kv_dtype, r.gpu->name);
+  out += fmt::format("{} parameters ({} active per token) · {} tokens of context × {} sequence{}\n\n",
+                     short_count(r.params_total), short_count(r.params_active), group_digits(r.request.context_tokens),
+                     group_digits(r.request.concurrency), r.request.concurrency == 1 ? "" : "s");
+
+  using A = TextTable::Align;
+  TextTable t({A::left, A::right, A::right, A::right});
+  t.add_row({"memory", "bytes", "GB (10^9)", "GiB (2^30)"});
+  t.add_row(bytes_row(m.architecture->moe ? "weights (all experts)" : "weights", r.weights_bytes));
+  if (r.active_weights_bytes != r.weights_bytes) {
+    t.add_row(bytes_row("  read per token (active)", r.active_weights_bytes));
+  }
+  t.add_row({"KV cache per token", group_digits(r.kv_bytes_per_token), "", ""});
+  t.add_row(bytes_row(fmt::format("KV cache ({} × {})", group_digits(r.request.context_tokens),
+                                  group_digits(r.request.concurrency)),
+                      r.kv_cache_bytes));
+  const engine::LayoutEvaluation& shown = r.fits ? *r.fit : *r.closest;
+  t.add_row(bytes_row(fmt::format("runtime reserve ({} × {} GiB)", shown.layout.gpus(), shown.share.reserve_bytes >> 30),
+                      r.reserve_bytes));
+  t.add_row(bytes_row("total", r.total_bytes));
+  out += t.render();
+  out += "\n";
+
+  const engine::GpuShare& s = shown.share;
+  const std::uint64_t nodes = (shown.layout.gpus() + r.gpu->gpus_per_node - 1) / r.gpu->gpus_per_node;
+  TextTable f({A::left, A::left});
+  if (r.fits) {
+    f.add_row({"fit", fmt::format("{} × {} · TP {} × PP {} · {} node{}", shown.layout.gpus(), r.gpu->id,
+                                  shown.layout.tensor_parallel, shown.layout.pipeline_parallel, nodes,
+                                  nodes == 1 ? "" : "s")});
+  } else {
+    f.add_row({"fit", fmt::format("DOES NOT FIT — {}", r.not_fit_reason)});
+  }
+  f.add_row({"per GPU", fmt::format("{} GB weights + {} GB KV + {} GB reserve = {} GB ({} GiB)", decimal_gb(s.weights_bytes),
+                                    decimal_gb(s.kv_cache_bytes), decimal_gb(s.reserve_bytes), decimal_gb(s.total_bytes),
+                                    binary_gib(s.total_bytes))});
+  f.add_row({"usable", fmt::format("{} GB ({} GiB) = {:.0f}% of {} GB; headroom {} GB", decimal_gb(s.usable_bytes),
+                                   binary_gib(s.usable_bytes), r.request.gpu_memory_utilization * 100,
+                                   decimal_gb(r.gpu->memory_bytes),
+                                   decimal_gb(s.usable_bytes >= s.total_bytes ? s.usable_bytes - s.total_bytes : 0))});
+  f.add_row({"max concurrency", fmt::format("{} sequences of {} tokens", concurrency_text(s.max_concurrency),
+                                            group_digits(r.request.context_tokens))});
+  out += f.render();
+
+  out += "\nassumptions\n";
+  for (const std::string& a : r.assumptions) {
+    out += "  - " + a + "\n";
+  }
+  for (const std::string& w : r.warnings) {
+    out += "warning: " + w + "\n";
+  }
+  return out;
+}
+
+ordered_json size_json(const engine::SizingReport& r) {
+  const catalog::Model& m = *r.model;
+  ordered_json j;
+  j["model"] = {{"id", m.id},
+                {"name", m.name},
+                {"category", std::string(catalog::to_string(m.category))},
+                {"license", m.license},
+                {"params_total", r.params_total},
+                {"params_active", r.params_active},
+                {"params_total_published", m.published_params_total},
+                {"params_active_published", m.published_params_active},
+                {"max_context_tokens", m.max_context_tokens},
+                {"sources", m.sources}};
+  j["precision"] = {{"id", r.precision->id},
+                    {"weight_bits", r.precision->weight_bits},
+                    {"group_size", r.precision->group_size},
+                    {"group_overhead_bits", r.precision->group_overhead_bits}};
+  j["gpu"] = {{"id", r.gpu->id},
+              {"name", r.gpu->name},
+              {"memory_bytes", r.gpu->memory_bytes},
+              {"gpus_per_node", r.gpu->gpus_per_node}};
+  j["request"] = {{"context_tokens", r.request.context_tokens},
+                  {"concurrency", r.request.concurrency},
+                  {"kv_dtype", r.request.kv_dtype},
+                  {"kv_bytes_per_value", r.request.kv_bytes},
+                  {"gpu_memory_utilization", r.request.gpu_memory_utilization},
+                  {"gpus", r.request.gpus ? ordered_json(*r.request.gpus) : ordered_json(nullptr)}};
+  j["memory"] = {{"weights_bytes", r.weights_bytes},
+                 {"active_weights_bytes", r.active_weights_bytes},
+                 {"kv_bytes_per_token", r.kv_bytes_per_token},
+                 {"kv_cache_bytes", r.kv_cache_bytes},
+                 {"reserve_bytes", r.reserve_bytes},
+                 {"total_bytes", r.total_bytes}};
+  ordered_json fit;
+  fit["fits"] = r.fits;
+  if (r.fits) {
+    fit.update(share_json(*r.fit));
+  } else {
+    for (const char* key : {"gpus", "tensor_parallel", "pipeline_parallel", "per_gpu_bytes"}) {
+      fit[key] = nullptr;
+    }
+    fit["max_concurrency"] = 0;
+    fit["reason"] = r.not_fit_reason;
+    fit["closest"] = share_json(*r.closest);
+  }
+  j["fit"] = fit;
+  j["assumptions"] = r.assumptions;
+  j["warnings"] = r.warnings;
+  return j;
+}
+
+std::string document(const std::string& command, const std::string& catalog_version, ordered_json payload) {
+  ordered_json doc;
+  doc["schema_version"] = k_schema_version;
+  doc["command"] = command;
+  doc["catalog_version"] = catalog_version;
+  for (auto& [key, value] : payload.items()) {
+    doc[key] = std::move(value);
+  }
+  return doc.dump(2) + "\n";
+}
+
+} // namespace modelpick::render

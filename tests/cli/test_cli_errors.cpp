@@ -1,0 +1,61 @@
+#include <catch2/catch.hpp>
+
+#include "run.hpp"
+
+namespace {
+
+// One line on stderr, "modelpick: error: ...", containing `needle`; nothing on stdout.
+void check_error(const std::vector<std::string>& args, int code, const std::string& needle) {
+  const auto r = run_modelpick(args);
+  std::string joined;
+  for (const auto& a : args) {
+    joined += a + " ";
+  }
+  INFO("modelpick " << joined << "\nstderr: " << r.err << "\nstdout: " << r.out);
+  CHECK(r.exit_code == code);
+  CHECK(r.out.empty());
+  CHECK(r.err.rfind("modelpick: error: ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.err.find(needle) != std::string::npos);
+}
+
+} // namespace
+
+TEST_CASE("unknown ids suggest the closest", "[cli][errors]") {
+  check_error({"size", "llama-3.1-7b"}, 2, "did you mean llama-3.1-8b");
+  check_error({"size", "deepseek-v3", "--gpu", "h20"}, 2, "unknown GPU 'h20'; did you mean h200");
+  check_error({"size", "deepseek-v3", "--precision", "fp4"}, 2, "unknown precision 'fp4'");
+  check_error({"sise", "deepseek-v3"}, 2, "unknown command 'sise' (did you mean size?)");
+}
+
+TEST_CASE("bad numbers name the value and the accepted range", "[cli][errors]") {
+  for (const char* bad : {"0", "-1", "abc", "800X", "1.5", "99999999999999999999999", "1e400"}) {
+    check_error({"size", "llama-3.1-8b", "--context", bad}, 2, std::string("--context '") + bad + "'");
+  }
+  check_error({"size", "llama-3.1-8b", "--concurrency", "0"}, 2, "--concurrency '0' is out of range");
+  check_error({"size", "llama-3.1-8b", "--concurrency", "1000001"}, 2, "--concurrency '1000001'");
+  check_error({"size", "llama-3.1-8b", "--gpus", "three"}, 2, "--gpus 'three' is not a number");
+  check_error({"size", "llama-3.1-8b", "--gpus", "3"}, 2, "--gpus 3 is not a valid layout");
+  check_error({"size", "llama-3.1-8b", "--gpu-memory-utilization", "1.5"}, 2, "--gpu-memory-utilization '1.5'");
+  check_error({"size", "llama-3.1-8b", "--gpu-memory-utilization", "0"}, 2, "--gpu-memory-utilization '0'");
+  check_error({"size", "llama-3.1-8b", "--kv-dtype", "int3"}, 2, "--kv-dtype 'int3'");
+  check_error({"size", "llama-3.1-8b", "--context", "1M"}, 2, "exceeds llama-3.1-8b's maximum context of 131,072");
+}
+
+TEST_CASE("missing arguments and API-only models are usage errors", "[cli][errors]") {
+  check_error({"size"}, 2, "MODEL is required");
+  check_error({}, 2, "subcommand");
+  check_error({"size", "gpt-5"}, 2, "'gpt-5' is API-only");
+  check_error({"size", "llama-3.1-8b", "--bogus"}, 2, "--bogus");
+}
+
+TEST_CASE("bad catalog files are data errors", "[cli][errors][catalog]") {
+  check_error({"--catalog", fixture("does-not-exist.json"), "list"}, 1, "no such file");
+  check_error({"--catalog", fixture("."), "list"}, 1, "not a regular file");
+  check_error({"--catalog", fixture("bad_empty.json"), "list"}, 1, "is empty");
+  check_error({"--catalog", fixture("bad_truncated.json"), "list"}, 1, "not valid JSON");
+  check_error({"--catalog", fixture("bad_not_object.json"), "list"}, 1, "holds a JSON array");
+  check_error({"--catalog", fixture("bad_deep.json"), "list"}, 1, "nested deeper than");
+  check_error({"--catalog", fixture("bad_absurd.json"), "list"}, 1, "\"layers\" must be an integer from 1 to 10000");
+  check_error({"--catalog", fixture("bad_overflow.json"), "size", "huge-test"}, 1, "overflows");
+}

@@ -1,0 +1,114 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "run.hpp"
+
+using nlohmann::json;
+
+TEST_CASE("size prints a table with the fit and the assumptions", "[cli][size]") {
+  const auto r = run_modelpick({"size", "deepseek-v3", "--precision", "fp8", "--gpu", "h200"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("8 × h200 · TP 8 × PP 1 · 1 node") != std::string::npos);
+  CHECK(r.out.find("KV cache per token") != std::string::npos);
+  CHECK(r.out.find("70,272") != std::string::npos); // MLA bytes per token
+  CHECK(r.out.find("GB (10^9)") != std::string::npos);
+  CHECK(r.out.find("GiB (2^30)") != std::string::npos);
+  CHECK(r.out.find("assumptions") != std::string::npos);
+}
+
+TEST_CASE("size --json carries the contract fields", "[cli][size][json]") {
+  const auto r = run_modelpick({"size", "deepseek-v3", "--precision", "fp8", "--gpu", "h200", "--json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const json j = json::parse(r.out);
+  CHECK(j["schema_version"] == 1);
+  CHECK(j["model"]["id"] == "deepseek-v3");
+  CHECK(j["memory"]["kv_bytes_per_token"] == 70272);
+  // 8,192 tokens x 70,272 = 575,668,224
+  CHECK(j["memory"]["kv_cache_bytes"] == 575668224);
+  CHECK(j["memory"]["weights_bytes"] == 673150545584ULL);
+  CHECK(j["memory"]["total_bytes"] == j["memory"]["weights_bytes"].get<std::uint64_t>() +
+                                          j["memory"]["kv_cache_bytes"].get<std::uint64_t>() +
+                                          j["memory"]["reserve_bytes"].get<std::uint64_t>());
+  CHECK(j["fit"]["fits"] == true);
+  CHECK(j["fit"]["gpus"] == 8);
+  CHECK(j["fit"]["tensor_parallel"] == 8);
+  CHECK(j["fit"]["pipeline_parallel"] == 1);
+  CHECK(j["fit"]["per_gpu_bytes"].is_number_unsigned());
+  CHECK(j["fit"]["max_concurrency"].get<std::uint64_t>() > 1);
+  CHECK(j["assumptions"].is_array());
+  CHECK_FALSE(j["assumptions"].empty());
+}
+
+TEST_CASE("size: bf16 deepseek-v3 on h100 takes three nodes", "[cli][size][json]") {
+  const auto r = run_modelpick({"size", "deepseek-v3", "--precision", "bf16", "--gpu", "h100", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["fit"]["gpus"] == 24);
+  CHECK(j["fit"]["tensor_parallel"] == 8);
+  CHECK(j["fit"]["pipeline_parallel"] == 3);
+}
+
+TEST_CASE("size: a layout that does not fit is a value with exit 3", "[cli][size]") {
+  const auto r = run_modelpick({"size", "deepseek-v3", "--precision", "bf16", "--gpu", "h100", "--gpus", "16", "--json"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.empty());
+  const json j = json::parse(r.out);
+  CHECK(j["fit"]["fits"] == false);
+  CHECK(j["fit"]["gpus"].is_null());
+  CHECK(j["fit"]["closest"]["gpus"] == 16);
+
+  const auto table = run_modelpick({"size", "deepseek-v3", "--precision", "bf16", "--gpu", "h100", "--gpus", "16"});
+  CHECK(table.exit_code == 3);
+  CHECK(table.out.find("DOES NOT FIT") != std::string::npos);
+}
+
+TEST_CASE("size accepts aliases and context suffixes and fp8 KV", "[cli][size][json]") {
+  const auto r = run_modelpick({"size", "meta-llama/Llama-3.1-70B-Instruct", "--precision", "fp8", "--context", "32k",
+                                "--concurrency", "4", "--kv-dtype", "fp8", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["model"]["id"] == "llama-3.1-70b");
+  CHECK(j["request"]["context_tokens"] == 32768);
+  // 80 x 8 x 128 x 2 x 1 byte = 163,840 per token; x 32,768 x 4 = 21,474,836,480
+  CHECK(j["memory"]["kv_bytes_per_token"] == 163840);
+  CHECK(j["memory"]["kv_cache_bytes"] == 21474836480ULL);
+}
+
+TEST_CASE("a user catalog adds a model", "[cli][catalog]") {
+  const auto r = run_modelpick({"--catalog", fixture("overlay_tiny_model.json"), "size", "tiny-test", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["model"]["id"] == "tiny-test");
+  // 2 layers x 2 KV heads x 16 dims x 2 (K, V) x 2 bytes = 256 bytes per token
+  CHECK(j["memory"]["kv_bytes_per_token"] == 256);
+  CHECK(j["fit"]["gpus"] == 1);
+  const auto after = run_modelpick({"size", "tiny-test", "--catalog", fixture("overlay_tiny_model.json")});
+  CHECK(after.exit_code == 0);
+}
+
+TEST_CASE("list shows models and GPUs and precisions", "[cli][list]") {
+  const auto models = run_modelpick({"list", "--json"});
+  REQUIRE(models.exit_code == 0);
+  const json j = json::parse(models.out);
+  CHECK(j["models"].size() >= 14);
+  CHECK(j["models"][0].contains("license"));
+  const auto gpus = run_modelpick({"list", "--gpus"});
+  CHECK(gpus.exit_code == 0);
+  CHECK(gpus.out.find("h200") != std::string::npos);
+  const auto precisions = run_modelpick({"list", "--precisions"});
+  CHECK(precisions.out.find("int4") != std::string::npos);
+}
+
+TEST_CASE("help and version go to stdout with exit 0", "[cli][help]") {
+  const auto help = run_modelpick({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("size") != std::string::npos);
+  const auto size_help = run_modelpick({"size", "--help"});
+  CHECK(size_help.exit_code == 0);
+  CHECK(size_help.out.find("--gpu-memory-utilization") != std::string::npos);
+  const auto version = run_modelpick({"--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.find("modelpick ") == 0);
+}

@@ -1,0 +1,147 @@
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "catalog_fixture.hpp"
+#include "modelpick/engine/memory.hpp"
+#include "modelpick/error.hpp"
+
+using namespace modelpick;
+using catalog::Catalog;
+using catalog::Document;
+
+namespace {
+
+Catalog with_overlay(const std::string& text) {
+  auto docs = catalog::embedded_documents();
+  docs.push_back(Document{"overlay.json", text, false});
+  return Catalog::load(docs);
+}
+
+std::string overlay_error(const std::string& text) {
+  try {
+    with_overlay(text);
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::invalid_catalog);
+    return e.what();
+  }
+  FAIL("overlay accepted: " << text);
+  return {};
+}
+
+} // namespace
+
+TEST_CASE("the embedded catalog holds the models of the first issue", "[catalog][integrity]") {
+  const auto& c = embedded_catalog();
+  for (const char* id : {"llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "llama-4-scout", "llama-4-maverick",
+                         "deepseek-v3", "deepseek-r1", "mixtral-8x7b", "mixtral-8x22b", "qwen2.5-72b",
+                         "qwen3-235b-a22b", "gemma-2-27b", "mistral-large-2", "gpt-5"}) {
+    INFO(id);
+    CHECK(c.model(id).id == id);
+  }
+  for (const char* id : {"h100", "h100-pcie", "h200", "a100-80gb", "a100-40gb", "l40s", "rtx-4090", "rtx-5090", "rtx-3090"}) {
+    INFO(id);
+    CHECK(c.gpu(id).id == id);
+  }
+  for (const char* id : {"bf16", "fp16", "fp8", "int8", "int4"}) {
+    INFO(id);
+    CHECK(c.precision(id).id == id);
+  }
+}
+
+TEST_CASE("every embedded fact has a source and every reference resolves", "[catalog][integrity]") {
+  const auto& c = embedded_catalog();
+  std::set<std::string> ids;
+  for (const auto& m : c.models()) {
+    INFO(m.id);
+    CHECK(ids.insert(m.id).second);
+    CHECK(c.find_license(m.license) != nullptr);
+    for (const char* group : {"license", "context"}) {
+      CHECK_FALSE(m.sources.at(group).empty());
+    }
+    if (m.self_hostable()) {
+      CHECK_FALSE(m.sources.at("params").empty());
+      CHECK_FALSE(m.sources.at("architecture").empty());
+      CHECK_NOTHROW(c.precision(m.native_precision));
+    } else {
+      CHECK_FALSE(m.sources.at("api").empty());
+    }
+  }
+  for (const auto& g : c.gpus()) {
+    INFO(g.id);
+    for (const char* group : {"memory", "performance", "node"}) {
+      CHECK_FALSE(g.sources.at(group).empty());
+    }
+  }
+  for (const auto& p : c.precisions()) {
+    CHECK_FALSE(p.sources.at("storage").empty());
+  }
+}
+
+TEST_CASE("published parameter counts match the architecture", "[catalog][integrity]") {
+  // Tolerance: 2% on totals, 3% on active counts. Publishers round ("70B" for 70.55B, "17B
+  // active" for 17.17B) and we leave out a few tiny tensors (QK-norms, Gemma's extra norms);
+  // a wrong layer count (1 of 80 layers = 1.2% of a dense model, but attention + MLP of a
+  // 61-layer MoE far more) or a wrong head dim moves the count by more. The exact counts are
+  // checked by hand in test_engine_memory.cpp.
+  for (const auto& m : embedded_catalog().models()) {
+    if (!m.self_hostable()) {
+      continue;
+    }
+    INFO(m.id);
+    const auto p = engine::count_params(*m.architecture);
+    const double total = static_cast<double>(m.published_params_total);
+    const double active = static_cast<double>(m.published_params_active);
+    CHECK(std::abs(static_cast<double>(p.total) - total) / total < 0.02);
+    CHECK(std::abs(static_cast<double>(p.active) - active) / active < 0.03);
+  }
+}
+
+TEST_CASE("an overlay adds a model and overrides a GPU field by field", "[catalog][overlay]") {
+  const Catalog c = with_overlay(R"({
+    "gpus": [{"id": "h100", "memory": {"bytes": 1000000000000}}],
+    "models": [{"id": "tiny", "name": "Tiny", "publisher": "me", "category": "small",
+                "license": {"id": "mit"}, "native_precision": "bf16",
+                "params": {"total": 1000}, "context": {"max_tokens": 4096},
+                "architecture": {"layers": 2, "hidden_size": 64, "intermediate_size": 128,
+                                 "attention_heads": 4, "kv_heads": 2, "head_dim": 16, "vocab_size": 100}}]
+  })");
+  CHECK(c.gpu("h100").memory_bytes == 1'000'000'000'000ULL);
+  CHECK(c.gpu("h100").bandwidth_bytes_per_s == embedded_catalog().gpu("h100").bandwidth_bytes_per_s); // kept
+  CHECK(c.gpu("h100").sources.at("memory") == "user catalog overlay.json");
+  CHECK(c.model("tiny").sources.at("params") == "user catalog overlay.json");
+  CHECK(c.models().size() == embedded_catalog().models().size() + 1);
+}
+
+TEST_CASE("malformed catalogs are rejected with a message naming the place", "[catalog][errors]") {
+  CHECK(overlay_error("").find("is empty") != std::string::npos);
+  CHECK(overlay_error(R"({"models": [)").find("not valid JSON") != std::string::npos);
+  CHECK(overlay_error("[1, 2]").find("holds a JSON array") != std::string::npos);
+  CHECK(overlay_error(std::string(100000, '[') + std::string(100000, ']')).find("nested deeper") != std::string::npos);
+  CHECK(overlay_error(R"({"modles": []})").find("unknown key \"modles\"") != std::string::npos);
+  CHECK(overlay_error(R"({"gpus": [{"id": "h100", "memory": {"bytes": -5}}]})").find("memory: \"bytes\" must be") !=
+        std::string::npos);
+  CHECK(overlay_error(R"({"models": [{"id": "llama-3.1-8b", "architecture": {"layers": 1000000000000}}]})")
+            .find("\"layers\" must be an integer from 1 to 10000") != std::string::npos);
+  CHECK(overlay_error(R"({"models": [{"id": "llama-3.1-8b", "license": {"id": "nope"}}]})")
+            .find("license \"nope\" is not in the catalog") != std::string::npos);
+  CHECK(overlay_error(R"({"models": [{"id": "Bad Id"}]})").find("must be 1-64 characters") != std::string::npos);
+}
+
+TEST_CASE("embedded data must carry sources", "[catalog][errors]") {
+  auto docs = catalog::embedded_documents();
+  docs.push_back(Document{"embedded extra.json", R"({"licenses": [{"id": "x", "name": "X"}]})", true});
+  CHECK_THROWS_WITH(Catalog::load(docs), Catch::Contains("missing \"source\""));
+}
+
+TEST_CASE("lookups accept aliases and suggest ids", "[catalog][lookup]") {
+  const auto& c = embedded_catalog();
+  CHECK(c.model("meta-llama/Llama-3.1-70B-Instruct").id == "llama-3.1-70b");
+  CHECK(c.model("LLAMA-3.1-70B").id == "llama-3.1-70b");
+  try {
+    (void)c.model("llama-3.1-7b");
+    FAIL("unknown id accepted");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::not_found);
+    CHECK(std::string(e.what()).find("unknown model 'llama-3.1-7b'; did you mean llama-3.1-8b") == 0);
+  }
+}

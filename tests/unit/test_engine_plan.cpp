@@ -1,0 +1,106 @@
+#include <catch2/catch.hpp>
+
+#include "catalog_fixture.hpp"
+#include "modelpick/engine/constants.hpp"
+#include "modelpick/engine/plan.hpp"
+#include "modelpick/error.hpp"
+
+using namespace modelpick;
+
+namespace {
+
+engine::SizingRequest request(std::uint64_t context = 8192, std::uint64_t concurrency = 1) {
+  engine::SizingRequest r;
+  r.context_tokens = context;
+  r.concurrency = concurrency;
+  return r;
+}
+
+engine::SizingReport size(const char* model, const char* precision, const char* gpu,
+                          const engine::SizingRequest& r = request()) {
+  const auto& c = embedded_catalog();
+  return engine::plan_size(c.model(model), c.precision(precision), c.gpu(gpu), r);
+}
+
+} // namespace
+
+TEST_CASE("deepseek-v3 fp8 on h200 needs 8 GPUs", "[engine][plan]") {
+  const auto r = size("deepseek-v3", "fp8", "h200");
+  REQUIRE(r.fits);
+  CHECK(r.fit->layout.gpus() == 8);
+  CHECK(r.fit->layout.tensor_parallel == 8);
+  CHECK(r.fit->layout.pipeline_parallel == 1);
+  // per GPU: weights ceil(673,150,545,584 / 8) = 84,143,818,198
+  //        + MLA latent cache, replicated on every rank: 61 x 576 x 2 x 8,192 = 575,668,224
+  //        + reserve 3 GiB = 3,221,225,472                      -> 87,940,711,894
+  CHECK(r.fit->share.weights_bytes == 84'143'818'198ULL);
+  CHECK(r.fit->share.kv_cache_bytes == 575'668'224ULL);
+  CHECK(r.fit->share.total_bytes == 87'940'711'894ULL);
+  // 4 GPUs would need > 168 GB each of weights alone, more than any H200 holds.
+  CHECK(r.weights_bytes / 4 > embedded_catalog().gpu("h200").memory_bytes);
+  // total = weights + KV cache + 8 reserves
+  CHECK(r.total_bytes == r.weights_bytes + r.kv_cache_bytes + 8 * engine::k_runtime_reserve_bytes_per_gpu);
+}
+
+TEST_CASE("deepseek-v3 fp8 on h100 needs two nodes", "[engine][plan]") {
+  const auto r = size("deepseek-v3", "fp8", "h100");
+  REQUIRE(r.fits);
+  CHECK(r.fit->layout.gpus() == 16);
+  CHECK(r.fit->layout.tensor_parallel == 8);
+  CHECK(r.fit->layout.pipeline_parallel == 2);
+}
+
+TEST_CASE("deepseek-v3 bf16 does not fit 16 H100s and needs 24", "[engine][plan]") {
+  // 1.342 TB of weights / 16 = 83.9 GB per GPU before any KV: more than an H100's 80 GB.
+  const auto r = size("deepseek-v3", "bf16", "h100");
+  CHECK(r.weights_bytes / 16 > 80'000'000'000ULL);
+  REQUIRE(r.fits);
+  CHECK(r.fit->layout.tensor_parallel == 8);
+  CHECK(r.fit->layout.pipeline_parallel == 3);
+
+  auto at16 = request();
+  at16.gpus = 16;
+  const auto forced = size("deepseek-v3", "bf16", "h100", at16);
+  CHECK_FALSE(forced.fits);
+  REQUIRE(forced.closest);
+  CHECK(forced.closest->layout.gpus() == 16);
+  CHECK(forced.not_fit_reason.find("does not fit") == 0);
+}
+
+TEST_CASE("llama-3.1-70b bf16 on h100: max concurrency by hand", "[engine][plan]") {
+  const auto& h100 = embedded_catalog().gpu("h100");
+  const auto r = size("llama-3.1-70b", "bf16", "h100");
+  REQUIRE(r.fits);
+  // weights 141,107,412,992 B; one H100 cannot hold them, two can (TP 2)
+  CHECK(r.weights_bytes == 141'107'412'992ULL);
+  CHECK(r.fit->layout.gpus() == 2);
+  // per GPU: 70,553,706,496 weights; KV per sequence at 8,192 tokens, 4 of 8 KV heads per rank:
+  // 80 x 2 x 4 x 128 x 2 x 8,192 = 1,342,177,280
+  CHECK(r.fit->share.weights_bytes == 70'553'706'496ULL);
+  CHECK(r.fit->share.kv_bytes_per_sequence == 1'342'177'280ULL);
+  const auto usable = static_cast<std::uint64_t>(static_cast<long double>(h100.memory_bytes) * 0.9L);
+  const std::uint64_t expected = (usable - 70'553'706'496ULL - engine::k_runtime_reserve_bytes_per_gpu) / 1'342'177'280ULL;
+  CHECK(r.fit->share.max_concurrency == expected);
+}
+
+TEST_CASE("KV heads are replicated when TP exceeds them", "[engine][plan]") {
+  // qwen3-235b-a22b has 4 KV heads: at TP 8 each rank still holds one whole head.
+  const auto& c = embedded_catalog();
+  const auto e = engine::evaluate_layout(c.model("qwen3-235b-a22b"), c.precision("fp8"), c.gpu("h200"), request(1024),
+                                         engine::Layout{8, 1});
+  // 94 layers x 2 x 1 head x 128 x 2 bytes x 1,024 tokens = 49,283,072
+  CHECK(e.share.kv_bytes_per_sequence == 49'283'072ULL);
+}
+
+TEST_CASE("API-only models and over-long contexts are usage errors", "[engine][plan]") {
+  CHECK_THROWS_AS(size("gpt-5", "bf16", "h100"), Error);
+  CHECK_THROWS_AS(size("gemma-2-27b", "bf16", "h100", request(16384)), Error); // max 8,192
+}
+
+TEST_CASE("a model too large for any layout is a value and not an error", "[engine][plan]") {
+  auto r = request();
+  r.gpu_memory_utilization = 0.01; // 1% of each GPU: nothing fits, however many
+  const auto report = size("llama-3.1-405b", "bf16", "rtx-3090", r);
+  CHECK_FALSE(report.fits);
+  CHECK_FALSE(report.not_fit_reason.empty());
+}

@@ -1,0 +1,61 @@
+#include <catch2/catch.hpp>
+#include <limits>
+
+#include "modelpick/error.hpp"
+#include "modelpick/util/numbers.hpp"
+
+using modelpick::Error;
+using modelpick::util::SuffixBase;
+using modelpick::util::parse_count;
+
+TEST_CASE("token counts take binary suffixes", "[util][numbers]") {
+  CHECK(parse_count("8192", "--context", SuffixBase::binary, 1, 1ULL << 30) == 8192);
+  CHECK(parse_count("32k", "--context", SuffixBase::binary, 1, 1ULL << 30) == 32768);   // 32 x 1024
+  CHECK(parse_count("128K", "--context", SuffixBase::binary, 1, 1ULL << 30) == 131072); // 128 x 1024
+  CHECK(parse_count("1M", "--context", SuffixBase::binary, 1, 1ULL << 30) == 1048576);  // 1024^2
+  CHECK(parse_count("1.5k", "--context", SuffixBase::binary, 1, 1ULL << 30) == 1536);   // 1.5 x 1024
+  CHECK(parse_count("1.5e3", "--context", SuffixBase::binary, 1, 1ULL << 30) == 1500);
+}
+
+TEST_CASE("people counts take decimal suffixes", "[util][numbers]") {
+  CHECK(parse_count("800M", "--mau", SuffixBase::decimal, 1, 1ULL << 40) == 800'000'000);
+  CHECK(parse_count("10k", "--mau", SuffixBase::decimal, 1, 1ULL << 40) == 10'000);
+  CHECK(parse_count("2G", "--mau", SuffixBase::decimal, 1, 1ULL << 40) == 2'000'000'000);
+}
+
+TEST_CASE("bad counts are usage errors naming the value", "[util][numbers]") {
+  for (const char* bad : {"0", "-5", "abc", "800X", "1.5", "", "k", "1e", "1..5", "99999999999999999999999", "1e400", "0x10"}) {
+    INFO(bad);
+    try {
+      parse_count(bad, "--context", SuffixBase::binary, 1, 1ULL << 30);
+      FAIL("accepted " << bad);
+    } catch (const Error& e) {
+      CHECK(e.kind() == modelpick::ErrorKind::usage);
+      CHECK(std::string(e.what()).find(std::string("--context '") + bad + "'") == 0);
+    }
+  }
+}
+
+TEST_CASE("fractions", "[util][numbers]") {
+  CHECK(modelpick::util::parse_fraction("0.9", "--x", 0, 1) == Approx(0.9));
+  CHECK_THROWS_AS(modelpick::util::parse_fraction("1.1", "--x", 0, 1), Error);
+  CHECK_THROWS_AS(modelpick::util::parse_fraction("nan", "--x", 0, 1), Error);
+}
+
+TEST_CASE("checked arithmetic refuses to wrap", "[util][numbers]") {
+  const auto max = std::numeric_limits<std::uint64_t>::max();
+  CHECK(modelpick::util::checked_mul(1ULL << 32, 1ULL << 31, "x") == 1ULL << 63);
+  CHECK_THROWS_AS(modelpick::util::checked_mul(1ULL << 32, 1ULL << 32, "x"), Error);
+  CHECK_THROWS_AS(modelpick::util::checked_add(max, 1, "x"), Error);
+  // 10^15 x 10^6 / 10^3 = 10^18 needs 128-bit intermediates but fits the result.
+  CHECK(modelpick::util::mul_div_ceil(1'000'000'000'000'000ULL, 1'000'000, 1'000, "x") == 1'000'000'000'000'000'000ULL);
+  CHECK(modelpick::util::mul_div_ceil(7, 1, 2, "x") == 4); // ceil(3.5)
+}
+
+TEST_CASE("digit grouping", "[util][numbers]") {
+  CHECK(modelpick::util::group_digits(0) == "0");
+  CHECK(modelpick::util::group_digits(999) == "999");
+  CHECK(modelpick::util::group_digits(1000) == "1,000");
+  CHECK(modelpick::util::group_digits(327680) == "327,680");
+  CHECK(modelpick::util::group_digits(1234567890) == "1,234,567,890");
+}
