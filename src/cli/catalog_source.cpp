@@ -28,8 +28,8 @@ std::string read_file(const std::string& path) {
   }
   const auto size = std::filesystem::file_size(path, ec);
   if (ec || size > k_max_catalog_file_bytes) {
-    throw Error(ErrorKind::io, fmt::format("catalog file '{}' is larger than the {} bytes accepted", path,
-                                           k_max_catalog_file_bytes));
+    throw Error(ErrorKind::io,
+                fmt::format("catalog file '{}' is larger than the {} bytes accepted", path, k_max_catalog_file_bytes));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {

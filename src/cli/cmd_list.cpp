@@ -3,8 +3,8 @@
 
 #include "../render/list_render.hpp"
 #include "../render/size_render.hpp"
-#include "registry.hpp"
 #include "common_options.hpp"
+#include "registry.hpp"
 
 namespace modelpick::cli {
 namespace {

@@ -43,14 +43,12 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
     request.context_tokens = std::min(engine::k_default_context_tokens, model.max_context_tokens);
   }
   const catalog::Gpu& gpu = catalog.gpu(o.gpu);
-  if (!model.self_hostable()) {
-    engine::plan_size(model, catalog.precisions().front(), gpu, request); // throws the API-only error
-  }
+  engine::require_self_hostable(model);
   const catalog::Precision& precision = catalog.precision(o.precision.empty() ? model.native_precision : o.precision);
   const engine::SizingReport report = engine::plan_size(model, precision, gpu, request);
   CommandOutput out;
-  out.text = o.json ? render::document("size", catalog.version(), render::size_json(report))
-                    : render::size_table(report);
+  out.text =
+      o.json ? render::document("size", catalog.version(), render::size_json(report)) : render::size_table(report);
   out.exit_code = report.fits ? k_exit_ok : k_exit_check_failed;
   return out;
 }
@@ -66,9 +64,11 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
       ->type_name("P");
   cmd->add_option("--gpu", o->gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
   cmd->add_option("--gpus", o->gpus, "Evaluate exactly N GPUs instead of searching for the fewest")->type_name("N");
-  cmd->add_option("--context", o->context, "Tokens per sequence: 8192, 32k, 128k, 1M (k = 1024; default 8192 or the model's maximum if smaller)")
+  cmd->add_option("--context", o->context,
+                  "Tokens per sequence: 8192, 32k, 128k, 1M (k = 1024; default 8192 or the model's maximum if smaller)")
       ->type_name("N");
-  cmd->add_option("--concurrency", o->concurrency, "Sequences held in the KV cache at once (default 1)")->type_name("N");
+  cmd->add_option("--concurrency", o->concurrency, "Sequences held in the KV cache at once (default 1)")
+      ->type_name("N");
   cmd->add_option("--kv-dtype", o->kv_dtype, "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
       ->type_name("D");
   cmd->add_option("--gpu-memory-utilization", o->gpu_memory_utilization,
@@ -78,7 +78,7 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
   cmd->footer("Examples:\n"
               "  modelpick size deepseek-v3 --precision fp8 --gpu h200\n"
               "  modelpick size llama-3.1-70b --precision fp8 --gpu h100 --context 32k --concurrency 16 --json\n"
-              "Exit codes: 0 fits, 3 does not fit, 2 bad input, 1 data error.");
+              "Exit codes: 0 fits, 3 does not fit, 2 bad input, 1 data error.\n");
   return [o](const catalog::Catalog& catalog) { return run_size(*o, catalog); };
 }
 

@@ -34,8 +34,9 @@ std::uint64_t parse_gpus(const std::string& text) {
 double parse_gpu_memory_utilization(const std::string& text) {
   const double v = util::parse_fraction(text, "--gpu-memory-utilization", 0.0, 1.0);
   if (v <= 0.0) {
-    throw Error(ErrorKind::usage,
-                fmt::format("--gpu-memory-utilization '{}' is not accepted: expected a number above 0 and at most 1", text));
+    throw Error(
+        ErrorKind::usage,
+        fmt::format("--gpu-memory-utilization '{}' is not accepted: expected a number above 0 and at most 1", text));
   }
   return v;
 }
@@ -47,8 +48,9 @@ std::uint64_t parse_kv_dtype(const std::string& text) {
   if (text == "fp8" || text == "fp8_e4m3" || text == "fp8_e5m2") {
     return 1;
   }
-  throw Error(ErrorKind::usage,
-              fmt::format("--kv-dtype '{}' is not accepted: expected auto, bf16, fp16, fp8, fp8_e4m3 or fp8_e5m2", text));
+  throw Error(
+      ErrorKind::usage,
+      fmt::format("--kv-dtype '{}' is not accepted: expected auto, bf16, fp16, fp8, fp8_e4m3 or fp8_e5m2", text));
 }
 
 } // namespace modelpick::cli

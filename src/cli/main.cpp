@@ -50,6 +50,9 @@ std::string unknown_command_message(int argc, char** argv, const std::string& fa
     return fmt::format("unknown command '{}'{}; commands: {}", word,
                        near.empty() ? "" : fmt::format(" (did you mean {}?)", near.front()), fmt::join(names, ", "));
   }
+  if (fallback.find("subcommand is required") != std::string::npos) {
+    return fmt::format("a subcommand is required: {} (modelpick --help)", fmt::join(names, ", "));
+  }
   return fallback;
 }
 

@@ -34,8 +34,8 @@ std::string list_table(const catalog::Catalog& catalog, ListWhat what) {
       t.add_row({m.id, std::string(catalog::to_string(m.category)), api ? "-" : short_count(m.published_params_total),
                  api ? "-" : short_count(m.published_params_active), context_text(m.max_context_tokens), m.license});
     }
-    return t.render() + fmt::format("\n{} models; params as published. `modelpick size ID` sizes one.\n",
-                                    catalog.models().size());
+    return t.render() +
+           fmt::format("\n{} models; params as published. `modelpick size ID` sizes one.\n", catalog.models().size());
   }
   case ListWhat::gpus: {
     TextTable t({A::left, A::left, A::right, A::right, A::right, A::right, A::left});
@@ -52,8 +52,9 @@ std::string list_table(const catalog::Catalog& catalog, ListWhat what) {
     TextTable t({A::left, A::left, A::right, A::left});
     t.add_row({"id", "name", "bits/weight", "notes"});
     for (const catalog::Precision& p : catalog.precisions()) {
-      const double bits = static_cast<double>(p.weight_bits) +
-                          (p.group_size > 0 ? static_cast<double>(p.group_overhead_bits) / static_cast<double>(p.group_size) : 0.0);
+      const double bits =
+          static_cast<double>(p.weight_bits) +
+          (p.group_size > 0 ? static_cast<double>(p.group_overhead_bits) / static_cast<double>(p.group_size) : 0.0);
       t.add_row({p.id, p.name, fmt::format("{:.3f}", bits), p.notes});
     }
     return t.render();
@@ -67,17 +68,18 @@ ordered_json list_json(const catalog::Catalog& catalog, ListWhat what) {
   switch (what) {
   case ListWhat::models:
     for (const catalog::Model& m : catalog.models()) {
-      ordered_json j = {{"id", m.id},
-                        {"name", m.name},
-                        {"publisher", m.publisher},
-                        {"category", std::string(catalog::to_string(m.category))},
-                        {"self_hostable", m.self_hostable()},
-                        {"params_total", m.self_hostable() ? ordered_json(m.published_params_total) : ordered_json(nullptr)},
-                        {"params_active", m.self_hostable() ? ordered_json(m.published_params_active) : ordered_json(nullptr)},
-                        {"max_context_tokens", m.max_context_tokens},
-                        {"license", m.license},
-                        {"aliases", m.aliases},
-                        {"sources", m.sources}};
+      ordered_json j = {
+          {"id", m.id},
+          {"name", m.name},
+          {"publisher", m.publisher},
+          {"category", std::string(catalog::to_string(m.category))},
+          {"self_hostable", m.self_hostable()},
+          {"params_total", m.self_hostable() ? ordered_json(m.published_params_total) : ordered_json(nullptr)},
+          {"params_active", m.self_hostable() ? ordered_json(m.published_params_active) : ordered_json(nullptr)},
+          {"max_context_tokens", m.max_context_tokens},
+          {"license", m.license},
+          {"aliases", m.aliases},
+          {"sources", m.sources}};
       items.push_back(std::move(j));
     }
     return {{"models", items}};

@@ -19,7 +19,9 @@ std::vector<std::string> bytes_row(const std::string& label, std::uint64_t bytes
   return {label, group_digits(bytes), decimal_gb(bytes), binary_gib(bytes)};
 }
 
-std::string concurrency_text(std::uint64_t n) { return n == k_unbounded ? "unbounded" : group_digits(n); }
+std::string concurrency_text(std::uint64_t n) {
+  return n == k_unbounded ? "unbounded" : group_digits(n);
+}
 
 ordered_json share_json(const engine::LayoutEvaluation& e) {
   const engine::GpuShare& s = e.share;
@@ -57,12 +59,18 @@ std::string size_table(const engine::SizingReport& r) {
     t.add_row(bytes_row("  read per token (active)", r.active_weights_bytes));
   }
   t.add_row({"KV cache per token", group_digits(r.kv_bytes_per_token), "", ""});
-  t.add_row(bytes_row(fmt::format("KV cache ({} × {})", group_digits(r.request.context_tokens),
-                                  group_digits(r.request.concurrency)),
-                      r.kv_cache_bytes));
+  const std::uint64_t tokens = r.request.context_tokens * r.request.concurrency;
+  if (r.kv_cache_bytes / tokens != r.kv_bytes_per_token) { // windows cap some layers
+    t.add_row({fmt::format("  average over {} tokens", group_digits(r.request.context_tokens)),
+               group_digits(r.kv_cache_bytes / tokens), "", ""});
+  }
+  t.add_row(bytes_row(
+      fmt::format("KV cache ({} × {})", group_digits(r.request.context_tokens), group_digits(r.request.concurrency)),
+      r.kv_cache_bytes));
   const engine::LayoutEvaluation& shown = r.fits ? *r.fit : *r.closest;
-  t.add_row(bytes_row(fmt::format("runtime reserve ({} × {} GiB)", shown.layout.gpus(), shown.share.reserve_bytes >> 30),
-                      r.reserve_bytes));
+  t.add_row(
+      bytes_row(fmt::format("runtime reserve ({} × {} GiB)", shown.layout.gpus(), shown.share.reserve_bytes >> 30),
+                r.reserve_bytes));
   t.add_row(bytes_row("total", r.total_bytes));
   out += t.render();
   out += "\n";
@@ -77,9 +85,10 @@ std::string size_table(const engine::SizingReport& r) {
   } else {
     f.add_row({"fit", fmt::format("DOES NOT FIT — {}", r.not_fit_reason)});
   }
-  f.add_row({"per GPU", fmt::format("{} GB weights + {} GB KV + {} GB reserve = {} GB ({} GiB)", decimal_gb(s.weights_bytes),
-                                    decimal_gb(s.kv_cache_bytes), decimal_gb(s.reserve_bytes), decimal_gb(s.total_bytes),
-                                    binary_gib(s.total_bytes))});
+  f.add_row({shown.layout.pipeline_parallel > 1 ? "per GPU (fullest)" : "per GPU",
+             fmt::format("{} GB weights + {} GB KV + {} GB reserve = {} GB ({} GiB)", decimal_gb(s.weights_bytes),
+                         decimal_gb(s.kv_cache_bytes), decimal_gb(s.reserve_bytes), decimal_gb(s.total_bytes),
+                         binary_gib(s.total_bytes))});
   f.add_row({"usable", fmt::format("{} GB ({} GiB) = {:.0f}% of {} GB; headroom {} GB", decimal_gb(s.usable_bytes),
                                    binary_gib(s.usable_bytes), r.request.gpu_memory_utilization * 100,
                                    decimal_gb(r.gpu->memory_bytes),
@@ -125,12 +134,9 @@ ordered_json size_json(const engine::SizingReport& r) {
                   {"kv_bytes_per_value", r.request.kv_bytes},
                   {"gpu_memory_utilization", r.request.gpu_memory_utilization},
                   {"gpus", r.request.gpus ? ordered_json(*r.request.gpus) : ordered_json(nullptr)}};
-  j["memory"] = {{"weights_bytes", r.weights_bytes},
-                 {"active_weights_bytes", r.active_weights_bytes},
-                 {"kv_bytes_per_token", r.kv_bytes_per_token},
-                 {"kv_cache_bytes", r.kv_cache_bytes},
-                 {"reserve_bytes", r.reserve_bytes},
-                 {"total_bytes", r.total_bytes}};
+  j["memory"] = {{"weights_bytes", r.weights_bytes},           {"active_weights_bytes", r.active_weights_bytes},
+                 {"kv_bytes_per_token", r.kv_bytes_per_token}, {"kv_cache_bytes", r.kv_cache_bytes},
+                 {"reserve_bytes", r.reserve_bytes},           {"total_bytes", r.total_bytes}};
   ordered_json fit;
   fit["fits"] = r.fits;
   if (r.fits) {

@@ -35,7 +35,9 @@ std::string TextTable::render(const std::string& indent) const {
   return out;
 }
 
-std::string decimal_gb(std::uint64_t bytes) { return fmt::format("{:.2f}", static_cast<double>(bytes) / 1e9); }
+std::string decimal_gb(std::uint64_t bytes) {
+  return fmt::format("{:.2f}", static_cast<double>(bytes) / 1e9);
+}
 
 std::string binary_gib(std::uint64_t bytes) {
   return fmt::format("{:.2f}", static_cast<double>(bytes) / static_cast<double>(1ULL << 30));

@@ -47,4 +47,6 @@ RunResult run_modelpick(const std::vector<std::string>& args) {
   return r;
 }
 
-std::string fixture(const std::string& name) { return std::string(MODELPICK_FIXTURES) + "/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string(MODELPICK_FIXTURES) + "/" + name;
+}

@@ -51,7 +51,8 @@ TEST_CASE("size: bf16 deepseek-v3 on h100 takes three nodes", "[cli][size][json]
 }
 
 TEST_CASE("size: a layout that does not fit is a value with exit 3", "[cli][size]") {
-  const auto r = run_modelpick({"size", "deepseek-v3", "--precision", "bf16", "--gpu", "h100", "--gpus", "16", "--json"});
+  const auto r =
+      run_modelpick({"size", "deepseek-v3", "--precision", "bf16", "--gpu", "h100", "--gpus", "16", "--json"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.empty());
   const json j = json::parse(r.out);
@@ -86,6 +87,21 @@ TEST_CASE("a user catalog adds a model", "[cli][catalog]") {
   CHECK(j["fit"]["gpus"] == 1);
   const auto after = run_modelpick({"size", "tiny-test", "--catalog", fixture("overlay_tiny_model.json")});
   CHECK(after.exit_code == 0);
+}
+
+TEST_CASE("the documented example overlay works", "[cli][catalog]") {
+  const std::string example = std::string(MODELPICK_EXAMPLES) + "/my-catalog.json";
+  const auto r = run_modelpick({"--catalog", example, "size", "our-finetune-8b", "--gpu", "my-gpu", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["gpu"]["memory_bytes"] == 100000000000ULL);
+  CHECK(j["fit"]["gpus"] == 1);
+  // the overlay turns H100 nodes into 4-GPU nodes: tensor parallel stops at 4, pipeline stages add nodes
+  const auto h100 = run_modelpick({"--catalog", example, "size", "deepseek-v3", "--gpu", "h100", "--json"});
+  REQUIRE(h100.exit_code == 0);
+  const json k = json::parse(h100.out);
+  CHECK(k["fit"]["tensor_parallel"] == 4);
+  CHECK(k["gpu"]["gpus_per_node"] == 4);
 }
 
 TEST_CASE("list shows models and GPUs and precisions", "[cli][list]") {

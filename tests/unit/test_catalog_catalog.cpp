@@ -38,7 +38,8 @@ TEST_CASE("the embedded catalog holds the models of the first issue", "[catalog]
     INFO(id);
     CHECK(c.model(id).id == id);
   }
-  for (const char* id : {"h100", "h100-pcie", "h200", "a100-80gb", "a100-40gb", "l40s", "rtx-4090", "rtx-5090", "rtx-3090"}) {
+  for (const char* id :
+       {"h100", "h100-pcie", "h200", "a100-80gb", "a100-40gb", "l40s", "rtx-4090", "rtx-5090", "rtx-3090"}) {
     INFO(id);
     CHECK(c.gpu(id).id == id);
   }
@@ -131,6 +132,17 @@ TEST_CASE("embedded data must carry sources", "[catalog][errors]") {
   auto docs = catalog::embedded_documents();
   docs.push_back(Document{"embedded extra.json", R"({"licenses": [{"id": "x", "name": "X"}]})", true});
   CHECK_THROWS_WITH(Catalog::load(docs), Catch::Contains("missing \"source\""));
+}
+
+TEST_CASE("ids are unique within the embedded data", "[catalog][integrity]") {
+  auto docs = catalog::embedded_documents();
+  docs.push_back(Document{"embedded extra.json", R"({"gpus": [{"id": "h100"}]})", true});
+  CHECK_THROWS_WITH(Catalog::load(docs), Catch::Contains("duplicate id \"h100\""));
+  // while an overlay may override an id on purpose
+  CHECK_NOTHROW(with_overlay(R"({"gpus": [{"id": "h100"}]})"));
+  // and a name may not point at two models
+  CHECK_THROWS_WITH(with_overlay(R"({"models": [{"id": "llama-3.1-8b", "aliases": ["llama-3.1-70b"]}]})"),
+                    Catch::Contains("already names model"));
 }
 
 TEST_CASE("lookups accept aliases and suggest ids", "[catalog][lookup]") {

@@ -19,9 +19,9 @@ TEST_CASE("pipeline stages split layers as vLLM's get_pp_indices", "[engine][par
 TEST_CASE("tensor parallel rules", "[engine][parallelism]") {
   const auto& llama = arch_of("llama-3.1-70b"); // 64 heads, 8 KV heads
   CHECK_FALSE(engine::tensor_parallel_problem(llama, 8, 8));
-  CHECK(engine::tensor_parallel_problem(llama, 3, 8));  // 64 % 3 != 0
-  CHECK(engine::tensor_parallel_problem(llama, 16, 8)); // beyond one node
-  const auto& qwen3 = arch_of("qwen3-235b-a22b");     // 64 heads, 4 KV heads
+  CHECK(engine::tensor_parallel_problem(llama, 3, 8));       // 64 % 3 != 0
+  CHECK(engine::tensor_parallel_problem(llama, 16, 8));      // beyond one node
+  const auto& qwen3 = arch_of("qwen3-235b-a22b");            // 64 heads, 4 KV heads
   CHECK_FALSE(engine::tensor_parallel_problem(qwen3, 8, 8)); // KV heads replicated x2
 }
 
@@ -31,7 +31,8 @@ TEST_CASE("candidate layouts: one node by TP and then whole nodes by PP", "[engi
   for (const auto& l : layouts) {
     got.emplace_back(l.tensor_parallel, l.pipeline_parallel);
   }
-  CHECK(got == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 1}, {2, 1}, {4, 1}, {8, 1}, {8, 2}, {8, 3}, {8, 4}});
+  CHECK(got ==
+        std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 1}, {2, 1}, {4, 1}, {8, 1}, {8, 2}, {8, 3}, {8, 4}});
   CHECK(engine::layouts_for_count(arch_of("deepseek-v3"), 8, 12).empty());
   CHECK(engine::layouts_for_count(arch_of("deepseek-v3"), 8, 16).size() == 1);
 }

@@ -79,7 +79,8 @@ TEST_CASE("llama-3.1-70b bf16 on h100: max concurrency by hand", "[engine][plan]
   CHECK(r.fit->share.weights_bytes == 70'553'706'496ULL);
   CHECK(r.fit->share.kv_bytes_per_sequence == 1'342'177'280ULL);
   const auto usable = static_cast<std::uint64_t>(static_cast<long double>(h100.memory_bytes) * 0.9L);
-  const std::uint64_t expected = (usable - 70'553'706'496ULL - engine::k_runtime_reserve_bytes_per_gpu) / 1'342'177'280ULL;
+  const std::uint64_t expected =
+      (usable - 70'553'706'496ULL - engine::k_runtime_reserve_bytes_per_gpu) / 1'342'177'280ULL;
   CHECK(r.fit->share.max_concurrency == expected);
 }
 

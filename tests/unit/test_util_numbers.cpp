@@ -5,8 +5,8 @@
 #include "modelpick/util/numbers.hpp"
 
 using modelpick::Error;
-using modelpick::util::SuffixBase;
 using modelpick::util::parse_count;
+using modelpick::util::SuffixBase;
 
 TEST_CASE("token counts take binary suffixes", "[util][numbers]") {
   CHECK(parse_count("8192", "--context", SuffixBase::binary, 1, 1ULL << 30) == 8192);
@@ -24,7 +24,8 @@ TEST_CASE("people counts take decimal suffixes", "[util][numbers]") {
 }
 
 TEST_CASE("bad counts are usage errors naming the value", "[util][numbers]") {
-  for (const char* bad : {"0", "-5", "abc", "800X", "1.5", "", "k", "1e", "1..5", "99999999999999999999999", "1e400", "0x10"}) {
+  for (const char* bad :
+       {"0", "-5", "abc", "800X", "1.5", "", "k", "1e", "1..5", "99999999999999999999999", "1e400", "0x10"}) {
     INFO(bad);
     try {
       parse_count(bad, "--context", SuffixBase::binary, 1, 1ULL << 30);

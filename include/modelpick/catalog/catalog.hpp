@@ -38,8 +38,8 @@ struct Moe {
   std::uint64_t shared_experts = 0;
   std::uint64_t expert_intermediate_size = 0;
   std::uint64_t shared_expert_intermediate_size = 0;
-  std::uint64_t first_dense_layers = 0; // layers [0, first_dense_layers) use the dense FFN
-  std::uint64_t layer_step = 1;         // layer i >= first_dense_layers is MoE iff i % step == step - 1
+  std::uint64_t first_dense_layers = 0;      // layers [0, first_dense_layers) use the dense FFN
+  std::uint64_t layer_step = 1;              // layer i >= first_dense_layers is MoE iff i % step == step - 1
   std::uint64_t dense_intermediate_size = 0; // FFN width of the dense layers
   [[nodiscard]] bool is_moe_layer(std::uint64_t layer) const {
     return layer >= first_dense_layers && layer % layer_step == layer_step - 1;
@@ -81,10 +81,10 @@ struct Model {
   std::uint64_t published_params_total = 0;
   std::uint64_t published_params_active = 0;
   std::uint64_t max_context_tokens = 0;
-  std::optional<Architecture> architecture; // absent for API-only models
-  std::string provider;                     // API-only models: who serves it
+  std::optional<Architecture> architecture;   // absent for API-only models
+  std::string provider;                       // API-only models: who serves it
   std::map<std::string, std::string> sources; // fact group -> source (params, context, license, ...)
-  std::string origin;                          // "embedded" or the overlay file it came from
+  std::string origin;                         // "embedded" or the overlay file it came from
 
   [[nodiscard]] bool self_hostable() const { return architecture.has_value(); }
 };
@@ -93,8 +93,8 @@ struct Gpu {
   std::string id;
   std::string name;
   std::string vendor;
-  std::uint64_t memory_bytes = 0;  // total as CUDA/PyTorch report it (what vLLM budgets from)
-  std::uint64_t marketing_gb = 0;  // the datasheet's "80GB"
+  std::uint64_t memory_bytes = 0; // total as CUDA/PyTorch report it (what vLLM budgets from)
+  std::uint64_t marketing_gb = 0; // the datasheet's "80GB"
   std::uint64_t nvidia_smi_mib = 0;
   std::uint64_t bandwidth_bytes_per_s = 0;
   double tflops_bf16 = 0;

@@ -9,17 +9,17 @@ namespace modelpick::engine {
 
 // Parameters of one transformer block, split by how they are stored.
 struct LayerParams {
-  std::uint64_t quantizable = 0;       // linear weights: attention projections, MLP, experts
-  std::uint64_t unquantized = 0;       // norms, biases, router: kept in 16-bit
+  std::uint64_t quantizable = 0;        // linear weights: attention projections, MLP, experts
+  std::uint64_t unquantized = 0;        // norms, biases, router: kept in 16-bit
   std::uint64_t active_quantizable = 0; // linear weights one token passes through
 };
 
 struct ParamCounts {
   std::vector<LayerParams> layers;
-  std::uint64_t embedding = 0;   // vocab x hidden
-  std::uint64_t lm_head = 0;     // vocab x hidden when untied (0 when tied)
+  std::uint64_t embedding = 0; // vocab x hidden
+  std::uint64_t lm_head = 0;   // vocab x hidden when untied (0 when tied)
   std::uint64_t final_norm = 0;
-  std::uint64_t extra = 0;       // e.g. a vision encoder, kept in 16-bit
+  std::uint64_t extra = 0; // e.g. a vision encoder, kept in 16-bit
   std::uint64_t total = 0;
   std::uint64_t active = 0; // what one text token passes through: routed + shared experts, no vision encoder
 };

@@ -18,8 +18,8 @@ struct Layout {
 // Why a tensor-parallel degree is not allowed for a model, or nullopt when it is: attention
 // heads must divide evenly, and KV heads must divide TP or TP divide them (vLLM replicates
 // KV heads when TP exceeds their count); TP must stay inside one node.
-std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& arch,
-                                                   std::uint64_t tp, std::uint64_t gpus_per_node);
+std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& arch, std::uint64_t tp,
+                                                   std::uint64_t gpus_per_node);
 
 // Candidate layouts in the order a fit search tries them: fewest GPUs first. Inside one node
 // a single TP group (PP 1); beyond one node, TP fills a node (the largest valid TP up to
@@ -33,7 +33,6 @@ std::vector<Layout> layouts_for_count(const catalog::Architecture& arch, std::ui
 
 // [first, last) layer of each stage, as vLLM's get_pp_indices splits them: L / PP layers
 // each, the remainder given one each to the stages before the last.
-std::vector<std::pair<std::uint64_t, std::uint64_t>> pipeline_stages(std::uint64_t layers,
-                                                                     std::uint64_t stages);
+std::vector<std::pair<std::uint64_t, std::uint64_t>> pipeline_stages(std::uint64_t layers, std::uint64_t stages);
 
 } // namespace modelpick::engine

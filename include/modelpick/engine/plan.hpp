@@ -13,10 +13,10 @@ namespace modelpick::engine {
 struct SizingRequest {
   std::uint64_t context_tokens = 0;
   std::uint64_t concurrency = 0;
-  std::uint64_t kv_bytes = 2;              // bytes per KV value (2 = 16-bit, 1 = fp8)
-  std::string kv_dtype = "auto";           // as the user named it, for the report
+  std::uint64_t kv_bytes = 2;    // bytes per KV value (2 = 16-bit, 1 = fp8)
+  std::string kv_dtype = "auto"; // as the user named it, for the report
   double gpu_memory_utilization = 0.90;
-  std::optional<std::uint64_t> gpus;       // evaluate exactly this many GPUs
+  std::optional<std::uint64_t> gpus; // evaluate exactly this many GPUs
 };
 
 // Memory of one GPU in the bottleneck pipeline stage of a layout.
@@ -42,7 +42,7 @@ struct SizingReport {
   const catalog::Gpu* gpu = nullptr;
   SizingRequest request;
 
-  std::uint64_t params_total = 0;  // computed from the architecture
+  std::uint64_t params_total = 0; // computed from the architecture
   std::uint64_t params_active = 0;
   std::uint64_t weights_bytes = 0; // all experts resident
   std::uint64_t active_weights_bytes = 0;
@@ -59,13 +59,15 @@ struct SizingReport {
   std::vector<std::string> warnings;
 };
 
-// Throws Error(usage) for an API-only model or a precision the GPU cannot run.
-SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision,
-                       const catalog::Gpu& gpu, const SizingRequest& request);
+// Throws Error(usage) naming the model when it has no published weights to size.
+void require_self_hostable(const catalog::Model& model);
+
+// Throws Error(usage) for an API-only model or a context beyond the model's maximum.
+SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
+                       const SizingRequest& request);
 
 // Evaluates one layout (exposed for tests and for --gpus).
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
-                                 const catalog::Gpu& gpu, const SizingRequest& request,
-                                 const Layout& layout);
+                                 const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout);
 
 } // namespace modelpick::engine

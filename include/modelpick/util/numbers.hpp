@@ -13,8 +13,8 @@ enum class SuffixBase { binary, decimal };
 // Parses "8192", "32k", "128K", "1M", "1.5k", "1.5e3" into a whole number in
 // [min, max]. `what` names the flag in the error ("--context"). Throws Error(usage) with a
 // one-line message naming the value and what is accepted.
-std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBase base,
-                          std::uint64_t min, std::uint64_t max);
+std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBase base, std::uint64_t min,
+                          std::uint64_t max);
 
 // Parses a plain decimal fraction such as "0.9" in [min, max] (both inclusive).
 double parse_fraction(std::string_view text, std::string_view what, double min, double max);

@@ -92,8 +92,8 @@ void check_depth(const Document& doc) {
       in_string = true;
     } else if (c == '{' || c == '[') {
       if (++depth > k_max_json_depth) {
-        invalid(doc.origin, fmt::format("nested deeper than {} levels; a catalog is at most a few levels deep",
-                                        k_max_json_depth));
+        invalid(doc.origin,
+                fmt::format("nested deeper than {} levels; a catalog is at most a few levels deep", k_max_json_depth));
       }
     } else if (c == '}' || c == ']') {
       --depth;
@@ -103,8 +103,8 @@ void check_depth(const Document& doc) {
 
 json parse_document(const Document& doc) {
   if (doc.text.size() > k_max_document_bytes) {
-    invalid(doc.origin, fmt::format("is {} bytes; catalog files are limited to {} bytes", doc.text.size(),
-                                    k_max_document_bytes));
+    invalid(doc.origin,
+            fmt::format("is {} bytes; catalog files are limited to {} bytes", doc.text.size(), k_max_document_bytes));
   }
   if (doc.text.find_first_not_of(" \t\r\n") == std::string::npos) {
     invalid(doc.origin, "is empty; expected a JSON object such as {\"models\": [...]}");
@@ -182,7 +182,8 @@ struct Reader {
     return v->get<std::uint64_t>();
   }
 
-  [[nodiscard]] double number(const char* key, double min, double max, std::optional<double> fallback = std::nullopt) const {
+  [[nodiscard]] double number(const char* key, double min, double max,
+                              std::optional<double> fallback = std::nullopt) const {
     const json* v = find(key);
     if (v == nullptr) {
       if (fallback) {
@@ -253,8 +254,8 @@ std::string entry_where(const std::string& section, const json& entry, std::size
 
 void check_id(const std::string& id, const std::string& where) {
   const bool ok = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-                  });
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+  });
   if (!ok) {
     invalid(where, fmt::format("id \"{}\" must be 1-64 characters of a-z, 0-9, '-', '.', '_'", id));
   }
@@ -266,21 +267,31 @@ constexpr std::uint64_t k_big = 1'000'000'000'000'000ULL; // 10^15: past any rea
 
 Category parse_category(const Reader& r) {
   const std::string c = r.str("category");
-  if (c == "dense") return Category::dense;
-  if (c == "moe") return Category::moe;
-  if (c == "small") return Category::small;
-  if (c == "long-context") return Category::long_context;
-  if (c == "api-only") return Category::api_only;
+  if (c == "dense")
+    return Category::dense;
+  if (c == "moe")
+    return Category::moe;
+  if (c == "small")
+    return Category::small;
+  if (c == "long-context")
+    return Category::long_context;
+  if (c == "api-only")
+    return Category::api_only;
   invalid(r.where, fmt::format("category \"{}\" is not one of dense, moe, small, long-context, api-only", c));
 }
 
 AttentionLayer parse_attention_layer(const Reader& r) {
   const std::string kind = r.str("kind");
-  if (kind == "full") return {AttentionKind::full, 0};
-  if (kind == "mla") return {AttentionKind::mla, 0};
-  if (kind == "none") return {AttentionKind::none, 0};
-  if (kind == "sliding") return {AttentionKind::sliding, r.uint("window", 1, k_big)};
-  if (kind == "chunked") return {AttentionKind::chunked, r.uint("chunk", 1, k_big)};
+  if (kind == "full")
+    return {AttentionKind::full, 0};
+  if (kind == "mla")
+    return {AttentionKind::mla, 0};
+  if (kind == "none")
+    return {AttentionKind::none, 0};
+  if (kind == "sliding")
+    return {AttentionKind::sliding, r.uint("window", 1, k_big)};
+  if (kind == "chunked")
+    return {AttentionKind::chunked, r.uint("chunk", 1, k_big)};
   invalid(r.where, fmt::format("attention kind \"{}\" is not one of full, sliding, chunked, mla, none", kind));
 }
 
@@ -308,7 +319,8 @@ Architecture parse_architecture(const Reader& r) {
       if (!layer.is_object()) {
         invalid(r.where, "\"attention_pattern\" entries must be objects such as {\"kind\": \"full\"}");
       }
-      a.attention_pattern.push_back(parse_attention_layer(Reader{layer, fmt::format("{}.attention_pattern[{}]", r.where, i)}));
+      a.attention_pattern.push_back(
+          parse_attention_layer(Reader{layer, fmt::format("{}.attention_pattern[{}]", r.where, i)}));
     }
   }
   if (a.attention_heads % a.kv_heads != 0) {
@@ -332,7 +344,8 @@ Architecture parse_architecture(const Reader& r) {
     e.experts_per_token = m.uint("experts_per_token", 1, e.experts);
     e.shared_experts = m.uint("shared_experts", 0, 1'000, 0);
     e.expert_intermediate_size = m.uint("expert_intermediate_size", 1, 10'000'000);
-    e.shared_expert_intermediate_size = m.uint("shared_expert_intermediate_size", 0, 10'000'000, e.expert_intermediate_size);
+    e.shared_expert_intermediate_size =
+        m.uint("shared_expert_intermediate_size", 0, 10'000'000, e.expert_intermediate_size);
     e.first_dense_layers = m.uint("first_dense_layers", 0, a.layers, 0);
     e.layer_step = m.uint("moe_layer_step", 1, a.layers, 1);
     e.dense_intermediate_size = m.uint("dense_intermediate_size", 0, 10'000'000, a.intermediate_size);
@@ -489,9 +502,9 @@ const T& find_by_name(const std::vector<T>& items, std::string_view name, std::s
       ids.push_back(id);
     }
   }
-  const std::string hint =
-      ids.empty() ? fmt::format("; {} lists them", list_hint)
-                  : fmt::format("; did you mean {}? ({} lists them)", fmt::join(ids, ", "), list_hint);
+  const std::string hint = ids.empty()
+                               ? fmt::format("; {} lists them", list_hint)
+                               : fmt::format("; did you mean {}? ({} lists them)", fmt::join(ids, ", "), list_hint);
   throw Error(ErrorKind::not_found, fmt::format("unknown {} '{}'{}", what, name, hint), ids);
 }
 
@@ -522,11 +535,11 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
           attribute_sources(entry, section, doc.origin);
         }
         const std::string id = entry["id"].get<std::string>();
-        const auto existing = std::find_if(entries.begin(), entries.end(),
-                                           [&](const auto& e) { return e.first["id"] == id; });
+        const auto existing =
+            std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.first["id"] == id; });
         if (existing == entries.end()) {
           entries.emplace_back(std::move(entry), doc.origin);
-        } else if (doc.embedded && existing->second == doc.origin) {
+        } else if (doc.embedded && existing->second.rfind("embedded ", 0) == 0) {
           invalid(where, fmt::format("duplicate id \"{}\"", id));
         } else {
           existing->first.merge_patch(entry);
@@ -543,7 +556,8 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
     }
   };
   each("licenses", [&](const Reader& r, const std::string& o) { catalog.licenses_.push_back(parse_license(r, o)); });
-  each("precisions", [&](const Reader& r, const std::string& o) { catalog.precisions_.push_back(parse_precision(r, o)); });
+  each("precisions",
+       [&](const Reader& r, const std::string& o) { catalog.precisions_.push_back(parse_precision(r, o)); });
   each("gpus", [&](const Reader& r, const std::string& o) { catalog.gpus_.push_back(parse_gpu(r, o)); });
   each("models", [&](const Reader& r, const std::string& o) { catalog.models_.push_back(parse_model(r, o)); });
 

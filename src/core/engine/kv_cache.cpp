@@ -8,8 +8,8 @@ namespace modelpick::engine {
 
 using catalog::AttentionKind;
 
-std::uint64_t layer_kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_t layer,
-                                       std::uint64_t kv_heads, std::uint64_t kv_bytes) {
+std::uint64_t layer_kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_t layer, std::uint64_t kv_heads,
+                                       std::uint64_t kv_bytes) {
   switch (arch.attention(layer).kind) {
   case AttentionKind::none:
     return 0;
@@ -51,11 +51,10 @@ std::uint64_t kv_cache_bytes(const catalog::Architecture& arch, std::uint64_t kv
                              std::uint64_t concurrency) {
   std::uint64_t per_sequence = 0;
   for (std::uint64_t i = 0; i < arch.layers; ++i) {
-    per_sequence = util::checked_add(
-        per_sequence,
-        util::checked_mul(layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes),
-                          layer_cached_tokens(arch, i, context), "KV cache bytes"),
-        "KV cache bytes");
+    per_sequence = util::checked_add(per_sequence,
+                                     util::checked_mul(layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes),
+                                                       layer_cached_tokens(arch, i, context), "KV cache bytes"),
+                                     "KV cache bytes");
   }
   return util::checked_mul(per_sequence, concurrency, "KV cache bytes");
 }

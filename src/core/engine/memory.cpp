@@ -38,9 +38,9 @@ std::pair<std::uint64_t, std::uint64_t> attention_params(const catalog::Architec
     const catalog::Mla& m = *a.mla;
     const std::uint64_t qk_head = m.qk_nope_head_dim + m.qk_rope_head_dim;
     // q: with a query LoRA, hidden -> q_lora_rank -> heads x qk_head; else hidden -> heads x qk_head
-    const std::uint64_t q = m.q_lora_rank > 0
-                                ? sum({product({h, m.q_lora_rank}), product({m.q_lora_rank, a.attention_heads, qk_head})})
-                                : product({h, a.attention_heads, qk_head});
+    const std::uint64_t q =
+        m.q_lora_rank > 0 ? sum({product({h, m.q_lora_rank}), product({m.q_lora_rank, a.attention_heads, qk_head})})
+                          : product({h, a.attention_heads, qk_head});
     const std::uint64_t kv_a = product({h, m.kv_lora_rank + m.qk_rope_head_dim});
     const std::uint64_t kv_b = product({m.kv_lora_rank, a.attention_heads, m.qk_nope_head_dim + m.v_head_dim});
     const std::uint64_t o = product({a.attention_heads, m.v_head_dim, h});
@@ -78,7 +78,8 @@ ParamCounts count_params(const catalog::Architecture& a) {
     if (a.moe && a.moe->is_moe_layer(i)) {
       const catalog::Moe& m = *a.moe;
       const std::uint64_t expert = gated_mlp(a.hidden_size, m.expert_intermediate_size);
-      const std::uint64_t shared = product({m.shared_experts, gated_mlp(a.hidden_size, m.shared_expert_intermediate_size)});
+      const std::uint64_t shared =
+          product({m.shared_experts, gated_mlp(a.hidden_size, m.shared_expert_intermediate_size)});
       layer.quantizable = sum({layer.quantizable, product({m.experts, expert}), shared});
       layer.active_quantizable = sum({layer.active_quantizable, product({m.experts_per_token, expert}), shared});
       layer.unquantized = sum({layer.unquantized, product({m.experts, a.hidden_size})}); // router
@@ -113,9 +114,10 @@ std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precis
 WeightBytes weight_bytes(const ParamCounts& params, const catalog::Precision& precision) {
   // Embeddings, lm_head, final norm and extra (vision) parameters stay 16-bit: AWQ, GPTQ and
   // vLLM's fp8 quantise the Linear layers of the transformer blocks only.
-  const std::uint64_t outside = checked_mul(params.embedding + params.lm_head + params.final_norm + params.extra,
-                                            k_bytes_16bit, "weight bytes");
-  WeightBytes out{outside, checked_mul(params.embedding + params.lm_head + params.final_norm, k_bytes_16bit, "weight bytes")};
+  const std::uint64_t outside =
+      checked_mul(params.embedding + params.lm_head + params.final_norm + params.extra, k_bytes_16bit, "weight bytes");
+  WeightBytes out{outside,
+                  checked_mul(params.embedding + params.lm_head + params.final_norm, k_bytes_16bit, "weight bytes")};
   for (const LayerParams& layer : params.layers) {
     out.total = checked_add(out.total, layer_weight_bytes(layer, precision), "weight bytes");
     out.active = checked_add(out.active,

@@ -24,8 +24,8 @@ std::uint64_t usable_bytes(const catalog::Gpu& gpu, double utilization) {
 }
 
 LayoutEvaluation evaluate(const catalog::Architecture& arch, const ParamCounts& params,
-                          const catalog::Precision& precision, const catalog::Gpu& gpu,
-                          const SizingRequest& request, const Layout& layout) {
+                          const catalog::Precision& precision, const catalog::Gpu& gpu, const SizingRequest& request,
+                          const Layout& layout) {
   const std::uint64_t tp = layout.tensor_parallel;
   const auto stages = pipeline_stages(arch.layers, layout.pipeline_parallel);
   // KV heads a rank holds: an even share, or one replicated head when TP exceeds them.
@@ -39,11 +39,10 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const ParamCounts& 
     std::uint64_t kv_per_sequence = 0;
     for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
       stage_weights = checked_add(stage_weights, layer_weight_bytes(params.layers[i], precision), "weight bytes");
-      kv_per_sequence = checked_add(
-          kv_per_sequence,
-          checked_mul(layer_kv_bytes_per_token(arch, i, kv_heads_per_gpu, request.kv_bytes),
-                      layer_cached_tokens(arch, i, request.context_tokens), "KV cache bytes"),
-          "KV cache bytes");
+      kv_per_sequence = checked_add(kv_per_sequence,
+                                    checked_mul(layer_kv_bytes_per_token(arch, i, kv_heads_per_gpu, request.kv_bytes),
+                                                layer_cached_tokens(arch, i, request.context_tokens), "KV cache bytes"),
+                                    "KV cache bytes");
     }
     // Stage 0 holds the embedding (and any vision encoder); the last stage the final norm
     // and lm_head, which with PP > 1 is a separate copy even when the model ties them.
@@ -61,12 +60,12 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const ParamCounts& 
     share.kv_bytes_per_sequence = kv_per_sequence;
     share.kv_cache_bytes = checked_mul(kv_per_sequence, request.concurrency, "KV cache bytes");
     share.reserve_bytes = k_runtime_reserve_bytes_per_gpu;
-    share.total_bytes = checked_add(checked_add(share.weights_bytes, share.kv_cache_bytes, "bytes"),
-                                    share.reserve_bytes, "bytes");
+    share.total_bytes =
+        checked_add(checked_add(share.weights_bytes, share.kv_cache_bytes, "bytes"), share.reserve_bytes, "bytes");
     share.usable_bytes = usable;
     share.fits = share.total_bytes <= usable;
     const std::uint64_t fixed = share.weights_bytes + share.reserve_bytes;
-    share.max_concurrency = fixed >= usable ? 0
+    share.max_concurrency = fixed >= usable        ? 0
                             : kv_per_sequence == 0 ? std::numeric_limits<std::uint64_t>::max()
                                                    : (usable - fixed) / kv_per_sequence;
     // The bottleneck stage: the one that admits the fewest sequences (then the fullest).
@@ -102,8 +101,8 @@ std::vector<std::string> assumptions_for(const catalog::Model& model, const cata
                             precision.group_size > 0 ? fmt::format(" + {} bits of scales per {} weights",
                                                                    precision.group_overhead_bits, precision.group_size)
                                                      : std::string{}));
-  out.push_back(fmt::format("KV cache: {} ({} bytes per value)", request.kv_dtype == "auto" ? "auto = 16-bit" : request.kv_dtype,
-                            request.kv_bytes));
+  out.push_back(fmt::format("KV cache: {} ({} bytes per value)",
+                            request.kv_dtype == "auto" ? "auto = 16-bit" : request.kv_dtype, request.kv_bytes));
   if (a.moe) {
     out.push_back(fmt::format("MoE: all {} experts (+{} shared) are resident in memory; {} routed per token",
                               a.moe->experts, a.moe->shared_experts, a.moe->experts_per_token));
@@ -145,18 +144,22 @@ LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Pre
   return evaluate(*model.architecture, params, precision, gpu, request, layout);
 }
 
-SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
-                       const SizingRequest& request) {
+void require_self_hostable(const catalog::Model& model) {
   if (!model.self_hostable()) {
     throw Error(ErrorKind::usage,
                 fmt::format("'{}' is API-only ({}): its weights are not published, so it cannot be sized for "
                             "self-hosting; pick an open-weight model (`modelpick list`)",
                             model.id, model.provider));
   }
+}
+
+SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
+                       const SizingRequest& request) {
+  require_self_hostable(model);
   if (request.context_tokens > model.max_context_tokens) {
-    throw Error(ErrorKind::usage, fmt::format("--context {} exceeds {}'s maximum context of {} tokens",
-                                              group_digits(request.context_tokens), model.id,
-                                              group_digits(model.max_context_tokens)));
+    throw Error(ErrorKind::usage,
+                fmt::format("--context {} exceeds {}'s maximum context of {} tokens",
+                            group_digits(request.context_tokens), model.id, group_digits(model.max_context_tokens)));
   }
   const catalog::Architecture& arch = *model.architecture;
   const ParamCounts params = count_params(arch);
@@ -185,8 +188,9 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
     layouts = layouts_for_count(arch, gpu.gpus_per_node, *request.gpus);
     if (layouts.empty()) {
       throw Error(ErrorKind::usage,
-                  fmt::format("--gpus {} is not a valid layout for {} on {}: accepted counts are {}, ...", *request.gpus,
-                              model.id, gpu.id, layout_list(candidate_layouts(arch, gpu.gpus_per_node, 4))));
+                  fmt::format("--gpus {} is not a valid layout for {} on {}: accepted counts are {}, ...",
+                              *request.gpus, model.id, gpu.id,
+                              layout_list(candidate_layouts(arch, gpu.gpus_per_node, 4))));
     }
   } else {
     layouts = candidate_layouts(arch, gpu.gpus_per_node, k_max_pipeline_stages);
@@ -202,10 +206,10 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
   r.fits = r.fit.has_value();
   const LayoutEvaluation& shown = r.fits ? *r.fit : *r.closest;
   if (!r.fits) {
-    r.not_fit_reason = fmt::format(
-        "does not fit: with {} x {} (TP {} x PP {}) each GPU needs {} bytes but {} are usable",
-        shown.layout.gpus(), gpu.id, shown.layout.tensor_parallel, shown.layout.pipeline_parallel,
-        group_digits(shown.share.total_bytes), group_digits(shown.share.usable_bytes));
+    r.not_fit_reason =
+        fmt::format("does not fit: with {} x {} (TP {} x PP {}) each GPU needs {} bytes but {} are usable",
+                    shown.layout.gpus(), gpu.id, shown.layout.tensor_parallel, shown.layout.pipeline_parallel,
+                    group_digits(shown.share.total_bytes), group_digits(shown.share.usable_bytes));
   }
   r.reserve_bytes = checked_mul(k_runtime_reserve_bytes_per_gpu, shown.layout.gpus(), "bytes");
   r.total_bytes = checked_add(checked_add(r.weights_bytes, r.kv_cache_bytes, "bytes"), r.reserve_bytes, "bytes");

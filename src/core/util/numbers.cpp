@@ -10,12 +10,11 @@
 namespace modelpick::util {
 namespace {
 
-[[noreturn]] void bad_count(std::string_view text, std::string_view what, std::uint64_t min,
-                            std::uint64_t max, std::string_view why) {
-  throw Error(ErrorKind::usage,
-              fmt::format("{} '{}' {}: expected a whole number from {} to {}, optionally with a "
-                          "suffix k, M or G (e.g. 8192, 32k, 1M)",
-                          what, text, why, group_digits(min), group_digits(max)));
+[[noreturn]] void bad_count(std::string_view text, std::string_view what, std::uint64_t min, std::uint64_t max,
+                            std::string_view why) {
+  throw Error(ErrorKind::usage, fmt::format("{} '{}' {}: expected a whole number from {} to {}, optionally with a "
+                                            "suffix k, M or G (e.g. 8192, 32k, 1M)",
+                                            what, text, why, group_digits(min), group_digits(max)));
 }
 
 // Strict decimal: digits, at most one '.', optional exponent. Returns false on anything else.
@@ -74,8 +73,8 @@ bool parse_decimal(std::string_view s, long double& out) {
 
 } // namespace
 
-std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBase base,
-                          std::uint64_t min, std::uint64_t max) {
+std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBase base, std::uint64_t min,
+                          std::uint64_t max) {
   std::string_view number = text;
   long double scale = 1;
   if (!number.empty()) {
@@ -112,8 +111,8 @@ std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBa
 double parse_fraction(std::string_view text, std::string_view what, double min, double max) {
   long double value = 0;
   if (!parse_decimal(text, value) || value < min || value > max) {
-    throw Error(ErrorKind::usage, fmt::format("{} '{}' is not accepted: expected a number from {} to {}",
-                                              what, text, min, max));
+    throw Error(ErrorKind::usage,
+                fmt::format("{} '{}' is not accepted: expected a number from {} to {}", what, text, min, max));
   }
   return static_cast<double>(value);
 }

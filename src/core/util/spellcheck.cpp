@@ -7,7 +7,9 @@
 namespace modelpick::util {
 namespace {
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 std::string lowered(std::string_view s) {
   std::string out(s);
@@ -33,8 +35,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::vector<std::string> closest(std::string_view word, const std::vector<std::string>& candidates,
-                                 std::size_t limit) {
+std::vector<std::string> closest(std::string_view word, const std::vector<std::string>& candidates, std::size_t limit) {
   const std::string needle = lowered(word);
   const std::size_t allowed = std::max<std::size_t>(2, needle.size() / 3);
   std::vector<std::pair<std::size_t, std::size_t>> scored; // (distance, index)
@@ -48,8 +49,7 @@ std::vector<std::string> closest(std::string_view word, const std::vector<std::s
       scored.emplace_back(d, i);
     }
   }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   std::vector<std::string> out;
   for (const auto& [d, i] : scored) {
     if (std::find(out.begin(), out.end(), candidates[i]) == out.end()) {
