@@ -12,36 +12,55 @@ namespace modelpick::catalog {
 
 using nlohmann::json;
 
-std::string_view to_string(Category c) {
-  switch (c) {
-  case Category::dense:
-    return "dense";
-  case Category::moe:
-    return "moe";
-  case Category::small:
-    return "small";
-  case Category::long_context:
-    return "long-context";
-  case Category::api_only:
-    return "api-only";
+namespace {
+
+// One table per enum serves both directions: catalog text -> value and value -> text.
+constexpr std::pair<Category, std::string_view> k_category_names[] = {
+    {Category::dense, "dense"},       {Category::moe, "moe"},
+    {Category::small, "small"},       {Category::long_context, "long-context"},
+    {Category::api_only, "api-only"},
+};
+constexpr std::pair<AttentionKind, std::string_view> k_attention_names[] = {
+    {AttentionKind::full, "full"}, {AttentionKind::sliding, "sliding"}, {AttentionKind::chunked, "chunked"},
+    {AttentionKind::mla, "mla"},   {AttentionKind::none, "none"},
+};
+
+template <typename E, std::size_t N>
+std::string_view name_of(const std::pair<E, std::string_view> (&table)[N], E value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) {
+      return name;
+    }
   }
-  return "dense";
+  return table[0].second;
+}
+
+template <typename E, std::size_t N>
+std::optional<E> value_of(const std::pair<E, std::string_view> (&table)[N], std::string_view name) {
+  for (const auto& [v, n] : table) {
+    if (n == name) {
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+template <typename E, std::size_t N> std::string names_of(const std::pair<E, std::string_view> (&table)[N]) {
+  std::string out;
+  for (const auto& [v, name] : table) {
+    out += (out.empty() ? "" : ", ") + std::string(name);
+  }
+  return out;
+}
+
+} // namespace
+
+std::string_view to_string(Category c) {
+  return name_of(k_category_names, c);
 }
 
 std::string_view to_string(AttentionKind k) {
-  switch (k) {
-  case AttentionKind::full:
-    return "full";
-  case AttentionKind::sliding:
-    return "sliding";
-  case AttentionKind::chunked:
-    return "chunked";
-  case AttentionKind::mla:
-    return "mla";
-  case AttentionKind::none:
-    return "none";
-  }
-  return "full";
+  return name_of(k_attention_names, k);
 }
 
 namespace {
@@ -265,34 +284,38 @@ void check_id(const std::string& id, const std::string& where) {
 
 constexpr std::uint64_t k_big = 1'000'000'000'000'000ULL; // 10^15: past any real count
 
+// The fields every entry has: where it came from, its id and its display name.
+template <typename T> T identified(const Reader& r, const std::string& origin) {
+  T item;
+  item.origin = origin;
+  item.id = r.str("id");
+  check_id(item.id, r.where);
+  item.name = r.str("name");
+  return item;
+}
+
 Category parse_category(const Reader& r) {
   const std::string c = r.str("category");
-  if (c == "dense")
-    return Category::dense;
-  if (c == "moe")
-    return Category::moe;
-  if (c == "small")
-    return Category::small;
-  if (c == "long-context")
-    return Category::long_context;
-  if (c == "api-only")
-    return Category::api_only;
-  invalid(r.where, fmt::format("category \"{}\" is not one of dense, moe, small, long-context, api-only", c));
+  if (const auto v = value_of(k_category_names, c)) {
+    return *v;
+  }
+  invalid(r.where, fmt::format("category \"{}\" is not one of {}", c, names_of(k_category_names)));
 }
 
 AttentionLayer parse_attention_layer(const Reader& r) {
-  const std::string kind = r.str("kind");
-  if (kind == "full")
-    return {AttentionKind::full, 0};
-  if (kind == "mla")
-    return {AttentionKind::mla, 0};
-  if (kind == "none")
-    return {AttentionKind::none, 0};
-  if (kind == "sliding")
-    return {AttentionKind::sliding, r.uint("window", 1, k_big)};
-  if (kind == "chunked")
-    return {AttentionKind::chunked, r.uint("chunk", 1, k_big)};
-  invalid(r.where, fmt::format("attention kind \"{}\" is not one of full, sliding, chunked, mla, none", kind));
+  const std::string name = r.str("kind");
+  const auto kind = value_of(k_attention_names, name);
+  if (!kind) {
+    invalid(r.where, fmt::format("attention kind \"{}\" is not one of {}", name, names_of(k_attention_names)));
+  }
+  switch (*kind) {
+  case AttentionKind::sliding:
+    return {*kind, r.uint("window", 1, k_big)};
+  case AttentionKind::chunked:
+    return {*kind, r.uint("chunk", 1, k_big)};
+  default:
+    return {*kind, 0};
+  }
 }
 
 Architecture parse_architecture(const Reader& r) {
@@ -361,11 +384,7 @@ Architecture parse_architecture(const Reader& r) {
 }
 
 Model parse_model(const Reader& r, const std::string& origin) {
-  Model m;
-  m.origin = origin;
-  m.id = r.str("id");
-  check_id(m.id, r.where);
-  m.name = r.str("name");
+  auto m = identified<Model>(r, origin);
   m.publisher = r.str("publisher");
   m.category = parse_category(r);
   m.aliases = r.strings("aliases");
@@ -400,11 +419,7 @@ Model parse_model(const Reader& r, const std::string& origin) {
 }
 
 Gpu parse_gpu(const Reader& r, const std::string& origin) {
-  Gpu g;
-  g.origin = origin;
-  g.id = r.str("id");
-  check_id(g.id, r.where);
-  g.name = r.str("name");
+  auto g = identified<Gpu>(r, origin);
   g.vendor = r.str("vendor");
   g.aliases = r.strings("aliases");
   const Reader memory = r.object("memory");
@@ -428,11 +443,7 @@ Gpu parse_gpu(const Reader& r, const std::string& origin) {
 }
 
 Precision parse_precision(const Reader& r, const std::string& origin) {
-  Precision p;
-  p.origin = origin;
-  p.id = r.str("id");
-  check_id(p.id, r.where);
-  p.name = r.str("name");
+  auto p = identified<Precision>(r, origin);
   p.aliases = r.strings("aliases");
   p.weight_bits = r.uint("weight_bits", 1, 64);
   p.group_size = r.uint("group_size", 0, 1'000'000, 0);
@@ -447,11 +458,7 @@ Precision parse_precision(const Reader& r, const std::string& origin) {
 }
 
 License parse_license(const Reader& r, const std::string& origin) {
-  License l;
-  l.origin = origin;
-  l.id = r.str("id");
-  check_id(l.id, r.where);
-  l.name = r.str("name");
+  auto l = identified<License>(r, origin);
   l.source = r.source();
   return l;
 }
