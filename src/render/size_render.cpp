@@ -60,9 +60,14 @@ std::string size_table(const engine::SizingReport& r) {
   }
   t.add_row({"KV cache per token", group_digits(r.kv_bytes_per_token), "", ""});
   const std::uint64_t tokens = r.request.context_tokens * r.request.concurrency;
-  if (r.kv_cache_bytes / tokens != r.kv_bytes_per_token) { // windows cap some layers
+  const std::uint64_t per_token_cache =
+      (r.kv_cache_bytes - r.state_bytes_per_sequence * r.request.concurrency) / tokens;
+  if (per_token_cache != r.kv_bytes_per_token) { // windows cap some layers
     t.add_row({fmt::format("  average over {} tokens", group_digits(r.request.context_tokens)),
-               group_digits(r.kv_cache_bytes / tokens), "", ""});
+               group_digits(per_token_cache), "", ""});
+  }
+  if (r.state_bytes_per_sequence > 0) {
+    t.add_row({"recurrent state per sequence", group_digits(r.state_bytes_per_sequence), "", ""});
   }
   t.add_row(bytes_row(
       fmt::format("KV cache ({} × {})", group_digits(r.request.context_tokens), group_digits(r.request.concurrency)),

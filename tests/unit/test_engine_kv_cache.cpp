@@ -53,3 +53,22 @@ TEST_CASE("a layer without attention caches nothing", "[engine][kv_cache]") {
   CHECK(engine::kv_bytes_per_token(a, 2) == 65'536);
   CHECK(engine::layer_cached_tokens(a, 0, 1000) == 0);
 }
+
+TEST_CASE("recurrent layers keep a fixed state instead of a KV cache", "[engine][kv_cache]") {
+  catalog::Architecture a = arch_of("llama-3.1-8b");
+  a.attention_pattern = {{catalog::AttentionKind::mamba, 0},
+                         {catalog::AttentionKind::mamba, 0},
+                         {catalog::AttentionKind::linear, 0},
+                         {catalog::AttentionKind::full, 0}};
+  a.mamba = catalog::Mamba{16, 4, 8192, 256};
+  // 32 layers: 16 mamba, 8 linear, 8 full.
+  // full: 8 layers x 2 x 8 x 128 x 2 = 32,768 bytes per token
+  CHECK(engine::kv_bytes_per_token(a, 2) == 32'768);
+  // mamba state: 8,192 x (4 - 1) + 8,192 x 16 = 155,648 values x 2 B = 311,296 per layer
+  CHECK(engine::layer_state_bytes(a, 0) == 311'296);
+  // linear: 32 heads x 128 x 128 x 2 B = 1,048,576 per layer
+  CHECK(engine::layer_state_bytes(a, 2) == 1'048'576);
+  CHECK(engine::state_bytes_per_sequence(a) == 16 * 311'296 + 8 * 1'048'576);
+  // 1,000 tokens x 2 sequences: 2 x (1,000 x 32,768 + 13,369,344) = 92,274,688
+  CHECK(engine::kv_cache_bytes(a, 2, 1000, 2) == 92'274'688);
+}

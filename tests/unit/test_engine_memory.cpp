@@ -68,3 +68,69 @@ TEST_CASE("quantized storage rounds up partial groups and bytes", "[engine][memo
   CHECK(engine::quantized_bytes(128, int4) == 67); // 512 + 20 bits = 532 bits = 66.5 B -> 67
   CHECK(engine::quantized_bytes(129, int4) == 70); // 516 + 2 groups x 20 = 556 bits = 69.5 B -> 70
 }
+
+namespace {
+
+// A small architecture to exercise one feature at a time by hand.
+catalog::Architecture toy() {
+  catalog::Architecture a;
+  a.layers = 2;
+  a.hidden_size = 64;
+  a.intermediate_size = 256;
+  a.attention_heads = 4;
+  a.kv_heads = 2;
+  a.head_dim = 16;
+  a.vocab_size = 100;
+  a.tied_embeddings = true;
+  a.attention_pattern = {{catalog::AttentionKind::full, 0}};
+  return a;
+}
+
+} // namespace
+
+TEST_CASE("non-gated MLPs have two matrices", "[engine][memory]") {
+  auto a = toy();
+  // per layer: q 64x64 + k,v 2 x 64x32 + o 64x64 = 12,288; gated MLP 3 x 64 x 256 = 49,152;
+  // norms 128. Embedding 6,400 (tied) + final norm 64.
+  CHECK(engine::count_params(a).total == 6'400 + 64 + 2 * (12'288 + 49'152 + 128));
+  a.mlp_gated = false; // up + down: 2 x 64 x 256 = 32,768
+  CHECK(engine::count_params(a).total == 6'400 + 64 + 2 * (12'288 + 32'768 + 128));
+}
+
+TEST_CASE("mamba and linear-attention layers", "[engine][memory]") {
+  auto a = toy();
+  a.attention_pattern = {{catalog::AttentionKind::mamba, 0}, {catalog::AttentionKind::linear, 0}};
+  a.mamba = catalog::Mamba{16, 4, 128, 4}; // d_state, d_conv, d_inner, dt_rank
+  const auto p = engine::count_params(a);
+  // mamba linear: in_proj 64x256 = 16,384; x_proj 128 x (4 + 32) = 4,608; dt_proj 4x128 = 512;
+  // out_proj 128x64 = 8,192 -> 29,696
+  CHECK(p.layers[0].attention_linear == 29'696);
+  // 16-bit: conv 128 x 5 = 640; dt bias 128; A 128x16 = 2,048; D 128; dt/B/C norms 4 + 32 = 36;
+  // + 2 block norms 128 -> 3,108
+  CHECK(p.layers[0].unquantized == 3'108);
+  // linear attention: 5 x 64 x (4 x 16) = 20,480 linear; norm over 64 + block norms 128
+  CHECK(p.layers[1].attention_linear == 20'480);
+  CHECK(p.layers[1].unquantized == 192);
+}
+
+TEST_CASE("an experts-only format leaves attention in 16-bit", "[engine][memory]") {
+  auto a = toy();
+  a.moe = catalog::Moe{};
+  a.moe->experts = 4;
+  a.moe->experts_per_token = 2;
+  a.moe->expert_intermediate_size = 128;
+  a.moe->expert_bias = true;
+  const auto p = engine::count_params(a);
+  // experts: 4 x 3 x 64 x 128 = 98,304; router 4 x 64 = 256; expert biases 4 x (2 x 128 + 64) = 1,280
+  CHECK(p.layers[0].expert_linear == 98'304);
+  CHECK(p.layers[0].active_expert_linear == 49'152);
+  CHECK(p.layers[0].unquantized == 128 + 256 + 1'280);
+  catalog::Precision mxfp4;
+  mxfp4.weight_bits = 4;
+  mxfp4.group_size = 32;
+  mxfp4.group_overhead_bits = 8;
+  mxfp4.experts_only = true;
+  // experts: 98,304 x 4 bits + 3,072 groups x 8 bits = 417,792 bits = 52,224 B;
+  // attention 12,288 + 16-bit extras 1,664 at 2 bytes = 27,904 B -> 80,128 B
+  CHECK(engine::layer_weight_bytes(p.layers[0], mxfp4) == 80'128);
+}

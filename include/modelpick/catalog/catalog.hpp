@@ -13,7 +13,10 @@ namespace modelpick::catalog {
 enum class Category { dense, moe, small, long_context, api_only };
 std::string_view to_string(Category c);
 
-enum class AttentionKind { full, sliding, chunked, mla, none };
+// full / sliding / chunked / mla keep a per-token KV cache; linear (lightning) attention and
+// mamba mixers keep a fixed-size state per sequence; cross-attention layers attend to image
+// tokens, not to the text; none has no token mixing at all.
+enum class AttentionKind { full, sliding, chunked, mla, linear, mamba, cross, none };
 std::string_view to_string(AttentionKind k);
 
 // One layer's attention; `window` is the sliding window or chunk size in tokens (0 for
@@ -32,6 +35,14 @@ struct Mla {
   std::uint64_t v_head_dim = 0;
 };
 
+// A Mamba (v1) mixer layer, as in Jamba: in_proj, conv1d, x_proj, dt_proj, A, D, out_proj.
+struct Mamba {
+  std::uint64_t d_state = 0;
+  std::uint64_t d_conv = 0;
+  std::uint64_t d_inner = 0;
+  std::uint64_t dt_rank = 0;
+};
+
 struct Moe {
   std::uint64_t experts = 0;
   std::uint64_t experts_per_token = 0;
@@ -41,6 +52,8 @@ struct Moe {
   std::uint64_t first_dense_layers = 0;      // layers [0, first_dense_layers) use the dense FFN
   std::uint64_t layer_step = 1;              // layer i >= first_dense_layers is MoE iff i % step == step - 1
   std::uint64_t dense_intermediate_size = 0; // FFN width of the dense layers
+  bool dense_residual = false;               // MoE layers also run a dense MLP (Snowflake Arctic)
+  bool expert_bias = false;                  // expert projections carry biases (gpt-oss)
   [[nodiscard]] bool is_moe_layer(std::uint64_t layer) const {
     return layer >= first_dense_layers && layer % layer_step == layer_step - 1;
   }
@@ -56,8 +69,10 @@ struct Architecture {
   std::uint64_t vocab_size = 0;
   bool tied_embeddings = false;
   bool attention_bias = false;
+  bool mlp_gated = true; // gate/up/down (SwiGLU, GeGLU); false: up/down only (Falcon's GELU MLP)
   std::vector<AttentionLayer> attention_pattern; // repeats from layer 0
   std::optional<Mla> mla;
+  std::optional<Mamba> mamba;
   std::optional<Moe> moe;
   std::uint64_t extra_params = 0; // e.g. a vision encoder the checkpoint ships
   std::string extra_params_what;
@@ -117,6 +132,7 @@ struct Precision {
   std::uint64_t group_size = 0; // 0: per-tensor / per-channel scales, counted as zero
   std::uint64_t group_overhead_bits = 0;
   bool needs_fp8_hardware = false;
+  bool experts_only = false; // quantises routed-expert weights only (gpt-oss's MXFP4 checkpoint)
   std::string notes;
   std::vector<std::string> aliases;
   std::map<std::string, std::string> sources;

@@ -9,9 +9,16 @@ namespace modelpick::engine {
 
 // Parameters of one transformer block, split by how they are stored.
 struct LayerParams {
-  std::uint64_t quantizable = 0;        // linear weights: attention projections, MLP, experts
-  std::uint64_t unquantized = 0;        // norms, biases, router: kept in 16-bit
-  std::uint64_t active_quantizable = 0; // linear weights one token passes through
+  std::uint64_t attention_linear = 0;     // attention / mixer projections
+  std::uint64_t mlp_linear = 0;           // dense MLP, shared experts, a dense residual MLP
+  std::uint64_t expert_linear = 0;        // all routed experts
+  std::uint64_t active_expert_linear = 0; // the routed experts one token uses
+  std::uint64_t unquantized = 0;          // norms, biases, routers, conv and SSM parameters: 16-bit
+
+  [[nodiscard]] std::uint64_t total() const { return attention_linear + mlp_linear + expert_linear + unquantized; }
+  [[nodiscard]] std::uint64_t active() const {
+    return attention_linear + mlp_linear + active_expert_linear + unquantized;
+  }
 };
 
 struct ParamCounts {
@@ -29,8 +36,8 @@ ParamCounts count_params(const catalog::Architecture& arch);
 // Bytes of `params` linear weights stored at `precision` (group scales included).
 std::uint64_t quantized_bytes(std::uint64_t params, const catalog::Precision& precision);
 
-// Bytes of one layer at `precision`.
-std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision);
+// Bytes of one layer at `precision`; `active` counts only the routed experts a token uses.
+std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision, bool active = false);
 
 struct WeightBytes {
   std::uint64_t total = 0;  // everything resident: all experts, embeddings, extra

@@ -47,9 +47,10 @@ struct SizingReport {
   std::uint64_t weights_bytes = 0; // all experts resident
   std::uint64_t active_weights_bytes = 0;
   std::uint64_t kv_bytes_per_token = 0;
-  std::uint64_t kv_cache_bytes = 0; // whole model, context x concurrency
-  std::uint64_t reserve_bytes = 0;  // per-GPU reserve x GPUs (0 when it does not fit)
-  std::uint64_t total_bytes = 0;    // weights + KV cache + reserve
+  std::uint64_t kv_cache_bytes = 0;           // whole model, context x concurrency (fixed state included)
+  std::uint64_t state_bytes_per_sequence = 0; // Mamba / linear-attention state, any length
+  std::uint64_t reserve_bytes = 0;            // per-GPU reserve x GPUs (0 when it does not fit)
+  std::uint64_t total_bytes = 0;              // weights + KV cache + reserve
 
   bool fits = false;
   std::optional<LayoutEvaluation> fit;     // the smallest layout that fits

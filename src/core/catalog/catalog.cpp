@@ -21,8 +21,9 @@ constexpr std::pair<Category, std::string_view> k_category_names[] = {
     {Category::api_only, "api-only"},
 };
 constexpr std::pair<AttentionKind, std::string_view> k_attention_names[] = {
-    {AttentionKind::full, "full"}, {AttentionKind::sliding, "sliding"}, {AttentionKind::chunked, "chunked"},
-    {AttentionKind::mla, "mla"},   {AttentionKind::none, "none"},
+    {AttentionKind::full, "full"},   {AttentionKind::sliding, "sliding"}, {AttentionKind::chunked, "chunked"},
+    {AttentionKind::mla, "mla"},     {AttentionKind::linear, "linear"},   {AttentionKind::mamba, "mamba"},
+    {AttentionKind::cross, "cross"}, {AttentionKind::none, "none"},
 };
 
 template <typename E, std::size_t N>
@@ -330,6 +331,7 @@ Architecture parse_architecture(const Reader& r) {
   a.vocab_size = r.uint("vocab_size", 1, 100'000'000);
   a.tied_embeddings = r.boolean("tied_embeddings", false);
   a.attention_bias = r.boolean("attention_bias", false);
+  a.mlp_gated = r.boolean("mlp_gated", true);
   const json* pattern = r.find("attention_pattern");
   if (pattern == nullptr) {
     a.attention_pattern = {AttentionLayer{}};
@@ -360,6 +362,23 @@ Architecture parse_architecture(const Reader& r) {
   if (any_mla != a.mla.has_value()) {
     invalid(r.where, "an \"mla\" block and attention kind \"mla\" go together");
   }
+  if (const json* mamba = r.find("mamba")) {
+    const Reader m{*mamba, r.where + ".mamba"};
+    a.mamba = Mamba{m.uint("d_state", 1, 65'536), m.uint("d_conv", 1, 1'024), m.uint("d_inner", 1, 10'000'000),
+                    m.uint("dt_rank", 1, 1'000'000)};
+  }
+  const bool any_mamba = std::any_of(a.attention_pattern.begin(), a.attention_pattern.end(),
+                                     [](const AttentionLayer& l) { return l.kind == AttentionKind::mamba; });
+  if (any_mamba != a.mamba.has_value()) {
+    invalid(r.where, "a \"mamba\" block and attention kind \"mamba\" go together");
+  }
+  const bool any_kv = std::any_of(a.attention_pattern.begin(), a.attention_pattern.end(), [](const AttentionLayer& l) {
+    return l.kind == AttentionKind::full || l.kind == AttentionKind::sliding || l.kind == AttentionKind::chunked ||
+           l.kind == AttentionKind::mla || l.kind == AttentionKind::linear || l.kind == AttentionKind::mamba;
+  });
+  if (!any_kv) {
+    invalid(r.where, "\"attention_pattern\" needs at least one layer that mixes tokens");
+  }
   if (const json* moe = r.find("moe")) {
     const Reader m{*moe, r.where + ".moe"};
     Moe e;
@@ -372,6 +391,8 @@ Architecture parse_architecture(const Reader& r) {
     e.first_dense_layers = m.uint("first_dense_layers", 0, a.layers, 0);
     e.layer_step = m.uint("moe_layer_step", 1, a.layers, 1);
     e.dense_intermediate_size = m.uint("dense_intermediate_size", 0, 10'000'000, a.intermediate_size);
+    e.dense_residual = m.boolean("dense_residual", false);
+    e.expert_bias = m.boolean("expert_bias", false);
     a.moe = e;
   }
   if (const json* extra = r.find("extra_params")) {
@@ -452,6 +473,7 @@ Precision parse_precision(const Reader& r, const std::string& origin) {
     invalid(r.where, "\"group_overhead_bits\" needs a \"group_size\"");
   }
   p.needs_fp8_hardware = r.boolean("needs_fp8_hardware", false);
+  p.experts_only = r.boolean("experts_only", false);
   p.notes = r.str("notes", false);
   p.sources["storage"] = r.source();
   return p;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "modelpick/engine/constants.hpp"
 #include "modelpick/util/numbers.hpp"
 
 namespace modelpick::engine {
@@ -12,6 +13,9 @@ std::uint64_t layer_kv_bytes_per_token(const catalog::Architecture& arch, std::u
                                        std::uint64_t kv_bytes) {
   switch (arch.attention(layer).kind) {
   case AttentionKind::none:
+  case AttentionKind::linear:
+  case AttentionKind::mamba:
+  case AttentionKind::cross:
     return 0;
   case AttentionKind::mla:
     // One compressed latent (kv_lora_rank) plus the decoupled RoPE key, shared by all heads.
@@ -28,6 +32,9 @@ std::uint64_t layer_cached_tokens(const catalog::Architecture& arch, std::uint64
   const catalog::AttentionLayer& a = arch.attention(layer);
   switch (a.kind) {
   case AttentionKind::none:
+  case AttentionKind::linear:
+  case AttentionKind::mamba:
+  case AttentionKind::cross:
     return 0;
   case AttentionKind::sliding:
   case AttentionKind::chunked:
@@ -37,6 +44,29 @@ std::uint64_t layer_cached_tokens(const catalog::Architecture& arch, std::uint64
     return context;
   }
   return context;
+}
+
+std::uint64_t layer_state_bytes(const catalog::Architecture& arch, std::uint64_t layer) {
+  switch (arch.attention(layer).kind) {
+  case AttentionKind::mamba: {
+    // conv state d_inner x (d_conv - 1) + SSM state d_inner x d_state
+    const catalog::Mamba& m = *arch.mamba;
+    return (m.d_inner * (m.d_conv - 1) + m.d_inner * m.d_state) * k_bytes_16bit;
+  }
+  case AttentionKind::linear:
+    // one head_dim x head_dim matrix per head
+    return arch.attention_heads * arch.head_dim * arch.head_dim * k_bytes_16bit;
+  default:
+    return 0;
+  }
+}
+
+std::uint64_t state_bytes_per_sequence(const catalog::Architecture& arch) {
+  std::uint64_t total = 0;
+  for (std::uint64_t i = 0; i < arch.layers; ++i) {
+    total = util::checked_add(total, layer_state_bytes(arch, i), "state bytes");
+  }
+  return total;
 }
 
 std::uint64_t kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_t kv_bytes) {
@@ -56,6 +86,7 @@ std::uint64_t kv_cache_bytes(const catalog::Architecture& arch, std::uint64_t kv
                                                        layer_cached_tokens(arch, i, context), "KV cache bytes"),
                                      "KV cache bytes");
   }
+  per_sequence = util::checked_add(per_sequence, state_bytes_per_sequence(arch), "KV cache bytes");
   return util::checked_mul(per_sequence, concurrency, "KV cache bytes");
 }
 

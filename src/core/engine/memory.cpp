@@ -27,14 +27,20 @@ std::uint64_t sum(std::initializer_list<std::uint64_t> terms) {
   return out;
 }
 
-// Attention projections of one layer: {linear weights, biases + attention-internal norms}.
-std::pair<std::uint64_t, std::uint64_t> attention_params(const catalog::Architecture& a,
-                                                         const catalog::AttentionLayer& layer) {
+// A feed-forward block: gate, up and down projections (SwiGLU / GeGLU), or up and down only.
+std::uint64_t mlp(std::uint64_t hidden, std::uint64_t intermediate, bool gated) {
+  return product({gated ? 3U : 2U, hidden, intermediate});
+}
+
+// Token-mixing parameters of one layer: {linear weights, 16-bit extras (biases, norms, SSM)}.
+std::pair<std::uint64_t, std::uint64_t> mixer_params(const catalog::Architecture& a,
+                                                     const catalog::AttentionLayer& layer) {
   const std::uint64_t h = a.hidden_size;
-  if (layer.kind == catalog::AttentionKind::none) {
+  const std::uint64_t q_dim = product({a.attention_heads, a.head_dim});
+  switch (layer.kind) {
+  case catalog::AttentionKind::none:
     return {0, 0};
-  }
-  if (layer.kind == catalog::AttentionKind::mla) {
+  case catalog::AttentionKind::mla: {
     const catalog::Mla& m = *a.mla;
     const std::uint64_t qk_head = m.qk_nope_head_dim + m.qk_rope_head_dim;
     // q: with a query LoRA, hidden -> q_lora_rank -> heads x qk_head; else hidden -> heads x qk_head
@@ -46,16 +52,32 @@ std::pair<std::uint64_t, std::uint64_t> attention_params(const catalog::Architec
     const std::uint64_t o = product({a.attention_heads, m.v_head_dim, h});
     return {sum({q, kv_a, kv_b, o}), m.q_lora_rank + m.kv_lora_rank}; // + q_a / kv_a layernorms
   }
-  const std::uint64_t q_dim = product({a.attention_heads, a.head_dim});
-  const std::uint64_t kv_dim = product({a.kv_heads, a.head_dim});
-  const std::uint64_t linear = sum({product({h, q_dim}), product({2, h, kv_dim}), product({q_dim, h})});
-  const std::uint64_t bias = a.attention_bias ? sum({q_dim, 2 * kv_dim}) : 0;
-  return {linear, bias};
-}
-
-// A gated MLP (SwiGLU / GeGLU): gate, up and down projections.
-std::uint64_t gated_mlp(std::uint64_t hidden, std::uint64_t intermediate) {
-  return product({3, hidden, intermediate});
+  case catalog::AttentionKind::linear:
+    // MiniMax lightning attention: qkv (3 x heads x head_dim), an output gate and the output
+    // projection, all heads (no GQA), and a norm over heads x head_dim.
+    return {product({5, h, q_dim}), q_dim};
+  case catalog::AttentionKind::mamba: {
+    // Mamba v1 (Jamba): in_proj h -> 2 d_inner; x_proj d_inner -> dt_rank + 2 d_state;
+    // dt_proj dt_rank -> d_inner; out_proj d_inner -> h. 16-bit: conv1d (+bias), dt bias,
+    // A (d_inner x d_state), D, and the dt/B/C layernorms.
+    const catalog::Mamba& m = *a.mamba;
+    const std::uint64_t linear = sum({product({h, 2, m.d_inner}), product({m.d_inner, m.dt_rank + 2 * m.d_state}),
+                                      product({m.dt_rank, m.d_inner}), product({m.d_inner, h})});
+    const std::uint64_t other = sum({product({m.d_inner, m.d_conv + 1}), m.d_inner, product({m.d_inner, m.d_state}),
+                                     m.d_inner, m.dt_rank + 2 * m.d_state});
+    return {linear, other};
+  }
+  case catalog::AttentionKind::full:
+  case catalog::AttentionKind::sliding:
+  case catalog::AttentionKind::chunked:
+  case catalog::AttentionKind::cross: {
+    const std::uint64_t kv_dim = product({a.kv_heads, a.head_dim});
+    const std::uint64_t linear = sum({product({h, q_dim}), product({2, h, kv_dim}), product({q_dim, h})});
+    const std::uint64_t bias = a.attention_bias ? sum({q_dim, 2 * kv_dim}) : 0;
+    return {linear, bias};
+  }
+  }
+  return {0, 0};
 }
 
 } // namespace
@@ -71,26 +93,31 @@ ParamCounts count_params(const catalog::Architecture& a) {
   out.layers.reserve(a.layers);
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     LayerParams layer;
-    const auto [attn_linear, attn_other] = attention_params(a, a.attention(i));
-    layer.quantizable = attn_linear;
-    layer.unquantized = sum({attn_other, product({2, a.hidden_size})}); // two RMSNorms per block
-    layer.active_quantizable = attn_linear;
+    const auto [mixer_linear, mixer_other] = mixer_params(a, a.attention(i));
+    layer.attention_linear = mixer_linear;
+    layer.unquantized = sum({mixer_other, product({2, a.hidden_size})}); // two RMSNorms per block
     if (a.moe && a.moe->is_moe_layer(i)) {
       const catalog::Moe& m = *a.moe;
-      const std::uint64_t expert = gated_mlp(a.hidden_size, m.expert_intermediate_size);
-      const std::uint64_t shared =
-          product({m.shared_experts, gated_mlp(a.hidden_size, m.shared_expert_intermediate_size)});
-      layer.quantizable = sum({layer.quantizable, product({m.experts, expert}), shared});
-      layer.active_quantizable = sum({layer.active_quantizable, product({m.experts_per_token, expert}), shared});
+      const std::uint64_t expert = mlp(a.hidden_size, m.expert_intermediate_size, a.mlp_gated);
+      layer.expert_linear = product({m.experts, expert});
+      layer.active_expert_linear = product({m.experts_per_token, expert});
+      layer.mlp_linear =
+          product({m.shared_experts, mlp(a.hidden_size, m.shared_expert_intermediate_size, a.mlp_gated)});
+      if (m.dense_residual) {
+        layer.mlp_linear = sum({layer.mlp_linear, mlp(a.hidden_size, m.dense_intermediate_size, a.mlp_gated)});
+      }
       layer.unquantized = sum({layer.unquantized, product({m.experts, a.hidden_size})}); // router
+      if (m.expert_bias) {
+        // per expert: gate/up biases (2 x width when gated) and the down bias (hidden)
+        const std::uint64_t bias = (a.mlp_gated ? 2 : 1) * m.expert_intermediate_size + a.hidden_size;
+        layer.unquantized = sum({layer.unquantized, product({m.experts, bias})});
+      }
     } else {
       const std::uint64_t width = a.moe ? a.moe->dense_intermediate_size : a.intermediate_size;
-      const std::uint64_t mlp = gated_mlp(a.hidden_size, width);
-      layer.quantizable = sum({layer.quantizable, mlp});
-      layer.active_quantizable = sum({layer.active_quantizable, mlp});
+      layer.mlp_linear = mlp(a.hidden_size, width, a.mlp_gated);
     }
-    out.total = sum({out.total, layer.quantizable, layer.unquantized});
-    out.active = sum({out.active, layer.active_quantizable, layer.unquantized});
+    out.total = sum({out.total, layer.total()});
+    out.active = sum({out.active, layer.active()});
     out.layers.push_back(layer);
   }
   return out;
@@ -106,9 +133,14 @@ std::uint64_t quantized_bytes(std::uint64_t params, const catalog::Precision& p)
   return bits / 8 + (bits % 8 != 0 ? 1 : 0);
 }
 
-std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision) {
-  return checked_add(quantized_bytes(layer.quantizable, precision),
-                     checked_mul(layer.unquantized, k_bytes_16bit, "weight bytes"), "weight bytes");
+std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision, bool active) {
+  const std::uint64_t experts = active ? layer.active_expert_linear : layer.expert_linear;
+  const std::uint64_t dense_linear = layer.attention_linear + layer.mlp_linear;
+  // An experts-only format (MXFP4 in gpt-oss) leaves attention and dense MLPs in 16-bit.
+  const std::uint64_t quantized = precision.experts_only ? experts : dense_linear + experts;
+  const std::uint64_t sixteen = layer.unquantized + (precision.experts_only ? dense_linear : 0);
+  return checked_add(quantized_bytes(quantized, precision), checked_mul(sixteen, k_bytes_16bit, "weight bytes"),
+                     "weight bytes");
 }
 
 WeightBytes weight_bytes(const ParamCounts& params, const catalog::Precision& precision) {
@@ -120,10 +152,7 @@ WeightBytes weight_bytes(const ParamCounts& params, const catalog::Precision& pr
                   checked_mul(params.embedding + params.lm_head + params.final_norm, k_bytes_16bit, "weight bytes")};
   for (const LayerParams& layer : params.layers) {
     out.total = checked_add(out.total, layer_weight_bytes(layer, precision), "weight bytes");
-    out.active = checked_add(out.active,
-                             checked_add(quantized_bytes(layer.active_quantizable, precision),
-                                         checked_mul(layer.unquantized, k_bytes_16bit, "weight bytes"), "weight bytes"),
-                             "weight bytes");
+    out.active = checked_add(out.active, layer_weight_bytes(layer, precision, true), "weight bytes");
   }
   return out;
 }

@@ -43,6 +43,9 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const ParamCounts& 
                                     checked_mul(layer_kv_bytes_per_token(arch, i, kv_heads_per_gpu, request.kv_bytes),
                                                 layer_cached_tokens(arch, i, request.context_tokens), "KV cache bytes"),
                                     "KV cache bytes");
+      // fixed per-sequence state (Mamba, linear attention) is split over TP ranks with the heads
+      const std::uint64_t state = layer_state_bytes(arch, i);
+      kv_per_sequence = checked_add(kv_per_sequence, state / tp + (state % tp != 0 ? 1 : 0), "KV cache bytes");
     }
     // Stage 0 holds the embedding (and any vision encoder); the last stage the final norm
     // and lm_head, which with PP > 1 is a separate copy even when the model ties them.
@@ -116,7 +119,7 @@ std::vector<std::string> assumptions_for(const catalog::Model& model, const cata
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     const auto& l = a.attention(i);
     capped += (l.kind == catalog::AttentionKind::sliding || l.kind == catalog::AttentionKind::chunked) ? 1 : 0;
-    none += l.kind == catalog::AttentionKind::none ? 1 : 0;
+    none += layer_kv_bytes_per_token(a, i, a.kv_heads, 2) == 0 ? 1 : 0;
   }
   if (capped > 0) {
     out.push_back(fmt::format("{} of {} layers use sliding-window or chunked attention and cache at most their "
@@ -124,7 +127,18 @@ std::vector<std::string> assumptions_for(const catalog::Model& model, const cata
                               capped, a.layers));
   }
   if (none > 0) {
-    out.push_back(fmt::format("{} of {} layers have no KV cache", none, a.layers));
+    out.push_back(
+        fmt::format("{} of {} layers keep no per-token KV cache (linear attention, Mamba, "
+                    "cross-attention or no attention){}",
+                    none, a.layers,
+                    state_bytes_per_sequence(a) > 0 ? "; recurrent state is 16-bit, a fixed size per sequence" : ""));
+  }
+  if (a.mlp_gated == false) {
+    out.push_back("MLP: up and down projections only (not gated)");
+  }
+  if (precision.experts_only) {
+    out.push_back(
+        fmt::format("{} quantises the routed experts only; attention and dense layers stay 16-bit", precision.id));
   }
   out.push_back(fmt::format("usable memory per GPU: {:.0f}% (--gpu-memory-utilization) of the {} bytes CUDA "
                             "reports for a {}, minus a {} GiB runtime reserve",
@@ -176,6 +190,7 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
   r.active_weights_bytes = weights.active;
   r.kv_bytes_per_token = kv_bytes_per_token(arch, request.kv_bytes);
   r.kv_cache_bytes = kv_cache_bytes(arch, request.kv_bytes, request.context_tokens, request.concurrency);
+  r.state_bytes_per_sequence = state_bytes_per_sequence(arch);
   r.assumptions = assumptions_for(model, precision, gpu, request);
   if (precision.needs_fp8_hardware && !gpu.fp8) {
     r.warnings.push_back(fmt::format("{} has no FP8 tensor cores: serving engines run {} weights through a "
