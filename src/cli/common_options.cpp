@@ -19,8 +19,8 @@ void add_json_flag(CLI::App& command, bool& json) {
   command.add_flag("--json", json, "Write one JSON document (schema in docs/cli.md) instead of a table");
 }
 
-std::uint64_t parse_context(const std::string& text) {
-  return util::parse_count(text, "--context", util::SuffixBase::binary, 1, k_max_context_tokens);
+std::uint64_t parse_context(const std::string& text, const char* flag) {
+  return util::parse_count(text, flag, util::SuffixBase::binary, 1, k_max_context_tokens);
 }
 
 std::uint64_t parse_concurrency(const std::string& text) {

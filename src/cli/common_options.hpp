@@ -22,7 +22,7 @@ inline constexpr std::uint64_t k_max_context_tokens = 1ULL << 27; // 134,217,728
 inline constexpr std::uint64_t k_max_concurrency = 100'000;
 inline constexpr std::uint64_t k_max_gpus = 4'096;
 
-std::uint64_t parse_context(const std::string& text);
+std::uint64_t parse_context(const std::string& text, const char* flag = "--context");
 std::uint64_t parse_concurrency(const std::string& text);
 std::uint64_t parse_gpus(const std::string& text);
 double parse_gpu_memory_utilization(const std::string& text);

@@ -30,6 +30,7 @@ const std::vector<CommandSpec>& commands();
 
 // One file per subcommand.
 Runner add_size_command(CLI::App& app, const CommandSpec& spec);
+Runner add_show_command(CLI::App& app, const CommandSpec& spec);
 Runner add_list_command(CLI::App& app, const CommandSpec& spec);
 
 } // namespace modelpick::cli

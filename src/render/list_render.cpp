@@ -26,17 +26,6 @@ std::string context_text(std::uint64_t tokens) {
 
 std::string list_table(const catalog::Catalog& catalog, ListWhat what) {
   switch (what) {
-  case ListWhat::models: {
-    TextTable t({A::left, A::left, A::right, A::right, A::right, A::left});
-    t.add_row({"id", "category", "params", "active", "context", "license"});
-    for (const catalog::Model& m : catalog.models()) {
-      const bool api = !m.self_hostable();
-      t.add_row({m.id, std::string(catalog::to_string(m.category)), api ? "-" : short_count(m.published_params_total),
-                 api ? "-" : short_count(m.published_params_active), context_text(m.max_context_tokens), m.license});
-    }
-    return t.render() +
-           fmt::format("\n{} models; params as published. `modelpick size ID` sizes one.\n", catalog.models().size());
-  }
   case ListWhat::gpus: {
     TextTable t({A::left, A::left, A::right, A::right, A::right, A::right, A::left});
     t.add_row({"id", "name", "GiB (CUDA)", "TB/s", "BF16 TFLOPS", "FP8 TFLOPS", "node"});
@@ -66,23 +55,6 @@ std::string list_table(const catalog::Catalog& catalog, ListWhat what) {
 ordered_json list_json(const catalog::Catalog& catalog, ListWhat what) {
   ordered_json items = ordered_json::array();
   switch (what) {
-  case ListWhat::models:
-    for (const catalog::Model& m : catalog.models()) {
-      ordered_json j = {
-          {"id", m.id},
-          {"name", m.name},
-          {"publisher", m.publisher},
-          {"category", std::string(catalog::to_string(m.category))},
-          {"self_hostable", m.self_hostable()},
-          {"params_total", m.self_hostable() ? ordered_json(m.published_params_total) : ordered_json(nullptr)},
-          {"params_active", m.self_hostable() ? ordered_json(m.published_params_active) : ordered_json(nullptr)},
-          {"max_context_tokens", m.max_context_tokens},
-          {"license", m.license},
-          {"aliases", m.aliases},
-          {"sources", m.sources}};
-      items.push_back(std::move(j));
-    }
-    return {{"models", items}};
   case ListWhat::gpus:
     for (const catalog::Gpu& g : catalog.gpus()) {
       items.push_back({{"id", g.id},
@@ -109,6 +81,37 @@ ordered_json list_json(const catalog::Catalog& catalog, ListWhat what) {
     return {{"precisions", items}};
   }
   return {};
+}
+
+std::string models_table(const std::vector<const catalog::Model*>& models) {
+  TextTable t({A::left, A::left, A::right, A::right, A::right, A::left});
+  t.add_row({"id", "category", "params", "active", "context", "license"});
+  for (const catalog::Model* m : models) {
+    const bool api = !m->self_hostable();
+    t.add_row({m->id, std::string(catalog::to_string(m->category)), api ? "-" : short_count(m->published_params_total),
+               api ? "-" : short_count(m->published_params_active), context_text(m->max_context_tokens), m->license});
+  }
+  return t.render() + fmt::format("\n{} model{}; params as published. `modelpick show ID` for details.\n",
+                                  models.size(), models.size() == 1 ? "" : "s");
+}
+
+ordered_json models_json(const std::vector<const catalog::Model*>& models) {
+  ordered_json items = ordered_json::array();
+  for (const catalog::Model* m : models) {
+    items.push_back(
+        {{"id", m->id},
+         {"name", m->name},
+         {"publisher", m->publisher},
+         {"category", std::string(catalog::to_string(m->category))},
+         {"self_hostable", m->self_hostable()},
+         {"params_total", m->self_hostable() ? ordered_json(m->published_params_total) : ordered_json(nullptr)},
+         {"params_active", m->self_hostable() ? ordered_json(m->published_params_active) : ordered_json(nullptr)},
+         {"max_context_tokens", m->max_context_tokens},
+         {"license", m->license},
+         {"aliases", m->aliases},
+         {"sources", m->sources}});
+  }
+  return {{"models", items}};
 }
 
 } // namespace modelpick::render

@@ -2,14 +2,18 @@
 // list: the catalog's models, GPUs or precisions as a table or JSON.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "modelpick/catalog/catalog.hpp"
 
 namespace modelpick::render {
 
-enum class ListWhat { models, gpus, precisions };
+enum class ListWhat { gpus, precisions };
 
 std::string list_table(const catalog::Catalog& catalog, ListWhat what);
 nlohmann::ordered_json list_json(const catalog::Catalog& catalog, ListWhat what);
+
+std::string models_table(const std::vector<const catalog::Model*>& models);
+nlohmann::ordered_json models_json(const std::vector<const catalog::Model*>& models);
 
 } // namespace modelpick::render

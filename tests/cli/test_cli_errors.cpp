@@ -59,3 +59,12 @@ TEST_CASE("bad catalog files are data errors", "[cli][errors][catalog]") {
   check_error({"--catalog", fixture("bad_absurd.json"), "list"}, 1, "\"layers\" must be an integer from 1 to 10000");
   check_error({"--catalog", fixture("bad_overflow.json"), "size", "huge-test"}, 1, "overflows");
 }
+
+TEST_CASE("bad list filters are usage errors", "[cli][errors][list]") {
+  check_error({"list", "--category", "huge"}, 2, "--category 'huge' is not accepted");
+  check_error({"list", "--license", "gpl"}, 2, "--license 'gpl' is not a license id");
+  check_error({"list", "--min-context", "lots"}, 2, "--min-context 'lots'");
+  check_error({"list", "--max-active", "-20B"}, 2, "--max-active '-20B'");
+  check_error({"list", "--sort", "speed"}, 2, "--sort 'speed'");
+  check_error({"show", "deepsek-v3"}, 2, "did you mean deepseek-v3");
+}

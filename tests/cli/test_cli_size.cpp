@@ -128,3 +128,43 @@ TEST_CASE("help and version go to stdout with exit 0", "[cli][help]") {
   CHECK(version.exit_code == 0);
   CHECK(version.out.find("modelpick ") == 0);
 }
+
+TEST_CASE("show prints what the catalog knows with sources", "[cli][show]") {
+  const auto r = run_modelpick({"show", "deepseek-v3"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("MLA") != std::string::npos);
+  CHECK(r.out.find("58 of 61 layers") != std::string::npos); // first_k_dense_replace 3
+  CHECK(r.out.find("sources") != std::string::npos);
+  const auto j = json::parse(run_modelpick({"show", "deepseek-v3", "--json"}).out);
+  CHECK(j["model"]["kv_bytes_per_token"] == 70272);
+  CHECK(j["model"]["weights_bytes"]["fp8"] == 673150545584ULL);
+  CHECK(j["model"]["architecture"]["mla"]["kv_lora_rank"] == 512);
+  CHECK_FALSE(j["model"]["sources"]["architecture"].get<std::string>().empty());
+  const auto api = json::parse(run_modelpick({"show", "gpt-5", "--json"}).out);
+  CHECK(api["model"]["self_hostable"] == false);
+  CHECK(api["model"]["provider"] == "OpenAI");
+}
+
+TEST_CASE("list filters and sorts models", "[cli][list]") {
+  const auto moe = json::parse(run_modelpick({"list", "--category", "moe", "--sort", "active", "--json"}).out);
+  REQUIRE(moe["models"].size() >= 2);
+  for (const auto& m : moe["models"]) {
+    CHECK(m["category"] == "moe");
+  }
+  for (std::size_t i = 1; i < moe["models"].size(); ++i) {
+    CHECK(moe["models"][i - 1]["params_active"].get<std::uint64_t>() >=
+          moe["models"][i]["params_active"].get<std::uint64_t>());
+  }
+  const auto small = json::parse(
+      run_modelpick({"list", "--open-weights", "--min-context", "128k", "--max-active", "20B", "--json"}).out);
+  REQUIRE_FALSE(small["models"].empty());
+  for (const auto& m : small["models"]) {
+    CHECK(m["self_hostable"] == true);
+    CHECK(m["max_context_tokens"].get<std::uint64_t>() >= 131072);
+    CHECK(m["params_active"].get<std::uint64_t>() <= 20'000'000'000ULL);
+  }
+  const auto apache = json::parse(run_modelpick({"list", "--license", "apache-2.0", "--json"}).out);
+  for (const auto& m : apache["models"]) {
+    CHECK(m["license"] == "apache-2.0");
+  }
+}

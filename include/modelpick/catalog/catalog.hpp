@@ -12,6 +12,8 @@ namespace modelpick::catalog {
 
 enum class Category { dense, moe, small, long_context, api_only };
 std::string_view to_string(Category c);
+std::optional<Category> category_from_string(std::string_view text);
+std::string category_names(); // "dense, moe, small, long-context, api-only"
 
 // full / sliding / chunked / mla keep a per-token KV cache; linear (lightning) attention and
 // mamba mixers keep a fixed-size state per sequence; cross-attention layers attend to image

@@ -60,6 +60,14 @@ std::string_view to_string(Category c) {
   return name_of(k_category_names, c);
 }
 
+std::optional<Category> category_from_string(std::string_view text) {
+  return value_of(k_category_names, text);
+}
+
+std::string category_names() {
+  return names_of(k_category_names);
+}
+
 std::string_view to_string(AttentionKind k) {
   return name_of(k_attention_names, k);
 }
@@ -297,10 +305,10 @@ template <typename T> T identified(const Reader& r, const std::string& origin) {
 
 Category parse_category(const Reader& r) {
   const std::string c = r.str("category");
-  if (const auto v = value_of(k_category_names, c)) {
+  if (const auto v = category_from_string(c)) {
     return *v;
   }
-  invalid(r.where, fmt::format("category \"{}\" is not one of {}", c, names_of(k_category_names)));
+  invalid(r.where, fmt::format("category \"{}\" is not one of {}", c, category_names()));
 }
 
 AttentionLayer parse_attention_layer(const Reader& r) {

@@ -1,0 +1,33 @@
+// modelpick show MODEL [--json]
+#include <memory>
+
+#include "../render/show_render.hpp"
+#include "../render/size_render.hpp"
+#include "common_options.hpp"
+#include "modelpick/engine/summary.hpp"
+#include "registry.hpp"
+
+namespace modelpick::cli {
+namespace {
+
+struct ShowOptions {
+  std::string model;
+  bool json = false;
+};
+
+} // namespace
+
+Runner add_show_command(CLI::App& app, const CommandSpec& spec) {
+  auto o = std::make_shared<ShowOptions>();
+  CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
+  cmd->add_option("MODEL", o->model, "Catalog id, alias or Hugging Face repo id")->required();
+  add_json_flag(*cmd, o->json);
+  return [o](const catalog::Catalog& catalog) {
+    const engine::ModelSummary summary = engine::summarize(catalog, catalog.model(o->model));
+    return CommandOutput{o->json ? render::document("show", catalog.version(), render::show_json(summary))
+                                 : render::show_text(summary),
+                         0};
+  };
+}
+
+} // namespace modelpick::cli
