@@ -1,5 +1,6 @@
 #pragma once
 // The one place that reads the user's files: the embedded catalog plus --catalog overlays.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -8,5 +9,9 @@
 namespace modelpick::cli {
 
 catalog::Catalog load_catalog(const std::vector<std::string>& overlay_files);
+
+// Reads a user's file whole, refusing anything that is not a regular file or is larger than
+// `max_bytes` before reading it. `what` names the file's role in messages ("catalog file").
+std::string read_user_file(const std::string& path, const std::string& what, std::uintmax_t max_bytes);
 
 } // namespace modelpick::cli

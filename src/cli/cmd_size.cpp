@@ -1,10 +1,14 @@
 // modelpick size MODEL [--precision P] [--gpu G] [--gpus N] [--context N] [--concurrency N]
 //                      [--kv-dtype D] [--gpu-memory-utilization F] [--json]
 #include <algorithm>
+#include <fmt/format.h>
 #include <memory>
+#include <optional>
 
 #include "../render/size_render.hpp"
+#include "catalog_source.hpp"
 #include "common_options.hpp"
+#include "modelpick/catalog/hf_config.hpp"
 #include "modelpick/engine/constants.hpp"
 #include "modelpick/engine/plan.hpp"
 #include "modelpick/error.hpp"
@@ -15,6 +19,7 @@ namespace {
 
 struct SizeOptions {
   std::string model;
+  std::string config;    // a Hugging Face config.json instead of a catalog id
   std::string precision; // empty: the model's native checkpoint precision
   std::string gpu = "h100";
   std::string gpus;
@@ -38,14 +43,27 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   if (!o.gpus.empty()) {
     request.gpus = parse_gpus(o.gpus);
   }
-  const catalog::Model& model = catalog.model(o.model);
+  if (o.model.empty() == o.config.empty()) {
+    throw Error(ErrorKind::usage, "size takes a MODEL id or --config FILE (one of them)");
+  }
+  std::optional<catalog::ConfigImport> imported;
+  if (!o.config.empty()) {
+    imported = catalog::model_from_hf_config(o.config, read_user_file(o.config, "config file", 4U << 20));
+  }
+  const catalog::Model& model = imported ? imported->model : catalog.model(o.model);
   if (o.context.empty()) {
     request.context_tokens = std::min(engine::k_default_context_tokens, model.max_context_tokens);
   }
   const catalog::Gpu& gpu = catalog.gpu(o.gpu);
   engine::require_self_hostable(model);
   const catalog::Precision& precision = catalog.precision(o.precision.empty() ? model.native_precision : o.precision);
-  const engine::SizingReport report = engine::plan_size(model, precision, gpu, request);
+  engine::SizingReport report = engine::plan_size(model, precision, gpu, request);
+  if (imported) {
+    report.assumptions.push_back(fmt::format("from {}: {}", o.config, fmt::join(imported->used, ", ")));
+    for (const std::string& a : imported->assumed) {
+      report.assumptions.push_back("assumed: " + a);
+    }
+  }
   CommandOutput out;
   out.text =
       o.json ? render::document("size", catalog.version(), render::size_json(report)) : render::size_table(report);
@@ -58,7 +76,9 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
 Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
   auto o = std::make_shared<SizeOptions>();
   CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
-  cmd->add_option("MODEL", o->model, "Catalog id, alias or Hugging Face repo id (e.g. llama-3.1-70b)")->required();
+  cmd->add_option("MODEL", o->model, "Catalog id, alias or Hugging Face repo id (e.g. llama-3.1-70b)");
+  cmd->add_option("--config", o->config, "Size the model a Hugging Face config.json describes instead")
+      ->type_name("FILE");
   cmd->add_option("--precision", o->precision,
                   "Weight precision: bf16, fp16, fp8, int8, int4 (default: the official checkpoint's)")
       ->type_name("P");
@@ -78,6 +98,7 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
   cmd->footer("Examples:\n"
               "  modelpick size deepseek-v3 --precision fp8 --gpu h200\n"
               "  modelpick size llama-3.1-70b --precision fp8 --gpu h100 --context 32k --concurrency 16 --json\n"
+              "  modelpick size --config ./Qwen2.5-7B-Instruct/config.json --gpu l40s\n"
               "Exit codes: 0 fits, 3 does not fit, 2 bad input, 1 data error.\n");
   return [o](const catalog::Catalog& catalog) { return run_size(*o, catalog); };
 }

@@ -43,7 +43,7 @@ TEST_CASE("bad numbers name the value and the accepted range", "[cli][errors]") 
 }
 
 TEST_CASE("missing arguments and API-only models are usage errors", "[cli][errors]") {
-  check_error({"size"}, 2, "MODEL is required");
+  check_error({"size"}, 2, "size takes a MODEL id or --config FILE");
   check_error({}, 2, "subcommand");
   check_error({"size", "gpt-5"}, 2, "'gpt-5' is API-only");
   check_error({"size", "llama-3.1-8b", "--bogus"}, 2, "--bogus");
