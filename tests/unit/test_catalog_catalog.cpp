@@ -79,11 +79,10 @@ TEST_CASE("every embedded fact has a source and every reference resolves", "[cat
 }
 
 TEST_CASE("published parameter counts match the architecture", "[catalog][integrity]") {
-  // Tolerance: 2% on totals, 3% on active counts. Publishers round ("70B" for 70.55B, "17B
-  // active" for 17.17B) and we leave out a few tiny tensors (QK-norms, Gemma's extra norms);
-  // a wrong layer count (1 of 80 layers = 1.2% of a dense model, but attention + MLP of a
-  // 61-layer MoE far more) or a wrong head dim moves the count by more. The exact counts are
-  // checked by hand in test_engine_memory.cpp.
+  // Tolerance: 2% on totals, 3% on MoE active counts (a dense model's active count is its total). Publishers round
+  // ("70B" for 70.55B, "17B active" for 17.17B) and we leave out a few tiny tensors (QK-norms, Gemma's extra norms); a
+  // wrong layer count (1 of 80 layers = 1.2% of a dense model, but attention + MLP of a 61-layer MoE far more) or a
+  // wrong head dim moves the count by more. The exact counts are checked by hand in test_engine_memory.cpp.
   for (const auto& m : embedded_catalog().models()) {
     if (!m.self_hostable()) {
       continue;
@@ -92,8 +91,25 @@ TEST_CASE("published parameter counts match the architecture", "[catalog][integr
     const auto p = engine::count_params(*m.architecture);
     const double total = static_cast<double>(m.published_params_total);
     const double active = static_cast<double>(m.published_params_active);
-    CHECK(std::abs(static_cast<double>(p.total) - total) / total < 0.02);
-    CHECK(std::abs(static_cast<double>(p.active) - active) / active < 0.03);
+    // A publisher's rough figure (Grok-1: "25% of the weights active") is marked approximate in
+    // the catalog and checked to 10%.
+    if (m.published_params_name_only) {
+      // Only the size in the name is published (Falcon3-1B holds 1.67B): a sanity bound of 2x.
+      CHECK(static_cast<double>(p.total) / total > 0.5);
+      CHECK(static_cast<double>(p.total) / total < 2.0);
+      continue;
+    }
+    const double total_tolerance = m.published_params_approximate ? 0.10 : 0.02;
+    const double active_tolerance = m.published_params_approximate ? 0.10 : 0.03;
+    CHECK(std::abs(static_cast<double>(p.total) - total) / total < total_tolerance);
+    if (m.architecture->moe) {
+      // Publishers count active parameters with the embeddings (DeepSeek: 37B) or without them
+      // (MiniMax-Text-01: 45.9B, Mistral Large 3: 39B); either convention must match.
+      const double with_embeddings = static_cast<double>(p.active);
+      const double without = static_cast<double>(p.active - p.embedding - p.lm_head);
+      const double error = std::min(std::abs(with_embeddings - active), std::abs(without - active)) / active;
+      CHECK(error < active_tolerance);
+    }
   }
 }
 

@@ -97,6 +97,8 @@ struct Model {
   std::string native_precision;
   std::uint64_t published_params_total = 0;
   std::uint64_t published_params_active = 0;
+  bool published_params_approximate = false; // the publisher gives only a rough figure ("25% active")
+  bool published_params_name_only = false;   // only the size in the name ("Falcon3-1B" holds 1.67B)
   std::uint64_t max_context_tokens = 0;
   std::optional<Architecture> architecture;   // absent for API-only models
   std::string provider;                       // API-only models: who serves it

@@ -437,6 +437,8 @@ Model parse_model(const Reader& r, const std::string& origin) {
   const Reader params = r.object("params");
   m.published_params_total = params.uint("total", 1, k_big);
   m.published_params_active = params.uint("active", 1, m.published_params_total, m.published_params_total);
+  m.published_params_approximate = params.boolean("approximate", false);
+  m.published_params_name_only = params.boolean("name_only", false);
   m.sources["params"] = params.source();
   const Reader arch = r.object("architecture");
   m.architecture = parse_architecture(arch);
