@@ -165,6 +165,13 @@ TEST_CASE("lookups accept aliases and suggest ids", "[catalog][lookup]") {
   const auto& c = embedded_catalog();
   CHECK(c.model("meta-llama/Llama-3.1-70B-Instruct").id == "llama-3.1-70b");
   CHECK(c.model("LLAMA-3.1-70B").id == "llama-3.1-70b");
+  // common spellings: no hyphen after the family, Ollama tags, instruct/base suffixes, org prefixes
+  CHECK(c.model("llama3.1-70b").id == "llama-3.1-70b");
+  CHECK(c.model("qwen2.5:72b").id == "qwen2.5-72b");
+  CHECK(c.model("meta-llama/Llama-3.3-70B-Instruct").id == "llama-3.3-70b");
+  CHECK(c.model("mixtral_8x7b").id == "mixtral-8x7b");
+  CHECK(c.model("microsoft/Phi-3.5-mini-instruct").id == "phi-3.5-mini");
+  CHECK(c.model("gemma-2-9b-it").id == "gemma-2-9b");
   try {
     (void)c.model("llama-3.1-7b");
     FAIL("unknown id accepted");

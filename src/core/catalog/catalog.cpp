@@ -511,6 +511,26 @@ void attribute_sources(json& entry, const std::string& section, const std::strin
   }
 }
 
+// A spelling-insensitive key: "meta-llama/Llama-3.1-70B-Instruct", "llama3.1-70b" and
+// "qwen2.5:72b" reduce to the same key as their catalog ids ("llama3.170b", "qwen2.572b").
+std::string spelling_key(std::string_view name) {
+  std::string s = lowered(name);
+  if (const auto slash = s.rfind('/'); slash != std::string::npos) {
+    s = s.substr(slash + 1);
+  }
+  for (bool stripped = true; stripped;) {
+    stripped = false;
+    for (const std::string suffix : {"-instruct", "-base", "-chat", "-it", "-hf"}) {
+      if (s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        s.resize(s.size() - suffix.size());
+        stripped = true;
+      }
+    }
+  }
+  std::erase_if(s, [](char c) { return c == '-' || c == '_' || c == ' ' || c == ':'; });
+  return s;
+}
+
 template <typename T>
 const T& find_by_name(const std::vector<T>& items, std::string_view name, std::string_view what,
                       std::string_view list_hint) {
@@ -532,6 +552,24 @@ const T& find_by_name(const std::vector<T>& items, std::string_view name, std::s
         owners.push_back(item.id);
       }
     }
+  }
+  // No exact match: one item whose id or alias spells the same is unambiguous enough.
+  const std::string key = spelling_key(name);
+  const T* match = nullptr;
+  for (const T& item : items) {
+    bool same = spelling_key(item.id) == key;
+    if constexpr (requires { item.aliases; }) {
+      same = same || std::any_of(item.aliases.begin(), item.aliases.end(),
+                                 [&](const std::string& a) { return spelling_key(a) == key; });
+    }
+    if (same && match != nullptr && match != &item) {
+      match = nullptr;
+      break;
+    }
+    match = same ? &item : match;
+  }
+  if (match != nullptr) {
+    return *match;
   }
   std::vector<std::string> ids;
   for (const std::string& near : util::closest(name, candidates, 12)) {
