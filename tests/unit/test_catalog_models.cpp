@@ -82,3 +82,20 @@ TEST_CASE("hybrid linear attention: minimax-text-01", "[catalog][models]") {
   // 70 lightning layers x 64 heads x 128 x 128 x 2 bytes = 146,800,640 per sequence
   CHECK(engine::state_bytes_per_sequence(a) == 146'800'640);
 }
+
+TEST_CASE("MXFP4 experts: gpt-oss-120b is the published 60.8 GiB", "[catalog][models]") {
+  const auto& c = embedded_catalog();
+  const auto w = engine::weight_bytes(engine::count_params(arch_of("gpt-oss-120b")), c.precision("mxfp4")).total;
+  // per layer: experts 128 x 3 x 2,880 x 2,880 = 3,185,049,600 at 4 bits + one byte per 32
+  // = 1,592,524,800 + 99,532,800 = 1,692,057,600 B; 16-bit: attention 2,880 x 4,096 x 2 +
+  // 2 x 2,880 x 512 = 26,542,080, q/k/v biases 5,120, norms 5,760, router 368,640, expert biases
+  // 128 x 8,640 = 1,105,920 -> 28,027,520 x 2 = 56,055,040 B; x 36 layers = 62,932,055,040;
+  // + embeddings and lm_head 2 x 201,088 x 2,880 + final norm, 16-bit: 2,316,539,520
+  // = 65,248,594,560 B = 60.77 GiB
+  CHECK(w == 65'248'594'560ULL);
+}
+
+TEST_CASE("MLA with a sparse-attention indexer: deepseek-v3.2", "[catalog][models]") {
+  // 61 layers x (576 latent values x 2 bytes + 128-byte FP8 indexer key + 4-byte scale) = 78,324
+  CHECK(engine::kv_bytes_per_token(arch_of("deepseek-v3.2"), 2) == 78'324);
+}

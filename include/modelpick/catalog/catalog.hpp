@@ -35,6 +35,10 @@ struct Mla {
   std::uint64_t qk_nope_head_dim = 0;
   std::uint64_t qk_rope_head_dim = 0;
   std::uint64_t v_head_dim = 0;
+  // DeepSeek-V3.2's sparse-attention indexer (0 = none): index_n_heads query heads of
+  // index_head_dim over one shared key per token, cached as FP8 with one fp32 scale.
+  std::uint64_t index_n_heads = 0;
+  std::uint64_t index_head_dim = 0;
 };
 
 // A Mamba (v1) mixer layer, as in Jamba: in_proj, conv1d, x_proj, dt_proj, A, D, out_proj.

@@ -362,8 +362,9 @@ Architecture parse_architecture(const Reader& r) {
   if (const json* mla = r.find("mla")) {
     const Reader m{*mla, r.where + ".mla"};
     a.mla = Mla{m.uint("q_lora_rank", 0, 1'000'000, 0), m.uint("kv_lora_rank", 1, 1'000'000),
-                m.uint("qk_nope_head_dim", 1, 65'536), m.uint("qk_rope_head_dim", 0, 65'536),
-                m.uint("v_head_dim", 1, 65'536)};
+                m.uint("qk_nope_head_dim", 1, 65'536),  m.uint("qk_rope_head_dim", 0, 65'536),
+                m.uint("v_head_dim", 1, 65'536),        m.uint("index_n_heads", 0, 65'536, 0),
+                m.uint("index_head_dim", 0, 65'536, 0)};
   }
   const bool any_mla = std::any_of(a.attention_pattern.begin(), a.attention_pattern.end(),
                                    [](const AttentionLayer& l) { return l.kind == AttentionKind::mla; });

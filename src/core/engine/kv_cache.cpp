@@ -18,8 +18,10 @@ std::uint64_t layer_kv_bytes_per_token(const catalog::Architecture& arch, std::u
   case AttentionKind::cross:
     return 0;
   case AttentionKind::mla:
-    // One compressed latent (kv_lora_rank) plus the decoupled RoPE key, shared by all heads.
-    return (arch.mla->kv_lora_rank + arch.mla->qk_rope_head_dim) * kv_bytes;
+    // One compressed latent (kv_lora_rank) plus the decoupled RoPE key, shared by all heads; a
+    // DSA indexer adds one FP8 key of index_head_dim and its fp32 scale (DeepSeek-V3.2).
+    return (arch.mla->kv_lora_rank + arch.mla->qk_rope_head_dim) * kv_bytes +
+           (arch.mla->index_head_dim > 0 ? arch.mla->index_head_dim + 4 : 0);
   case AttentionKind::full:
   case AttentionKind::sliding:
   case AttentionKind::chunked:

@@ -50,7 +50,13 @@ std::pair<std::uint64_t, std::uint64_t> mixer_params(const catalog::Architecture
     const std::uint64_t kv_a = product({h, m.kv_lora_rank + m.qk_rope_head_dim});
     const std::uint64_t kv_b = product({m.kv_lora_rank, a.attention_heads, m.qk_nope_head_dim + m.v_head_dim});
     const std::uint64_t o = product({a.attention_heads, m.v_head_dim, h});
-    return {sum({q, kv_a, kv_b, o}), m.q_lora_rank + m.kv_lora_rank}; // + q_a / kv_a layernorms
+    // DSA indexer (DeepSeek-V3.2): wq_b q_lora -> heads x dim, wk hidden -> dim, weights_proj
+    // hidden -> heads; its key LayerNorm (weight + bias) stays 16-bit.
+    const std::uint64_t indexer = m.index_head_dim == 0
+                                      ? 0
+                                      : sum({product({m.q_lora_rank, m.index_n_heads, m.index_head_dim}),
+                                             product({h, m.index_head_dim}), product({h, m.index_n_heads})});
+    return {sum({q, kv_a, kv_b, o, indexer}), m.q_lora_rank + m.kv_lora_rank + 2 * m.index_head_dim};
   }
   case catalog::AttentionKind::linear:
     // MiniMax lightning attention: qkv (3 x heads x head_dim), an output gate and the output
