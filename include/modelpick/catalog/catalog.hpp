@@ -90,6 +90,19 @@ struct Architecture {
   }
 };
 
+// Exact bytes of a weights file's tensors (a GGUF header), used instead of the architecture's
+// parameter count x precision.
+struct StoredWeights {
+  std::string format;                                               // "GGUF Q4_K_M"
+  std::vector<std::uint64_t> layer_bytes;                           // blk.N.*
+  std::uint64_t first_stage_bytes = 0;                              // token embedding and anything outside the blocks
+  std::uint64_t last_stage_bytes = 0;                               // output norm and output (lm_head)
+  std::uint64_t tied_head_bytes = 0;                                // the embedding's copy a last stage needs when tied
+  std::uint64_t active_bytes = 0;                                   // what one token reads (routed experts pro rata)
+  std::uint64_t params = 0;                                         // elements over all tensors
+  std::vector<std::pair<std::string, std::uint64_t>> bytes_by_type; // "Q4_K" -> bytes
+};
+
 struct Model {
   std::string id;
   std::string name;
@@ -105,6 +118,7 @@ struct Model {
   bool published_params_name_only = false;   // only the size in the name ("Falcon3-1B" holds 1.67B)
   std::uint64_t max_context_tokens = 0;
   std::optional<Architecture> architecture;   // absent for API-only models
+  std::optional<StoredWeights> stored;        // from a weights file: exact bytes
   std::string provider;                       // API-only models: who serves it
   std::map<std::string, std::string> sources; // fact group -> source (params, context, license, ...)
   std::string origin;                         // "embedded" or the overlay file it came from

@@ -46,4 +46,18 @@ struct WeightBytes {
 
 WeightBytes weight_bytes(const ParamCounts& params, const catalog::Precision& precision);
 
+// Where the weight bytes sit, for splitting a model over pipeline stages.
+struct WeightPlacement {
+  std::vector<std::uint64_t> layer_bytes;
+  std::uint64_t first_stage_bytes = 0; // embedding and any vision encoder
+  std::uint64_t last_stage_bytes = 0;  // final norm and an untied lm_head
+  std::uint64_t tied_head_bytes = 0;   // a tied lm_head's copy on the last stage once PP > 1
+  std::uint64_t total = 0;
+  std::uint64_t active = 0;
+};
+
+// From the architecture at `precision`, or the model's stored bytes when it has them.
+WeightPlacement place_weights(const catalog::Model& model, const ParamCounts& params,
+                              const catalog::Precision& precision);
+
 } // namespace modelpick::engine

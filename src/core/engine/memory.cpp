@@ -163,4 +163,30 @@ WeightBytes weight_bytes(const ParamCounts& params, const catalog::Precision& pr
   return out;
 }
 
+WeightPlacement place_weights(const catalog::Model& model, const ParamCounts& params,
+                              const catalog::Precision& precision) {
+  WeightPlacement out;
+  if (model.stored) {
+    const catalog::StoredWeights& w = *model.stored;
+    out.layer_bytes = w.layer_bytes;
+    out.first_stage_bytes = w.first_stage_bytes;
+    out.last_stage_bytes = w.last_stage_bytes;
+    out.tied_head_bytes = w.tied_head_bytes;
+    out.active = w.active_bytes;
+  } else {
+    for (const LayerParams& layer : params.layers) {
+      out.layer_bytes.push_back(layer_weight_bytes(layer, precision));
+    }
+    out.first_stage_bytes = checked_mul(params.embedding + params.extra, k_bytes_16bit, "weight bytes");
+    out.last_stage_bytes = checked_mul(params.final_norm + params.lm_head, k_bytes_16bit, "weight bytes");
+    out.tied_head_bytes = params.lm_head == 0 ? checked_mul(params.embedding, k_bytes_16bit, "weight bytes") : 0;
+    out.active = weight_bytes(params, precision).active;
+  }
+  out.total = checked_add(out.first_stage_bytes, out.last_stage_bytes, "weight bytes");
+  for (const std::uint64_t b : out.layer_bytes) {
+    out.total = checked_add(out.total, b, "weight bytes");
+  }
+  return out;
+}
+
 } // namespace modelpick::engine

@@ -23,9 +23,8 @@ std::uint64_t usable_bytes(const catalog::Gpu& gpu, double utilization) {
   return static_cast<std::uint64_t>(std::floor(static_cast<long double>(gpu.memory_bytes) * utilization));
 }
 
-LayoutEvaluation evaluate(const catalog::Architecture& arch, const ParamCounts& params,
-                          const catalog::Precision& precision, const catalog::Gpu& gpu, const SizingRequest& request,
-                          const Layout& layout) {
+LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlacement& weights, const catalog::Gpu& gpu,
+                          const SizingRequest& request, const Layout& layout) {
   const std::uint64_t tp = layout.tensor_parallel;
   const auto stages = pipeline_stages(arch.layers, layout.pipeline_parallel);
   // KV heads a rank holds: an even share, or one replicated head when TP exceeds them.
@@ -38,7 +37,7 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const ParamCounts& 
     std::uint64_t stage_weights = 0;
     std::uint64_t kv_per_sequence = 0;
     for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
-      stage_weights = checked_add(stage_weights, layer_weight_bytes(params.layers[i], precision), "weight bytes");
+      stage_weights = checked_add(stage_weights, weights.layer_bytes[i], "weight bytes");
       kv_per_sequence = checked_add(kv_per_sequence,
                                     checked_mul(layer_kv_bytes_per_token(arch, i, kv_heads_per_gpu, request.kv_bytes),
                                                 layer_cached_tokens(arch, i, request.context_tokens), "KV cache bytes"),
@@ -49,14 +48,15 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const ParamCounts& 
     }
     // Stage 0 holds the embedding (and any vision encoder); the last stage the final norm
     // and lm_head, which with PP > 1 is a separate copy even when the model ties them.
-    std::uint64_t outside = 0;
     if (s == 0) {
-      outside += params.embedding + params.extra;
+      stage_weights = checked_add(stage_weights, weights.first_stage_bytes, "weight bytes");
     }
     if (s + 1 == stages.size()) {
-      outside += params.final_norm + (params.lm_head > 0 || stages.size() == 1 ? params.lm_head : params.embedding);
+      stage_weights = checked_add(stage_weights, weights.last_stage_bytes, "weight bytes");
+      if (stages.size() > 1) {
+        stage_weights = checked_add(stage_weights, weights.tied_head_bytes, "weight bytes");
+      }
     }
-    stage_weights = checked_add(stage_weights, checked_mul(outside, k_bytes_16bit, "weight bytes"), "weight bytes");
 
     GpuShare share;
     share.weights_bytes = stage_weights / tp + (stage_weights % tp != 0 ? 1 : 0);
@@ -155,7 +155,7 @@ std::vector<std::string> assumptions_for(const catalog::Model& model, const cata
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout) {
   const ParamCounts params = count_params(*model.architecture);
-  return evaluate(*model.architecture, params, precision, gpu, request, layout);
+  return evaluate(*model.architecture, place_weights(model, params, precision), gpu, request, layout);
 }
 
 void require_self_hostable(const catalog::Model& model) {
@@ -177,14 +177,14 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
   }
   const catalog::Architecture& arch = *model.architecture;
   const ParamCounts params = count_params(arch);
-  const WeightBytes weights = weight_bytes(params, precision);
+  const WeightPlacement weights = place_weights(model, params, precision);
 
   SizingReport r;
   r.model = &model;
   r.precision = &precision;
   r.gpu = &gpu;
   r.request = request;
-  r.params_total = params.total;
+  r.params_total = model.stored ? model.stored->params : params.total;
   r.params_active = params.active;
   r.weights_bytes = weights.total;
   r.active_weights_bytes = weights.active;
@@ -211,7 +211,7 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
     layouts = candidate_layouts(arch, gpu.gpus_per_node, k_max_pipeline_stages);
   }
   for (const Layout& layout : layouts) {
-    LayoutEvaluation e = evaluate(arch, params, precision, gpu, request, layout);
+    LayoutEvaluation e = evaluate(arch, weights, gpu, request, layout);
     if (e.share.fits) {
       r.fit = e;
       break;
