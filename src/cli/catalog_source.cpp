@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "modelpick/catalog/embedded.hpp"
+#include "modelpick/catalog/gguf.hpp"
 #include "modelpick/error.hpp"
+#include <vector>
 
 namespace modelpick::cli {
 namespace {
@@ -39,6 +41,43 @@ std::string read_user_file(const std::string& path, const std::string& what, std
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+catalog::ConfigImport read_gguf_model(const std::string& path) {
+  // A header is a few MiB (the tokenizer dominates); weights are never read. Past this cap the
+  // file is refused rather than read for ever.
+  constexpr std::uint64_t k_first_read = 4U << 20;
+  constexpr std::uint64_t k_max_header = 512U << 20;
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    throw Error(ErrorKind::io, fmt::format("cannot read GGUF file '{}': no such file", path));
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    throw Error(ErrorKind::io, fmt::format("cannot read GGUF file '{}': not a regular file", path));
+  }
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  std::ifstream in(path, std::ios::binary);
+  if (ec || !in) {
+    throw Error(ErrorKind::io, fmt::format("cannot read GGUF file '{}': {}", path, std::strerror(errno)));
+  }
+  std::vector<unsigned char> buffer;
+  for (std::uint64_t want = std::min(size, k_first_read);; want = std::min(size, want * 4)) {
+    const std::size_t have = buffer.size();
+    buffer.resize(want);
+    in.read(reinterpret_cast<char*>(buffer.data() + have), static_cast<std::streamsize>(want - have));
+    if (static_cast<std::uint64_t>(in.gcount()) != want - have) {
+      throw Error(ErrorKind::io, fmt::format("cannot read GGUF file '{}': short read", path));
+    }
+    spdlog::debug("parsing the first {} bytes of {}", want, path);
+    if (const auto header = catalog::parse_gguf_header(buffer, size, path)) {
+      return catalog::model_from_gguf(*header, path);
+    }
+    if (want >= k_max_header) {
+      throw Error(ErrorKind::invalid_catalog,
+                  fmt::format("{}: the GGUF header is larger than the {} bytes accepted", path, k_max_header));
+    }
+  }
 }
 
 catalog::Catalog load_catalog(const std::vector<std::string>& overlay_files) {

@@ -5,10 +5,15 @@
 #include <vector>
 
 #include "modelpick/catalog/catalog.hpp"
+#include "modelpick/catalog/hf_config.hpp"
 
 namespace modelpick::cli {
 
 catalog::Catalog load_catalog(const std::vector<std::string>& overlay_files);
+
+// Reads only the header of a GGUF file (growing the read until the tensor table ends) and
+// builds the model it describes.
+catalog::ConfigImport read_gguf_model(const std::string& path);
 
 // Reads a user's file whole, refusing anything that is not a regular file or is larger than
 // `max_bytes` before reading it. `what` names the file's role in messages ("catalog file").

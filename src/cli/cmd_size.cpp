@@ -47,8 +47,16 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
     throw Error(ErrorKind::usage, "size takes a MODEL id or --config FILE (one of them)");
   }
   std::optional<catalog::ConfigImport> imported;
+  const bool gguf = o.model.size() > 5 && o.model.compare(o.model.size() - 5, 5, ".gguf") == 0;
   if (!o.config.empty()) {
     imported = catalog::model_from_hf_config(o.config, read_user_file(o.config, "config file", 4U << 20));
+  } else if (gguf) {
+    if (!o.precision.empty()) {
+      throw Error(ErrorKind::usage, fmt::format("--precision {} does not apply to a GGUF file: its tensors are sized "
+                                                "as stored",
+                                                o.precision));
+    }
+    imported = read_gguf_model(o.model);
   }
   const catalog::Model& model = imported ? imported->model : catalog.model(o.model);
   if (o.context.empty()) {
@@ -56,7 +64,14 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   }
   const catalog::Gpu& gpu = catalog.gpu(o.gpu);
   engine::require_self_hostable(model);
-  const catalog::Precision& precision = catalog.precision(o.precision.empty() ? model.native_precision : o.precision);
+  catalog::Precision stored; // a weights file's own format
+  if (model.stored) {
+    stored.id = "gguf";
+    stored.name = model.stored->format;
+    stored.weight_bits = 16;
+  }
+  const catalog::Precision& precision =
+      model.stored ? stored : catalog.precision(o.precision.empty() ? model.native_precision : o.precision);
   engine::SizingReport report = engine::plan_size(model, precision, gpu, request);
   if (imported) {
     report.assumptions.push_back(fmt::format("from {}: {}", o.config, fmt::join(imported->used, ", ")));
@@ -76,7 +91,9 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
 Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
   auto o = std::make_shared<SizeOptions>();
   CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
-  cmd->add_option("MODEL", o->model, "Catalog id, alias or Hugging Face repo id (e.g. llama-3.1-70b)");
+  cmd->add_option(
+      "MODEL", o->model,
+      "Catalog id, alias, Hugging Face repo id (e.g. llama-3.1-70b), or a .gguf file (its header only is read)");
   cmd->add_option("--config", o->config, "Size the model a Hugging Face config.json describes instead")
       ->type_name("FILE");
   cmd->add_option("--precision", o->precision,
@@ -99,6 +116,7 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
               "  modelpick size deepseek-v3 --precision fp8 --gpu h200\n"
               "  modelpick size llama-3.1-70b --precision fp8 --gpu h100 --context 32k --concurrency 16 --json\n"
               "  modelpick size --config ./Qwen2.5-7B-Instruct/config.json --gpu l40s\n"
+              "  modelpick size ./Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf --gpu rtx-4090 --context 32k\n"
               "Exit codes: 0 fits, 3 does not fit, 2 bad input, 1 data error.\n");
   return [o](const catalog::Catalog& catalog) { return run_size(*o, catalog); };
 }

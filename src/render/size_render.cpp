@@ -55,6 +55,11 @@ std::string size_table(const engine::SizingReport& r) {
   TextTable t({A::left, A::right, A::right, A::right});
   t.add_row({"memory", "bytes", "GB (10^9)", "GiB (2^30)"});
   t.add_row(bytes_row(m.architecture->moe ? "weights (all experts)" : "weights", r.weights_bytes));
+  if (m.stored) {
+    for (const auto& [type, bytes] : m.stored->bytes_by_type) {
+      t.add_row(bytes_row("  " + type, bytes));
+    }
+  }
   if (r.active_weights_bytes != r.weights_bytes) {
     t.add_row(bytes_row("  read per token (active)", r.active_weights_bytes));
   }
@@ -142,6 +147,13 @@ ordered_json size_json(const engine::SizingReport& r) {
   j["memory"] = {{"weights_bytes", r.weights_bytes},           {"active_weights_bytes", r.active_weights_bytes},
                  {"kv_bytes_per_token", r.kv_bytes_per_token}, {"kv_cache_bytes", r.kv_cache_bytes},
                  {"reserve_bytes", r.reserve_bytes},           {"total_bytes", r.total_bytes}};
+  if (m.stored) {
+    ordered_json by_type = ordered_json::object();
+    for (const auto& [type, bytes] : m.stored->bytes_by_type) {
+      by_type[type] = bytes;
+    }
+    j["memory"]["stored_bytes_by_type"] = by_type;
+  }
   ordered_json fit;
   fit["fits"] = r.fits;
   if (r.fits) {

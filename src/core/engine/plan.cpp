@@ -98,12 +98,20 @@ std::vector<std::string> assumptions_for(const catalog::Model& model, const cata
   std::vector<std::string> out;
   out.push_back(fmt::format("request: {} tokens of context x {} concurrent sequence(s)",
                             group_digits(request.context_tokens), group_digits(request.concurrency)));
-  out.push_back(fmt::format("weights: transformer linear layers at {} ({} bits/weight{}); embeddings, lm_head, "
-                            "norms and routers in 16-bit",
-                            precision.id, precision.weight_bits,
-                            precision.group_size > 0 ? fmt::format(" + {} bits of scales per {} weights",
-                                                                   precision.group_overhead_bits, precision.group_size)
-                                                     : std::string{}));
+  if (model.stored) {
+    std::vector<std::string> parts;
+    for (const auto& [type, bytes] : model.stored->bytes_by_type) {
+      parts.push_back(fmt::format("{} {:.2f} GB", type, static_cast<double>(bytes) / 1e9));
+    }
+    out.push_back(fmt::format("weights: the tensors as stored ({}): {}", model.stored->format, fmt::join(parts, ", ")));
+  } else {
+    out.push_back(fmt::format(
+        "weights: transformer linear layers at {} ({} bits/weight{}); embeddings, lm_head, norms and routers in 16-bit",
+        precision.id, precision.weight_bits,
+        precision.group_size > 0
+            ? fmt::format(" + {} bits of scales per {} weights", precision.group_overhead_bits, precision.group_size)
+            : std::string{}));
+  }
   out.push_back(fmt::format("KV cache: {} ({} bytes per value)",
                             request.kv_dtype == "auto" ? "auto = 16-bit" : request.kv_dtype, request.kv_bytes));
   if (a.moe) {
