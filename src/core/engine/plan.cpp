@@ -193,7 +193,9 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
   r.gpu = &gpu;
   r.request = request;
   r.params_total = model.stored ? model.stored->params : params.total;
-  r.params_active = params.active;
+  // a weights file's count is of its tensors; its active share follows the bytes a token reads
+  r.params_active = model.stored ? util::mul_div_ceil(model.stored->params, weights.active, weights.total, "parameters")
+                                 : params.active;
   r.weights_bytes = weights.total;
   r.active_weights_bytes = weights.active;
   r.kv_bytes_per_token = kv_bytes_per_token(arch, request.kv_bytes);
