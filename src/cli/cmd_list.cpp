@@ -93,14 +93,11 @@ Runner add_list_command(CLI::App& app, const CommandSpec& spec) {
   return [o](const catalog::Catalog& catalog) {
     if (o->gpus || o->precisions) {
       const render::ListWhat what = o->gpus ? render::ListWhat::gpus : render::ListWhat::precisions;
-      return CommandOutput{o->json ? render::document("list", catalog.version(), render::list_json(catalog, what))
-                                   : render::list_table(catalog, what),
-                           0};
+      return CommandOutput{
+          o->json ? render::list_json(catalog, what).dump(2) + "\n" : render::list_table(catalog, what), 0};
     }
     const auto models = catalog::select_models(catalog, parse_filter(*o, catalog));
-    return CommandOutput{o->json ? render::document("list", catalog.version(), render::models_json(models))
-                                 : render::models_table(models),
-                         0};
+    return CommandOutput{o->json ? render::models_json(models).dump(2) + "\n" : render::models_table(models), 0};
   };
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "modelpick/util/numbers.hpp"
+#include "size_render.hpp"
 #include "text_table.hpp"
 
 namespace modelpick::render {
@@ -57,7 +58,8 @@ ordered_json list_json(const catalog::Catalog& catalog, ListWhat what) {
   switch (what) {
   case ListWhat::gpus:
     for (const catalog::Gpu& g : catalog.gpus()) {
-      items.push_back({{"id", g.id},
+      items.push_back({{"schema_version", k_schema_version},
+                       {"id", g.id},
                        {"name", g.name},
                        {"memory_bytes", g.memory_bytes},
                        {"bandwidth_bytes_per_s", g.bandwidth_bytes_per_s},
@@ -67,10 +69,11 @@ ordered_json list_json(const catalog::Catalog& catalog, ListWhat what) {
                        {"interconnect", g.interconnect},
                        {"sources", g.sources}});
     }
-    return {{"gpus", items}};
+    return items;
   case ListWhat::precisions:
     for (const catalog::Precision& p : catalog.precisions()) {
-      items.push_back({{"id", p.id},
+      items.push_back({{"schema_version", k_schema_version},
+                       {"id", p.id},
                        {"name", p.name},
                        {"weight_bits", p.weight_bits},
                        {"group_size", p.group_size},
@@ -78,7 +81,7 @@ ordered_json list_json(const catalog::Catalog& catalog, ListWhat what) {
                        {"needs_fp8_hardware", p.needs_fp8_hardware},
                        {"sources", p.sources}});
     }
-    return {{"precisions", items}};
+    return items;
   }
   return {};
 }
@@ -99,7 +102,8 @@ ordered_json models_json(const std::vector<const catalog::Model*>& models) {
   ordered_json items = ordered_json::array();
   for (const catalog::Model* m : models) {
     items.push_back(
-        {{"id", m->id},
+        {{"schema_version", k_schema_version},
+         {"id", m->id},
          {"name", m->name},
          {"publisher", m->publisher},
          {"category", std::string(catalog::to_string(m->category))},
@@ -111,7 +115,7 @@ ordered_json models_json(const std::vector<const catalog::Model*>& models) {
          {"aliases", m->aliases},
          {"sources", m->sources}});
   }
-  return {{"models", items}};
+  return items;
 }
 
 } // namespace modelpick::render

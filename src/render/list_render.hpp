@@ -10,6 +10,8 @@ namespace modelpick::render {
 
 enum class ListWhat { gpus, precisions };
 
+// The JSON forms are arrays, one object per entry, each carrying schema_version, so that
+// `modelpick list --json | jq length` counts entries.
 std::string list_table(const catalog::Catalog& catalog, ListWhat what);
 nlohmann::ordered_json list_json(const catalog::Catalog& catalog, ListWhat what);
 
