@@ -1,5 +1,6 @@
 #include "common_options.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "modelpick/error.hpp"
@@ -51,6 +52,57 @@ std::uint64_t parse_kv_dtype(const std::string& text) {
   throw Error(
       ErrorKind::usage,
       fmt::format("--kv-dtype '{}' is not accepted: expected auto, bf16, fp16, fp8, fp8_e4m3 or fp8_e5m2", text));
+}
+
+void add_deployment_options(CLI::App& command, std::string& mau, std::string& monthly_revenue,
+                            std::vector<std::string>& uses, std::string& region, std::string& modality) {
+  command.add_option("--mau", mau, "Monthly active users of the product: 800M, 1.2B, 50k, 700000000")->type_name("N");
+  command.add_option("--monthly-revenue", monthly_revenue, "Monthly revenue in USD: 25M, 1.5B")->type_name("USD");
+  command
+      .add_option("--use", uses,
+                  "serve (default), hosted-api, fine-tune, redistribute, distill, train-other-models; repeatable")
+      ->type_name("USE")
+      ->delimiter(',');
+  command.add_option("--region", region, "Where the deploying company is domiciled: eu, or other (default)")
+      ->type_name("R");
+  command.add_option("--modality", modality, "text (default) or vision (image input)")->type_name("M");
+}
+
+license::Deployment parse_deployment(const std::string& mau, const std::string& monthly_revenue,
+                                     const std::vector<std::string>& uses, const std::string& region,
+                                     const std::string& modality) {
+  license::Deployment d;
+  constexpr std::uint64_t k_max_people = 100'000'000'000ULL; // 10^11: more than everyone, many times
+  d.mau = util::parse_count(mau, "--mau", util::SuffixBase::decimal, 0, k_max_people);
+  if (!monthly_revenue.empty()) {
+    const std::string_view text = monthly_revenue.front() == '$' ? std::string_view(monthly_revenue).substr(1)
+                                                                 : std::string_view(monthly_revenue);
+    d.monthly_revenue_usd =
+        util::parse_count(text, "--monthly-revenue", util::SuffixBase::decimal, 0, 1'000'000'000'000'000ULL);
+  }
+  if (!uses.empty()) {
+    d.uses.clear();
+    for (const std::string& u : uses) {
+      const auto use = catalog::use_from_string(u);
+      if (!use) {
+        throw Error(ErrorKind::usage, fmt::format("--use '{}' is not accepted: expected {}", u, catalog::use_names()));
+      }
+      if (std::find(d.uses.begin(), d.uses.end(), *use) == d.uses.end()) {
+        d.uses.push_back(*use);
+      }
+    }
+  }
+  if (region == "eu") {
+    d.region = "eu";
+  } else if (!region.empty() && region != "other") {
+    throw Error(ErrorKind::usage, fmt::format("--region '{}' is not accepted: expected eu or other", region));
+  }
+  if (modality == "vision") {
+    d.modality = "vision";
+  } else if (modality != "text" && !modality.empty()) {
+    throw Error(ErrorKind::usage, fmt::format("--modality '{}' is not accepted: expected text or vision", modality));
+  }
+  return d;
 }
 
 } // namespace modelpick::cli

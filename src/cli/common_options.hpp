@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "modelpick/license/check.hpp"
+
 namespace modelpick::cli {
 
 struct GlobalOptions {
@@ -28,5 +30,13 @@ std::uint64_t parse_gpus(const std::string& text);
 double parse_gpu_memory_utilization(const std::string& text);
 // "auto" (the model's 16-bit dtype), "bf16", "fp16" -> 2; "fp8" (and fp8_e4m3 / fp8_e5m2) -> 1.
 std::uint64_t parse_kv_dtype(const std::string& text);
+
+// The deployment a license is checked against, shared by license-check, size and compare:
+// --mau, --monthly-revenue, --use (repeatable or comma-separated), --region, --modality.
+void add_deployment_options(CLI::App& command, std::string& mau, std::string& monthly_revenue,
+                            std::vector<std::string>& uses, std::string& region, std::string& modality);
+license::Deployment parse_deployment(const std::string& mau, const std::string& monthly_revenue,
+                                     const std::vector<std::string>& uses, const std::string& region,
+                                     const std::string& modality);
 
 } // namespace modelpick::cli

@@ -5,6 +5,8 @@ namespace modelpick::cli {
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {
       {"size", "Memory, GPU count, parallel layout and max concurrency for one model", add_size_command},
+      {"license-check", "May we do this with this model? The verdict and the clause that decides it",
+       add_license_check_command},
       {"show", "Everything the catalog knows about one model, with sources", add_show_command},
       {"list", "The catalog's models (filtered, sorted), GPUs (--gpus) or precisions (--precisions)", add_list_command},
   };

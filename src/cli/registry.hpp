@@ -32,5 +32,6 @@ const std::vector<CommandSpec>& commands();
 Runner add_size_command(CLI::App& app, const CommandSpec& spec);
 Runner add_show_command(CLI::App& app, const CommandSpec& spec);
 Runner add_list_command(CLI::App& app, const CommandSpec& spec);
+Runner add_license_check_command(CLI::App& app, const CommandSpec& spec);
 
 } // namespace modelpick::cli

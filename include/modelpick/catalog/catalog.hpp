@@ -161,10 +161,40 @@ struct Precision {
   std::string origin;
 };
 
+// What a deploying company does with a model (license-check --use).
+enum class Use { serve, hosted_api, fine_tune, redistribute, distill, train_other_models };
+std::string_view to_string(Use u);
+std::optional<Use> use_from_string(std::string_view text);
+std::string use_names(); // "serve, hosted-api, ..."
+
+// A short verbatim quote of a license, where it stands and where it was read.
+struct Clause {
+  std::string quote;
+  std::string section;
+  std::string source;
+};
+
+// One deciding clause: it applies when every condition it names holds.
+struct LicenseRule {
+  enum class Effect { obligation, needs_agreement, not_allowed };
+  Effect effect = Effect::obligation;
+  std::vector<Use> uses; // any of these (empty: any use)
+  std::optional<std::uint64_t> mau_over;
+  std::optional<std::uint64_t> monthly_revenue_usd_over;
+  std::string region;     // e.g. "eu"; empty: anywhere
+  std::string modality;   // e.g. "vision"; empty: any
+  std::string with;       // needs_agreement: who grants the separate license
+  std::string obligation; // obligation: what the user must do
+  Clause clause;
+};
+
 struct License {
   std::string id;
   std::string name;
   std::string source;
+  std::optional<Clause> grant; // absent: modelpick has no rules for it (verdict unknown)
+  std::vector<LicenseRule> rules;
+  std::string notes;
   std::string origin;
 };
 

@@ -54,7 +54,25 @@ template <typename E, std::size_t N> std::string names_of(const std::pair<E, std
   return out;
 }
 
+constexpr std::pair<Use, std::string_view> k_use_names[] = {
+    {Use::serve, "serve"},         {Use::hosted_api, "hosted-api"},
+    {Use::fine_tune, "fine-tune"}, {Use::redistribute, "redistribute"},
+    {Use::distill, "distill"},     {Use::train_other_models, "train-other-models"},
+};
+
 } // namespace
+
+std::string_view to_string(Use u) {
+  return name_of(k_use_names, u);
+}
+
+std::optional<Use> use_from_string(std::string_view text) {
+  return value_of(k_use_names, text);
+}
+
+std::string use_names() {
+  return names_of(k_use_names);
+}
 
 std::string_view to_string(Category c) {
   return name_of(k_category_names, c);
@@ -490,9 +508,68 @@ Precision parse_precision(const Reader& r, const std::string& origin) {
   return p;
 }
 
+Clause parse_clause(const Reader& r) {
+  Clause c{r.str("quote"), r.str("section"), r.source()};
+  if (c.quote.empty() || c.quote.size() > 600) {
+    invalid(r.where, "\"quote\" must be a short verbatim quote (1-600 characters)");
+  }
+  return c;
+}
+
+LicenseRule parse_rule(const Reader& r) {
+  LicenseRule rule;
+  const std::string effect = r.str("effect");
+  if (effect == "obligation") {
+    rule.effect = LicenseRule::Effect::obligation;
+    rule.obligation = r.str("obligation");
+  } else if (effect == "needs-agreement") {
+    rule.effect = LicenseRule::Effect::needs_agreement;
+    rule.with = r.str("with");
+  } else if (effect == "not-allowed") {
+    rule.effect = LicenseRule::Effect::not_allowed;
+  } else {
+    invalid(r.where, fmt::format("effect \"{}\" is not one of obligation, needs-agreement, not-allowed", effect));
+  }
+  if (const json* when = r.find("when")) {
+    const Reader w{*when, r.where + ".when"};
+    for (const std::string& u : w.strings("uses")) {
+      const auto use = use_from_string(u);
+      if (!use) {
+        invalid(w.where, fmt::format("use \"{}\" is not one of {}", u, use_names()));
+      }
+      rule.uses.push_back(*use);
+    }
+    if (w.find("mau_over") != nullptr) {
+      rule.mau_over = w.uint("mau_over", 0, k_big);
+    }
+    if (w.find("monthly_revenue_usd_over") != nullptr) {
+      rule.monthly_revenue_usd_over = w.uint("monthly_revenue_usd_over", 0, k_big);
+    }
+    rule.region = w.str("region", false);
+    rule.modality = w.str("modality", false);
+  }
+  rule.clause = parse_clause(r);
+  return rule;
+}
+
 License parse_license(const Reader& r, const std::string& origin) {
   auto l = identified<License>(r, origin);
   l.source = r.source();
+  l.notes = r.str("notes", false);
+  if (r.find("grant") != nullptr) {
+    l.grant = parse_clause(r.object("grant"));
+  }
+  if (const json* rules = r.find("rules")) {
+    if (!rules->is_array()) {
+      invalid(r.where, "\"rules\" must be an array");
+    }
+    for (std::size_t i = 0; i < rules->size(); ++i) {
+      l.rules.push_back(parse_rule(Reader{(*rules)[i], fmt::format("{}.rules[{}]", r.where, i)}));
+    }
+    if (!l.rules.empty() && !l.grant) {
+      invalid(r.where, "a license with \"rules\" needs the \"grant\" clause they qualify");
+    }
+  }
   return l;
 }
 

@@ -1,0 +1,143 @@
+#include "license_render.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+
+#include "modelpick/util/numbers.hpp"
+#include "text_table.hpp"
+
+namespace modelpick::render {
+
+using license::Verdict;
+using nlohmann::ordered_json;
+
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return c == '-' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  });
+  return out;
+}
+
+std::string deployment_line(const license::Deployment& d) {
+  std::vector<std::string> uses;
+  for (const auto u : d.uses) {
+    uses.emplace_back(catalog::to_string(u));
+  }
+  return fmt::format(
+      "{} monthly active users · monthly revenue {} · uses: {} · region: {} · modality: {}", util::group_digits(d.mau),
+      d.monthly_revenue_usd ? "USD " + util::group_digits(*d.monthly_revenue_usd) : "not stated", fmt::join(uses, ", "),
+      d.region.empty() ? "not EU" : d.region, d.modality.empty() ? "text" : d.modality);
+}
+
+std::string clause_text(const catalog::Clause& c) {
+  return c.section.empty() ? fmt::format("\"{}\"", c.quote) : fmt::format("{}: \"{}\"", c.section, c.quote);
+}
+
+std::string verdict_title(const license::Result& r) {
+  std::string title = upper(license::to_string(r.verdict));
+  if (!r.with.empty()) {
+    title += fmt::format(" (with {})", r.with);
+  }
+  return title;
+}
+
+} // namespace
+
+std::string license_line(const license::Result& r) {
+  return fmt::format("license: {}{} · {} · {}", license::to_string(r.verdict),
+                     r.with.empty() ? "" : fmt::format(" (with {})", r.with), r.model->license, clause_text(r.clause));
+}
+
+ordered_json result_json(const license::Result& r) {
+  ordered_json obligations = ordered_json::array();
+  for (const auto& o : r.obligations) {
+    obligations.push_back(
+        {{"text", o.text},
+         {"clause", {{"quote", o.clause.quote}, {"section", o.clause.section}, {"source", o.clause.source}}}});
+  }
+  return {{"model", r.model->id},
+          {"license", r.model->license},
+          {"license_name", r.license != nullptr ? r.license->name : ""},
+          {"verdict", std::string(license::to_string(r.verdict))},
+          {"with", r.with.empty() ? ordered_json(nullptr) : ordered_json(r.with)},
+          {"clause", {{"quote", r.clause.quote}, {"section", r.clause.section}, {"source", r.clause.source}}},
+          {"obligations", obligations}};
+}
+
+std::string license_text(const std::vector<license::Result>& results, const license::Deployment& d, bool grouped) {
+  std::string out = "license-check · " + deployment_line(d) + "\n";
+  if (!grouped) {
+    for (const auto& r : results) {
+      out += fmt::format("\n{}  {}\n", r.model->id, verdict_title(r));
+      out += fmt::format("  license   {}\n", r.license != nullptr ? r.license->name : r.model->license);
+      out += fmt::format("  clause    {}\n", clause_text(r.clause));
+      if (!r.clause.source.empty()) {
+        out += fmt::format("  source    {}\n", r.clause.source);
+      }
+      for (const auto& o : r.obligations) {
+        out += fmt::format("  must      {} ({})\n", o.text, o.clause.section);
+      }
+    }
+  } else {
+    for (const Verdict v : {Verdict::not_allowed, Verdict::needs_agreement, Verdict::unknown,
+                            Verdict::allowed_with_obligations, Verdict::allowed}) {
+      std::vector<const license::Result*> group;
+      for (const auto& r : results) {
+        if (r.verdict == v) {
+          group.push_back(&r);
+        }
+      }
+      if (group.empty()) {
+        continue;
+      }
+      out += fmt::format("\n{} ({})\n", upper(license::to_string(v)), group.size());
+      using A = TextTable::Align;
+      TextTable t({A::left, A::left, A::left});
+      for (const auto* r : group) {
+        const bool problem = v == Verdict::not_allowed || v == Verdict::needs_agreement || v == Verdict::unknown;
+        std::string detail =
+            problem ? clause_text(r->clause) + (r->with.empty() ? "" : " — ask " + r->with)
+                    : (r->obligations.empty() ? "" : fmt::format("{} obligation(s)", r->obligations.size()));
+        t.add_row({r->model->id, r->model->license, detail});
+      }
+      out += t.render("  ");
+    }
+  }
+  out += std::string("\n") + k_not_legal_advice + "\n";
+  return out;
+}
+
+ordered_json license_json(const std::vector<license::Result>& results, const license::Deployment& d) {
+  ordered_json uses = ordered_json::array();
+  for (const auto u : d.uses) {
+    uses.push_back(std::string(catalog::to_string(u)));
+  }
+  ordered_json items = ordered_json::array();
+  ordered_json summary = ordered_json::object();
+  for (const auto& [v, name] : {std::pair{Verdict::allowed, "allowed"},
+                                {Verdict::allowed_with_obligations, "allowed-with-obligations"},
+                                {Verdict::needs_agreement, "needs-agreement"},
+                                {Verdict::not_allowed, "not-allowed"},
+                                {Verdict::unknown, "unknown"}}) {
+    summary[name] = std::count_if(results.begin(), results.end(), [v = v](const auto& r) { return r.verdict == v; });
+  }
+  for (const auto& r : results) {
+    items.push_back(result_json(r));
+  }
+  return {
+      {"deployment",
+       {{"mau", d.mau},
+        {"monthly_revenue_usd", d.monthly_revenue_usd ? ordered_json(*d.monthly_revenue_usd) : ordered_json(nullptr)},
+        {"uses", uses},
+        {"region", d.region.empty() ? ordered_json(nullptr) : ordered_json(d.region)},
+        {"modality", d.modality.empty() ? "text" : d.modality}}},
+      {"results", items},
+      {"summary", summary},
+      {"disclaimer", k_not_legal_advice}};
+}
+
+} // namespace modelpick::render
