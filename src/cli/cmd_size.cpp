@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "../render/license_render.hpp"
 #include "../render/size_render.hpp"
 #include "catalog_source.hpp"
 #include "common_options.hpp"
@@ -28,6 +29,12 @@ struct SizeOptions {
   std::string kv_dtype = "auto";
   std::string gpu_memory_utilization = "0.90";
   bool json = false;
+  // --mau adds the license verdict for this deployment
+  std::string mau;
+  std::string monthly_revenue;
+  std::vector<std::string> uses;
+  std::string region;
+  std::string modality = "text";
 };
 
 CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
@@ -80,8 +87,23 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
     }
   }
   CommandOutput out;
-  out.text =
-      o.json ? render::document("size", catalog.version(), render::size_json(report)) : render::size_table(report);
+  std::optional<license::Result> verdict;
+  if (!o.mau.empty()) {
+    verdict = license::check(model, catalog.find_license(model.license),
+                             parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality));
+  }
+  if (o.json) {
+    auto payload = render::size_json(report);
+    if (verdict) {
+      payload["license_check"] = render::result_json(*verdict);
+    }
+    out.text = render::document("size", catalog.version(), std::move(payload));
+  } else {
+    out.text = render::size_table(report);
+    if (verdict) {
+      out.text += render::license_line(*verdict) + "\n";
+    }
+  }
   out.exit_code = report.fits ? k_exit_ok : k_exit_check_failed;
   return out;
 }
@@ -111,13 +133,16 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("--gpu-memory-utilization", o->gpu_memory_utilization,
                   "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
       ->type_name("F");
+  add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
   add_json_flag(*cmd, o->json);
   cmd->footer("Examples:\n"
               "  modelpick size deepseek-v3 --precision fp8 --gpu h200\n"
               "  modelpick size llama-3.1-70b --precision fp8 --gpu h100 --context 32k --concurrency 16 --json\n"
               "  modelpick size --config ./Qwen2.5-7B-Instruct/config.json --gpu l40s\n"
               "  modelpick size ./Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf --gpu rtx-4090 --context 32k\n"
-              "Exit codes: 0 fits, 3 does not fit, 2 bad input, 1 data error.\n");
+              "  modelpick size llama-3.1-70b --gpu h100 --mau 800M   # adds the license verdict\n"
+              "Exit codes: 0 fits, 3 does not fit, 2 bad input, 1 data error (a license verdict is shown, not\n"
+              "turned into an exit code: gate on it with license-check).\n");
   return [o](const catalog::Catalog& catalog) { return run_size(*o, catalog); };
 }
 
