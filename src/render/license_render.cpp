@@ -37,6 +37,22 @@ std::string clause_text(const catalog::Clause& c) {
   return c.section.empty() ? fmt::format("\"{}\"", c.quote) : fmt::format("{}: \"{}\"", c.section, c.quote);
 }
 
+// A quote cut at a word boundary for one-line listings; the detailed view prints it whole.
+std::string short_clause(const catalog::Clause& c) {
+  constexpr std::size_t k_max = 72;
+  std::string quote = c.quote;
+  if (display_width(quote) > k_max) {
+    std::size_t cut = k_max;
+    while (cut > 0 && quote[cut] != ' ') {
+      --cut;
+    }
+    quote = quote.substr(0, cut) + "…";
+  }
+  const std::string section =
+      c.section.substr(0, c.section.find(' ') == std::string::npos ? c.section.size() : c.section.find(' '));
+  return section.empty() ? fmt::format("\"{}\"", quote) : fmt::format("§{} \"{}\"", section, quote);
+}
+
 std::string verdict_title(const license::Result& r) {
   std::string title = upper(license::to_string(r.verdict));
   if (!r.with.empty()) {
@@ -100,12 +116,16 @@ std::string license_text(const std::vector<license::Result>& results, const lice
       for (const auto* r : group) {
         const bool problem = v == Verdict::not_allowed || v == Verdict::needs_agreement || v == Verdict::unknown;
         std::string detail =
-            problem ? clause_text(r->clause) + (r->with.empty() ? "" : " — ask " + r->with)
-                    : (r->obligations.empty() ? "" : fmt::format("{} obligation(s)", r->obligations.size()));
+            problem
+                ? short_clause(r->clause) + (r->with.empty() ? "" : " — ask " + r->with.substr(0, r->with.find(" (")))
+                : (r->obligations.empty() ? "" : fmt::format("{} obligation(s)", r->obligations.size()));
         t.add_row({r->model->id, r->model->license, detail});
       }
       out += t.render("  ");
     }
+  }
+  if (grouped) {
+    out += "\nName models (modelpick license-check MODEL ...) for the full clauses and obligations.\n";
   }
   out += std::string("\n") + k_not_legal_advice + "\n";
   return out;
