@@ -102,6 +102,9 @@ TEST_CASE("gguf: truncated and hostile files are clear errors", "[cli][gguf][err
   GgufWriter beyond = tiny_llama();
   beyond.tensor("blk.7.attn_q.weight", {256}, 0, 1'024);
   check_bad("beyond.gguf", beyond.bytes(), "beyond block_count 2");
+  GgufWriter no_tensors;
+  no_tensors.str("general.architecture", "llama");
+  check_bad("no-tensors.gguf", no_tensors.bytes(), "holds no tensors");
   GgufWriter no_arch;
   no_arch.tensor("token_embd.weight", {32}, 0, 128);
   check_bad("no-arch.gguf", no_arch.bytes(), "no \"general.architecture\"");

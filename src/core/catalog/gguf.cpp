@@ -285,6 +285,9 @@ ConfigImport model_from_gguf(const GgufHeader& h, const std::string& origin) {
     throw Error(ErrorKind::invalid_catalog, fmt::format("{}: no \"general.architecture\" in the metadata", origin));
   }
   const std::string arch = arch_it->second;
+  if (h.tensors.empty()) {
+    throw Error(ErrorKind::invalid_catalog, fmt::format("{}: the GGUF file holds no tensors", origin));
+  }
   const auto key = [&](const char* suffix) { return arch + "." + suffix; };
   const auto integer = [&](const char* suffix, bool required) -> std::optional<std::uint64_t> {
     const std::string k = key(suffix);
