@@ -67,3 +67,11 @@ TEST_CASE("license-check: bad input names the value", "[cli][license][errors]") 
   check({"license-check", "--fail-on", "maybe"}, "--fail-on 'maybe'");
   check({"license-check", "lama-3.1-70b"}, "did you mean llama-3.1-70b");
 }
+
+TEST_CASE("license-check names API-only models on request", "[cli][license]") {
+  const auto r = run_modelpick({"license-check", "gpt-5", "--use", "redistribute", "--json"});
+  CHECK(r.exit_code == 3);
+  const json j = json::parse(r.out);
+  CHECK(j["results"][0]["verdict"] == "not-allowed");
+  CHECK(j["results"][0]["license"] == "openai-terms");
+}

@@ -150,3 +150,15 @@ TEST_CASE("a license modelpick could not read is unknown", "[license][check]") {
   // the Jamba Open Model License text was not available to encode: never guessed as allowed
   CHECK(check("jamba-1.5-mini", 1'000).verdict == Verdict::unknown);
 }
+
+TEST_CASE("an API-only model cannot be redistributed", "[license][check]") {
+  // OpenAI Services Agreement 3.3(d): no reverse engineering, which the agreement defines to
+  // include model extraction; no weights are published to give to anyone.
+  const auto r = check("gpt-5", 1'000, {catalog::Use::redistribute});
+  CHECK(r.verdict == Verdict::not_allowed);
+  CHECK(r.clause.section.find("3.3") != std::string::npos);
+  // serving it inside one's own product is allowed under the usage policies
+  CHECK(check("gpt-5", 1'000, {catalog::Use::serve}).verdict == Verdict::allowed_with_obligations);
+  // Anthropic Commercial Terms D.4(a): no training of competing AI models on its outputs
+  CHECK(check("claude-sonnet-4.5", 1'000, {catalog::Use::distill}).verdict == Verdict::not_allowed);
+}
