@@ -1,5 +1,5 @@
-// modelpick size MODEL [--precision P] [--gpu G] [--gpus N] [--context N] [--concurrency N]
-//                      [--kv-dtype D] [--gpu-memory-utilization F] [--json]
+// modelpick size MODEL | FILE.gguf | --config FILE [--precision P] [--gpu G] [--gpus N] [--context N]
+//                [--concurrency N] [--kv-dtype D] [--gpu-memory-utilization F] [--mau N ...] [--json]
 #include <algorithm>
 #include <fmt/format.h>
 #include <memory>
@@ -50,6 +50,10 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   if (!o.gpus.empty()) {
     request.gpus = parse_gpus(o.gpus);
   }
+  std::optional<license::Deployment> deployment;
+  if (!o.mau.empty()) {
+    deployment = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
+  }
   if (o.model.empty() == o.config.empty()) {
     throw Error(ErrorKind::usage, "size takes a MODEL id or --config FILE (one of them)");
   }
@@ -81,16 +85,16 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
       model.stored ? stored : catalog.precision(o.precision.empty() ? model.native_precision : o.precision);
   engine::SizingReport report = engine::plan_size(model, precision, gpu, request);
   if (imported) {
-    report.assumptions.push_back(fmt::format("from {}: {}", o.config, fmt::join(imported->used, ", ")));
+    report.assumptions.push_back(
+        fmt::format("from {}: {}", o.config.empty() ? o.model : o.config, fmt::join(imported->used, ", ")));
     for (const std::string& a : imported->assumed) {
       report.assumptions.push_back("assumed: " + a);
     }
   }
   CommandOutput out;
   std::optional<license::Result> verdict;
-  if (!o.mau.empty()) {
-    verdict = license::check(model, catalog.find_license(model.license),
-                             parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality));
+  if (deployment) {
+    verdict = license::check(model, catalog.find_license(model.license), *deployment);
   }
   if (o.json) {
     auto payload = render::size_json(report);

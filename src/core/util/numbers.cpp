@@ -10,11 +10,13 @@
 namespace modelpick::util {
 namespace {
 
-[[noreturn]] void bad_count(std::string_view text, std::string_view what, std::uint64_t min, std::uint64_t max,
-                            std::string_view why) {
-  throw Error(ErrorKind::usage, fmt::format("{} '{}' {}: expected a whole number from {} to {}, optionally with a "
-                                            "suffix k, M or G (e.g. 8192, 32k, 1M)",
-                                            what, text, why, group_digits(min), group_digits(max)));
+[[noreturn]] void bad_count(std::string_view text, std::string_view what, SuffixBase base, std::uint64_t min,
+                            std::uint64_t max, std::string_view why) {
+  throw Error(ErrorKind::usage,
+              fmt::format("{} '{}' {}: expected a whole number from {} to {}, optionally with a suffix {}", what, text,
+                          why, group_digits(min), group_digits(max),
+                          base == SuffixBase::binary ? "k, M or G = 1024, 1024^2, 1024^3 (e.g. 8192, 32k, 1M)"
+                                                     : "k, M or B/G = 10^3, 10^6, 10^9 (e.g. 50k, 800M, 1.2B)"));
 }
 
 // Strict decimal: digits, at most one '.', optional exponent. Returns false on anything else.
@@ -93,17 +95,17 @@ std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBa
   }
   long double value = 0;
   if (!number.empty() && number.front() == '-') {
-    bad_count(text, what, min, max, "is negative");
+    bad_count(text, what, base, min, max, "is negative");
   }
   if (!parse_decimal(number, value)) {
-    bad_count(text, what, min, max, "is not a number");
+    bad_count(text, what, base, min, max, "is not a number");
   }
   value *= scale;
   if (value != std::floor(value)) {
-    bad_count(text, what, min, max, "is not a whole number");
+    bad_count(text, what, base, min, max, "is not a whole number");
   }
   if (value < static_cast<long double>(min) || value > static_cast<long double>(max)) {
-    bad_count(text, what, min, max, "is out of range");
+    bad_count(text, what, base, min, max, "is out of range");
   }
   return static_cast<std::uint64_t>(value);
 }
