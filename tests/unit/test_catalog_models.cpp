@@ -11,7 +11,7 @@ using namespace modelpick;
 namespace {
 
 std::uint64_t bf16_weights(const char* id) {
-  return engine::weight_bytes(engine::count_params(arch_of(id)), embedded_catalog().precision("bf16")).total;
+  return engine::place_weights(engine::count_params(arch_of(id)), embedded_catalog().precision("bf16")).total;
 }
 
 } // namespace
@@ -85,7 +85,7 @@ TEST_CASE("hybrid linear attention: minimax-text-01", "[catalog][models]") {
 
 TEST_CASE("MXFP4 experts: gpt-oss-120b is the published 60.8 GiB", "[catalog][models]") {
   const auto& c = embedded_catalog();
-  const auto w = engine::weight_bytes(engine::count_params(arch_of("gpt-oss-120b")), c.precision("mxfp4")).total;
+  const auto w = engine::place_weights(engine::count_params(arch_of("gpt-oss-120b")), c.precision("mxfp4")).total;
   // per layer: experts 128 x 3 x 2,880 x 2,880 = 3,185,049,600 at 4 bits + one byte per 32
   // = 1,592,524,800 + 99,532,800 = 1,692,057,600 B; 16-bit: attention 2,880 x 4,096 x 2 +
   // 2 x 2,880 x 512 = 26,542,080, q/k/v biases 5,120, norms 5,760, router 368,640, expert biases

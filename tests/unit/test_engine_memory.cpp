@@ -22,13 +22,13 @@ TEST_CASE("llama-3.1-8b weights at bf16 and int4 (AWQ/GPTQ g128)", "[engine][mem
   const auto& catalog = embedded_catalog();
   const auto p = engine::count_params(arch_of("llama-3.1-8b"));
   CHECK(p.total == 8'030'261'248ULL);
-  CHECK(engine::weight_bytes(p, catalog.precision("bf16")).total == 16'060'522'496ULL);
+  CHECK(engine::place_weights(p, catalog.precision("bf16")).total == 16'060'522'496ULL);
   // int4: per layer 218,103,808 linear weights -> 1,703,936 groups of 128;
   // bits = 218,103,808 x 4 + 1,703,936 x 20 (fp16 scale + 4-bit zero) = 906,493,952 -> 113,311,744 B
   // + norms 16,384 B = 113,328,128 B x 32 = 3,626,500,096; + 16-bit embed/lm_head/final norm
   // (1,050,673,152 + 4,096) x 2 = 2,101,354,496 -> 5,727,854,592 B (hugging-quants' AWQ
   // checkpoint of Llama-3.1-8B-Instruct is 5.73 GB).
-  CHECK(engine::weight_bytes(p, catalog.precision("int4")).total == 5'727'854'592ULL);
+  CHECK(engine::place_weights(p, catalog.precision("int4")).total == 5'727'854'592ULL);
 }
 
 TEST_CASE("deepseek-v3: all experts resident and 37B active", "[engine][memory]") {
@@ -53,11 +53,11 @@ TEST_CASE("deepseek-v3: all experts resident and 37B active", "[engine][memory]"
   // MoE layer: 11,505,434,624 linear = 702,236 blocks exactly -> + 2,808,944 B; + 32,768 B norms
   //            + router 3,670,016 B
   // = 3 x 583,642,224 + 58 x 11,511,946,352 + 3,706,730,496 = 673,150,545,584 B (~671-673 GB)
-  const auto w = engine::weight_bytes(p, embedded_catalog().precision("fp8"));
+  const auto w = engine::place_weights(p, embedded_catalog().precision("fp8"));
   CHECK(w.total == 673'150'545'584ULL);
   CHECK(std::abs(static_cast<double>(w.total) - 671e9) / 671e9 < 0.005);
   // bf16: every parameter 2 bytes -> 1,342,052,808,704 B (~1.34 TB)
-  CHECK(engine::weight_bytes(p, embedded_catalog().precision("bf16")).total == 2 * 671'026'404'352ULL);
+  CHECK(engine::place_weights(p, embedded_catalog().precision("bf16")).total == 2 * 671'026'404'352ULL);
 }
 
 TEST_CASE("quantized storage rounds up partial groups and bytes", "[engine][memory]") {

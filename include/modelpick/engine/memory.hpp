@@ -39,24 +39,20 @@ std::uint64_t quantized_bytes(std::uint64_t params, const catalog::Precision& pr
 // Bytes of one layer at `precision`; `active` counts only the routed experts a token uses.
 std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision, bool active = false);
 
-struct WeightBytes {
-  std::uint64_t total = 0;  // everything resident: all experts, embeddings, extra
-  std::uint64_t active = 0; // what one token reads
-};
-
-WeightBytes weight_bytes(const ParamCounts& params, const catalog::Precision& precision);
-
 // Where the weight bytes sit, for splitting a model over pipeline stages.
 struct WeightPlacement {
   std::vector<std::uint64_t> layer_bytes;
   std::uint64_t first_stage_bytes = 0; // embedding and any vision encoder
   std::uint64_t last_stage_bytes = 0;  // final norm and an untied lm_head
   std::uint64_t tied_head_bytes = 0;   // a tied lm_head's copy on the last stage once PP > 1
-  std::uint64_t total = 0;
-  std::uint64_t active = 0;
+  std::uint64_t total = 0;             // everything resident: all experts, embeddings, extra
+  std::uint64_t active = 0;            // what one token reads
 };
 
-// From the architecture at `precision`, or the model's stored bytes when it has them.
+// From the architecture at `precision`.
+WeightPlacement place_weights(const ParamCounts& params, const catalog::Precision& precision);
+
+// The same, or the model's stored bytes when it has them (a GGUF file).
 WeightPlacement place_weights(const catalog::Model& model, const ParamCounts& params,
                               const catalog::Precision& precision);
 

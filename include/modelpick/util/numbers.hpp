@@ -24,6 +24,11 @@ double parse_fraction(std::string_view text, std::string_view what, double min, 
 std::uint64_t checked_mul(std::uint64_t a, std::uint64_t b, std::string_view what);
 std::uint64_t checked_add(std::uint64_t a, std::uint64_t b, std::string_view what);
 
+// a / b rounded up (b > 0).
+constexpr std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
+  return a / b + (a % b != 0 ? 1 : 0);
+}
+
 // a*b/c rounded up, computed without intermediate overflow (128-bit).
 std::uint64_t mul_div_ceil(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::string_view what);
 

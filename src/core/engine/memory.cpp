@@ -133,10 +133,10 @@ std::uint64_t quantized_bytes(std::uint64_t params, const catalog::Precision& p)
   // bits = params x weight_bits + ceil(params / group) x overhead_bits; bytes = ceil(bits / 8)
   std::uint64_t bits = checked_mul(params, p.weight_bits, "weight bytes");
   if (p.group_size > 0) {
-    const std::uint64_t groups = params / p.group_size + (params % p.group_size != 0 ? 1 : 0);
+    const std::uint64_t groups = util::ceil_div(params, p.group_size);
     bits = checked_add(bits, checked_mul(groups, p.group_overhead_bits, "weight bytes"), "weight bytes");
   }
-  return bits / 8 + (bits % 8 != 0 ? 1 : 0);
+  return util::ceil_div(bits, 8);
 }
 
 std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision, bool active) {
@@ -149,15 +149,19 @@ std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precis
                      "weight bytes");
 }
 
-WeightBytes weight_bytes(const ParamCounts& params, const catalog::Precision& precision) {
+WeightPlacement place_weights(const ParamCounts& params, const catalog::Precision& precision) {
   // Embeddings, lm_head, final norm and extra (vision) parameters stay 16-bit: AWQ, GPTQ and
-  // vLLM's fp8 quantise the Linear layers of the transformer blocks only.
-  const std::uint64_t outside =
-      checked_mul(params.embedding + params.lm_head + params.final_norm + params.extra, k_bytes_16bit, "weight bytes");
-  WeightBytes out{outside,
-                  checked_mul(params.embedding + params.lm_head + params.final_norm, k_bytes_16bit, "weight bytes")};
+  // vLLM's fp8 quantise the Linear layers of the transformer blocks only. A text token reads
+  // everything but the vision encoder, and only its routed experts.
+  WeightPlacement out;
+  out.first_stage_bytes = checked_mul(params.embedding + params.extra, k_bytes_16bit, "weight bytes");
+  out.last_stage_bytes = checked_mul(params.final_norm + params.lm_head, k_bytes_16bit, "weight bytes");
+  out.tied_head_bytes = params.lm_head == 0 ? checked_mul(params.embedding, k_bytes_16bit, "weight bytes") : 0;
+  out.total = checked_add(out.first_stage_bytes, out.last_stage_bytes, "weight bytes");
+  out.active = checked_mul(params.embedding + params.lm_head + params.final_norm, k_bytes_16bit, "weight bytes");
   for (const LayerParams& layer : params.layers) {
-    out.total = checked_add(out.total, layer_weight_bytes(layer, precision), "weight bytes");
+    out.layer_bytes.push_back(layer_weight_bytes(layer, precision));
+    out.total = checked_add(out.total, out.layer_bytes.back(), "weight bytes");
     out.active = checked_add(out.active, layer_weight_bytes(layer, precision, true), "weight bytes");
   }
   return out;
@@ -165,23 +169,16 @@ WeightBytes weight_bytes(const ParamCounts& params, const catalog::Precision& pr
 
 WeightPlacement place_weights(const catalog::Model& model, const ParamCounts& params,
                               const catalog::Precision& precision) {
-  WeightPlacement out;
-  if (model.stored) {
-    const catalog::StoredWeights& w = *model.stored;
-    out.layer_bytes = w.layer_bytes;
-    out.first_stage_bytes = w.first_stage_bytes;
-    out.last_stage_bytes = w.last_stage_bytes;
-    out.tied_head_bytes = w.tied_head_bytes;
-    out.active = w.active_bytes;
-  } else {
-    for (const LayerParams& layer : params.layers) {
-      out.layer_bytes.push_back(layer_weight_bytes(layer, precision));
-    }
-    out.first_stage_bytes = checked_mul(params.embedding + params.extra, k_bytes_16bit, "weight bytes");
-    out.last_stage_bytes = checked_mul(params.final_norm + params.lm_head, k_bytes_16bit, "weight bytes");
-    out.tied_head_bytes = params.lm_head == 0 ? checked_mul(params.embedding, k_bytes_16bit, "weight bytes") : 0;
-    out.active = weight_bytes(params, precision).active;
+  if (!model.stored) {
+    return place_weights(params, precision);
   }
+  const catalog::StoredWeights& w = *model.stored;
+  WeightPlacement out;
+  out.layer_bytes = w.layer_bytes;
+  out.first_stage_bytes = w.first_stage_bytes;
+  out.last_stage_bytes = w.last_stage_bytes;
+  out.tied_head_bytes = w.tied_head_bytes;
+  out.active = w.active_bytes;
   out.total = checked_add(out.first_stage_bytes, out.last_stage_bytes, "weight bytes");
   for (const std::uint64_t b : out.layer_bytes) {
     out.total = checked_add(out.total, b, "weight bytes");

@@ -44,7 +44,7 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlaceme
                                     "KV cache bytes");
       // fixed per-sequence state (Mamba, linear attention) is split over TP ranks with the heads
       const std::uint64_t state = layer_state_bytes(arch, i);
-      kv_per_sequence = checked_add(kv_per_sequence, state / tp + (state % tp != 0 ? 1 : 0), "KV cache bytes");
+      kv_per_sequence = checked_add(kv_per_sequence, util::ceil_div(state, tp), "KV cache bytes");
     }
     // Stage 0 holds the embedding (and any vision encoder); the last stage the final norm
     // and lm_head, which with PP > 1 is a separate copy even when the model ties them.
@@ -59,7 +59,7 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlaceme
     }
 
     GpuShare share;
-    share.weights_bytes = stage_weights / tp + (stage_weights % tp != 0 ? 1 : 0);
+    share.weights_bytes = util::ceil_div(stage_weights, tp);
     share.kv_bytes_per_sequence = kv_per_sequence;
     share.kv_cache_bytes = checked_mul(kv_per_sequence, request.concurrency, "KV cache bytes");
     share.reserve_bytes = k_runtime_reserve_bytes_per_gpu;

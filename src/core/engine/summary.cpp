@@ -20,7 +20,7 @@ ModelSummary summarize(const catalog::Catalog& catalog, const catalog::Model& mo
   s.kv_bytes_per_token = kv_bytes_per_token(arch, k_bytes_16bit);
   s.state_bytes_per_sequence = state_bytes_per_sequence(arch);
   for (const catalog::Precision& p : catalog.precisions()) {
-    s.weights_bytes.emplace_back(&p, weight_bytes(params, p).total);
+    s.weights_bytes.emplace_back(&p, place_weights(params, p).total);
   }
   return s;
 }
