@@ -38,6 +38,12 @@ TEST_CASE("a config.json sizes exactly as the catalog entry built from it", "[cl
   }
 }
 
+TEST_CASE("config: braces inside strings are not nesting", "[cli][config]") {
+  // a chat template holding an escaped quote followed by 40 braces is still a flat object
+  const json j = size_config("llama-escaped-quotes.json");
+  CHECK(j["memory"]["kv_bytes_per_token"] == 131072);
+}
+
 TEST_CASE("config: the checkpoint's dtype and quantization are read", "[cli][config]") {
   // llama: torch_dtype bfloat16; 32 x 8 x 128 x 2 x 2 = 131,072 bytes per token
   const json llama = size_config("llama-3.1-8b.json");

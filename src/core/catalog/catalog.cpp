@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "modelpick/error.hpp"
+#include "modelpick/util/json_text.hpp"
 #include "modelpick/util/spellcheck.hpp"
 
 namespace modelpick::catalog {
@@ -117,61 +118,10 @@ std::string lowered(std::string_view s) {
   throw Error(ErrorKind::invalid_catalog, fmt::format("{}: {}", where, what));
 }
 
-// Nesting depth without recursion, skipping strings, so a hostile file cannot exhaust the
-// stack of the recursive parser.
-void check_depth(const Document& doc) {
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : doc.text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > k_max_json_depth) {
-        invalid(doc.origin,
-                fmt::format("nested deeper than {} levels; a catalog is at most a few levels deep", k_max_json_depth));
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-}
-
 json parse_document(const Document& doc) {
-  if (doc.text.size() > k_max_document_bytes) {
-    invalid(doc.origin,
-            fmt::format("is {} bytes; catalog files are limited to {} bytes", doc.text.size(), k_max_document_bytes));
-  }
-  if (doc.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    invalid(doc.origin, "is empty; expected a JSON object such as {\"models\": [...]}");
-  }
-  check_depth(doc);
-  json parsed;
-  try {
-    parsed = json::parse(doc.text);
-  } catch (const json::parse_error& e) {
-    std::string message = e.what();
-    // "[json.exception.parse_error.101] parse error at line 3, column 1: ..." -> keep the tail
-    if (const auto pos = message.find("parse error"); pos != std::string::npos) {
-      message = message.substr(pos);
-    }
-    invalid(doc.origin, fmt::format("is not valid JSON ({})", message));
-  }
-  if (!parsed.is_object()) {
-    invalid(doc.origin, fmt::format("holds a JSON {}; expected an object with \"models\", \"gpus\", "
-                                    "\"precisions\" or \"licenses\" arrays",
-                                    parsed.type_name()));
-  }
+  json parsed =
+      util::parse_json_object(doc.origin, doc.text, k_max_document_bytes, k_max_json_depth,
+                              "a JSON object with \"models\", \"gpus\", \"precisions\" or \"licenses\" arrays");
   for (const auto& [key, value] : parsed.items()) {
     const bool known = key == "catalog_version" || key == "$comment" ||
                        std::find(std::begin(k_sections), std::end(k_sections), key) != std::end(k_sections);

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "modelpick/error.hpp"
-#include "modelpick/util/numbers.hpp"
+#include "modelpick/util/json_text.hpp"
 
 namespace modelpick::catalog {
 
@@ -57,10 +57,6 @@ public:
     return node_[key].get<bool>();
   }
 
-  std::string string_or(const char* key, const std::string& fallback) const {
-    return has(key) && node_[key].is_string() ? node_[key].get<std::string>() : fallback;
-  }
-
   const json& node() const { return node_; }
   const std::string& origin() const { return origin_; }
 
@@ -80,42 +76,6 @@ private:
   std::string origin_;
   ConfigImport& out_;
 };
-
-json parse(const std::string& origin, const std::string& text) {
-  if (text.size() > k_max_config_bytes) {
-    throw Error(ErrorKind::invalid_catalog, fmt::format("{}: {} bytes is too large for a config.json (limit {})",
-                                                        origin, text.size(), k_max_config_bytes));
-  }
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) { // non-recursive depth check before the recursive parser
-    if (in_string) {
-      escaped = !escaped && c == '\\';
-      in_string = escaped || c != '"';
-      continue;
-    }
-    in_string = c == '"';
-    depth += (c == '{' || c == '[') ? 1 : (c == '}' || c == ']') ? -1 : 0;
-    if (depth > k_max_depth) {
-      throw Error(ErrorKind::invalid_catalog, fmt::format("{}: nested deeper than {} levels", origin, k_max_depth));
-    }
-  }
-  try {
-    json j = json::parse(text);
-    if (!j.is_object()) {
-      throw Error(ErrorKind::invalid_catalog,
-                  fmt::format("{}: holds a JSON {}; a config.json is an object", origin, j.type_name()));
-    }
-    return j;
-  } catch (const json::parse_error& e) {
-    std::string message = e.what();
-    if (const auto pos = message.find("parse error"); pos != std::string::npos) {
-      message = message.substr(pos);
-    }
-    throw Error(ErrorKind::invalid_catalog, fmt::format("{}: is not valid JSON ({})", origin, message));
-  }
-}
 
 std::string precision_of(const json& root, const json& text, ConfigImport& out) {
   if (const auto q = root.find("quantization_config"); q != root.end() && q->is_object()) {
@@ -214,7 +174,7 @@ std::string supported_config_types() {
 }
 
 ConfigImport model_from_hf_config(const std::string& origin, const std::string& text) {
-  const json root = parse(origin, text);
+  const json root = util::parse_json_object(origin, text, k_max_config_bytes, k_max_depth, "a config.json object");
   const json& cfg = root.contains("text_config") && root["text_config"].is_object() ? root["text_config"] : root;
   ConfigImport out;
   const std::string type = cfg.value("model_type", root.value("model_type", std::string{}));
