@@ -19,9 +19,9 @@ namespace {
 // Checked before reading, so a huge or endless file (/dev/zero) is refused without being read.
 constexpr std::uintmax_t k_max_catalog_file_bytes = 16U << 20;
 
-} // namespace
-
-std::string read_user_file(const std::string& path, const std::string& what, std::uintmax_t max_bytes) {
+// The size of `path`, after checking it names a regular file (not a directory, FIFO or device,
+// which could block or never end).
+std::uint64_t regular_file_size(const std::string& path, const std::string& what) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) {
@@ -30,8 +30,17 @@ std::string read_user_file(const std::string& path, const std::string& what, std
   if (!std::filesystem::is_regular_file(status)) {
     throw Error(ErrorKind::io, fmt::format("cannot read {} '{}': not a regular file", what, path));
   }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec || size > max_bytes) {
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    throw Error(ErrorKind::io, fmt::format("cannot read {} '{}': {}", what, path, ec.message()));
+  }
+  return size;
+}
+
+} // namespace
+
+std::string read_user_file(const std::string& path, const std::string& what, std::uintmax_t max_bytes) {
+  if (regular_file_size(path, what) > max_bytes) {
     throw Error(ErrorKind::io, fmt::format("{} '{}' is larger than the {} bytes accepted", what, path, max_bytes));
   }
   std::ifstream in(path, std::ios::binary);
@@ -48,17 +57,9 @@ catalog::ConfigImport read_gguf_model(const std::string& path) {
   // file is refused rather than read for ever.
   constexpr std::uint64_t k_first_read = 4U << 20;
   constexpr std::uint64_t k_max_header = 512U << 20;
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) {
-    throw Error(ErrorKind::io, fmt::format("cannot read GGUF file '{}': no such file", path));
-  }
-  if (!std::filesystem::is_regular_file(status)) {
-    throw Error(ErrorKind::io, fmt::format("cannot read GGUF file '{}': not a regular file", path));
-  }
-  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  const std::uint64_t size = regular_file_size(path, "GGUF file");
   std::ifstream in(path, std::ios::binary);
-  if (ec || !in) {
+  if (!in) {
     throw Error(ErrorKind::io, fmt::format("cannot read GGUF file '{}': {}", path, std::strerror(errno)));
   }
   std::vector<unsigned char> buffer;

@@ -20,31 +20,24 @@ struct LicenseOptions {
   std::vector<std::string> uses;
   std::string region;
   std::string modality = "text";
-  std::string fail_on = "needs-agreement,not-allowed,unknown";
+  std::vector<std::string> fail_on{"needs-agreement", "not-allowed", "unknown"};
   bool json = false;
 };
 
-std::vector<license::Verdict> parse_fail_on(const std::string& text) {
+std::vector<license::Verdict> parse_fail_on(const std::vector<std::string>& items) {
   std::vector<license::Verdict> out;
-  if (text == "none") {
-    return out;
-  }
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& item : items) {
+    if (item == "none" && items.size() == 1) {
+      break;
+    }
     const auto v = license::verdict_from_string(item);
     if (!v) {
       throw Error(ErrorKind::usage,
                   fmt::format("--fail-on '{}' is not accepted: expected 'none' or a comma-separated list "
                               "of allowed, allowed-with-obligations, needs-agreement, not-allowed, unknown",
-                              text));
+                              item));
     }
     out.push_back(*v);
-    if (comma == std::string::npos) {
-      break;
-    }
-    start = comma + 1;
   }
   return out;
 }
@@ -82,7 +75,8 @@ Runner add_license_check_command(CLI::App& app, const CommandSpec& spec) {
   add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
   cmd->add_option("--fail-on", o->fail_on,
                   "Verdicts that make the exit code 3 (default needs-agreement,not-allowed,unknown; 'none' never)")
-      ->type_name("LIST");
+      ->type_name("LIST")
+      ->delimiter(',');
   add_json_flag(*cmd, o->json);
   cmd->footer("Examples:\n"
               "  modelpick license-check --mau 800M\n"
