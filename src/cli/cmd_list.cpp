@@ -54,18 +54,12 @@ catalog::ModelFilter parse_filter(const ListOptions& o, const catalog::Catalog& 
     f.max_total_params = util::parse_count(o.max_total, "--max-total", util::SuffixBase::decimal, 1, max_params);
   }
   f.open_weights_only = o.open_weights;
-  if (o.sort == "id") {
-    f.sort = catalog::ModelSort::id;
-  } else if (o.sort == "params") {
-    f.sort = catalog::ModelSort::params;
-  } else if (o.sort == "active") {
-    f.sort = catalog::ModelSort::active;
-  } else if (o.sort == "context") {
-    f.sort = catalog::ModelSort::context;
-  } else {
+  const auto sort = catalog::model_sort_from_string(o.sort);
+  if (!sort) {
     throw Error(ErrorKind::usage,
-                fmt::format("--sort '{}' is not accepted: expected id, params, active or context", o.sort));
+                fmt::format("--sort '{}' is not accepted: expected {}", o.sort, catalog::model_sort_names()));
   }
+  f.sort = *sort;
   return f;
 }
 

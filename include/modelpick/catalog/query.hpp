@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "modelpick/catalog/catalog.hpp"
@@ -10,6 +11,8 @@
 namespace modelpick::catalog {
 
 enum class ModelSort { id, params, active, context };
+std::optional<ModelSort> model_sort_from_string(std::string_view text);
+std::string model_sort_names(); // "id, params, active, context"
 
 struct ModelFilter {
   std::optional<Category> category;

@@ -14,6 +14,7 @@ namespace modelpick::license {
 enum class Verdict { allowed, allowed_with_obligations, needs_agreement, not_allowed, unknown };
 std::string_view to_string(Verdict v);
 std::optional<Verdict> verdict_from_string(std::string_view text);
+std::string verdict_names(); // "allowed, allowed-with-obligations, ..."
 
 struct Deployment {
   std::uint64_t mau = 0;                            // monthly active users of the product

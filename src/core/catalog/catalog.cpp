@@ -7,9 +7,14 @@
 
 #include "modelpick/error.hpp"
 #include "modelpick/util/json_text.hpp"
+#include "modelpick/util/names.hpp"
 #include "modelpick/util/spellcheck.hpp"
 
 namespace modelpick::catalog {
+
+using util::name_of;
+using util::names_of;
+using util::value_of;
 
 using nlohmann::json;
 
@@ -26,34 +31,6 @@ constexpr std::pair<AttentionKind, std::string_view> k_attention_names[] = {
     {AttentionKind::mla, "mla"},     {AttentionKind::linear, "linear"},   {AttentionKind::mamba, "mamba"},
     {AttentionKind::cross, "cross"}, {AttentionKind::none, "none"},
 };
-
-template <typename E, std::size_t N>
-std::string_view name_of(const std::pair<E, std::string_view> (&table)[N], E value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) {
-      return name;
-    }
-  }
-  return table[0].second;
-}
-
-template <typename E, std::size_t N>
-std::optional<E> value_of(const std::pair<E, std::string_view> (&table)[N], std::string_view name) {
-  for (const auto& [v, n] : table) {
-    if (n == name) {
-      return v;
-    }
-  }
-  return std::nullopt;
-}
-
-template <typename E, std::size_t N> std::string names_of(const std::pair<E, std::string_view> (&table)[N]) {
-  std::string out;
-  for (const auto& [v, name] : table) {
-    out += (out.empty() ? "" : ", ") + std::string(name);
-  }
-  return out;
-}
 
 constexpr std::pair<Use, std::string_view> k_use_names[] = {
     {Use::serve, "serve"},         {Use::hosted_api, "hosted-api"},

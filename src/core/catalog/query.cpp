@@ -4,8 +4,26 @@
 #include <fmt/format.h>
 
 #include "modelpick/error.hpp"
+#include "modelpick/util/names.hpp"
 
 namespace modelpick::catalog {
+
+namespace {
+
+constexpr std::pair<ModelSort, std::string_view> k_sort_names[] = {{ModelSort::id, "id"},
+                                                                   {ModelSort::params, "params"},
+                                                                   {ModelSort::active, "active"},
+                                                                   {ModelSort::context, "context"}};
+
+} // namespace
+
+std::optional<ModelSort> model_sort_from_string(std::string_view text) {
+  return util::value_of(k_sort_names, text);
+}
+
+std::string model_sort_names() {
+  return util::names_of(k_sort_names);
+}
 
 Category parse_category_name(const std::string& text, const std::string& what) {
   if (const auto c = category_from_string(text)) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "modelpick/util/names.hpp"
+
 namespace modelpick::license {
 
 using catalog::LicenseRule;
@@ -44,21 +46,15 @@ int severity(LicenseRule::Effect e) {
 } // namespace
 
 std::string_view to_string(Verdict v) {
-  for (const auto& [value, name] : k_verdict_names) {
-    if (value == v) {
-      return name;
-    }
-  }
-  return "unknown";
+  return util::name_of(k_verdict_names, v);
 }
 
 std::optional<Verdict> verdict_from_string(std::string_view text) {
-  for (const auto& [value, name] : k_verdict_names) {
-    if (name == text) {
-      return value;
-    }
-  }
-  return std::nullopt;
+  return util::value_of(k_verdict_names, text);
+}
+
+std::string verdict_names() {
+  return util::names_of(k_verdict_names);
 }
 
 Result check(const catalog::Model& model, const catalog::License* license, const Deployment& d) {
