@@ -98,34 +98,32 @@ std::uint64_t fixed_size(std::uint32_t type) {
   }
 }
 
+// A signed value read as T; negative values come back as nullopt.
+template <typename T> std::optional<std::uint64_t> non_negative(Cursor& c) {
+  const auto v = c.read<T>();
+  return v < 0 ? std::nullopt : std::optional<std::uint64_t>(static_cast<std::uint64_t>(v));
+}
+
 // Reads an integer of `type`; negative values come back as nullopt.
 std::optional<std::uint64_t> read_integer(Cursor& c, std::uint32_t type) {
   switch (type) {
   case u8:
   case boolean:
     return c.read<std::uint8_t>();
-  case i8: {
-    const auto v = c.read<std::int8_t>();
-    return v < 0 ? std::nullopt : std::optional<std::uint64_t>(static_cast<std::uint64_t>(v));
-  }
+  case i8:
+    return non_negative<std::int8_t>(c);
   case u16:
     return c.read<std::uint16_t>();
-  case i16: {
-    const auto v = c.read<std::int16_t>();
-    return v < 0 ? std::nullopt : std::optional<std::uint64_t>(static_cast<std::uint64_t>(v));
-  }
+  case i16:
+    return non_negative<std::int16_t>(c);
   case u32:
     return c.read<std::uint32_t>();
-  case i32: {
-    const auto v = c.read<std::int32_t>();
-    return v < 0 ? std::nullopt : std::optional<std::uint64_t>(static_cast<std::uint64_t>(v));
-  }
+  case i32:
+    return non_negative<std::int32_t>(c);
   case u64:
     return c.read<std::uint64_t>();
-  case i64: {
-    const auto v = c.read<std::int64_t>();
-    return v < 0 ? std::nullopt : std::optional<std::uint64_t>(static_cast<std::uint64_t>(v));
-  }
+  case i64:
+    return non_negative<std::int64_t>(c);
   default:
     c.skip(fixed_size(type)); // floats
     return std::nullopt;
