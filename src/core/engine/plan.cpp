@@ -158,12 +158,17 @@ std::vector<std::string> assumptions_for(const catalog::Model& model, const cata
   return out;
 }
 
+// A weights file's model carries exact bytes and only the architecture its metadata gives (enough
+// for the KV cache); its parameters are counted from its tensors, not from that architecture.
+ParamCounts params_of(const catalog::Model& model) {
+  return model.stored ? ParamCounts{} : count_params(*model.architecture);
+}
+
 } // namespace
 
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout) {
-  const ParamCounts params = count_params(*model.architecture);
-  return evaluate(*model.architecture, place_weights(model, params, precision), gpu, request, layout);
+  return evaluate(*model.architecture, place_weights(model, params_of(model), precision), gpu, request, layout);
 }
 
 void require_self_hostable(const catalog::Model& model) {
@@ -184,7 +189,7 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
                             group_digits(request.context_tokens), model.id, group_digits(model.max_context_tokens)));
   }
   const catalog::Architecture& arch = *model.architecture;
-  const ParamCounts params = count_params(arch);
+  const ParamCounts params = params_of(model);
   const WeightPlacement weights = place_weights(model, params, precision);
 
   SizingReport r;
