@@ -103,6 +103,40 @@ struct StoredWeights {
   std::vector<std::pair<std::string, std::uint64_t>> bytes_by_type; // "Q4_K" -> bytes
 };
 
+// An API's list price in USD per million tokens (data/prices.json, "api_prices").
+struct TokenPrice {
+  std::string provider;
+  double input = 0;
+  double output = 0;
+  std::optional<double> cached_input;
+  // Prompts longer than this many tokens pay the long-context rates (0: one tier only).
+  std::uint64_t long_context_over = 0;
+  double long_context_input = 0;
+  double long_context_output = 0;
+  std::optional<double> long_context_cached_input;
+  std::string date;
+  std::string source;
+};
+
+// One provider's on-demand rate for a GPU.
+struct GpuOffer {
+  std::string provider;
+  double usd_per_gpu_hour = 0;
+  std::string terms; // "on-demand, 8x H100 SXM instance"
+  std::string date;
+  std::string source;
+};
+
+// A GPU's rental price (data/prices.json, "gpu_prices"): the reference rate `cost` uses
+// unless --gpu-hour-usd names one, and the offers it was chosen from.
+struct GpuPrice {
+  double usd_per_gpu_hour = 0;
+  std::string basis; // how the reference was chosen from the offers
+  std::vector<GpuOffer> offers;
+  std::string date;
+  std::string source;
+};
+
 struct Model {
   std::string id;
   std::string name;
@@ -120,6 +154,7 @@ struct Model {
   std::optional<Architecture> architecture;   // absent for API-only models
   std::optional<StoredWeights> stored;        // from a weights file: exact bytes
   std::string provider;                       // API-only models: who serves it
+  std::optional<TokenPrice> api_price;        // a list price per token, when some API serves it
   std::map<std::string, std::string> sources; // fact group -> source (params, context, license, ...)
   std::string origin;                         // "embedded" or the overlay file it came from
 
@@ -140,6 +175,8 @@ struct Gpu {
   bool fp8 = false;
   std::uint64_t gpus_per_node = 1;
   std::string interconnect;
+  std::uint64_t link_bytes_per_s = 0; // GPU-to-GPU inside a node, one direction
+  std::optional<GpuPrice> price;
   std::map<std::string, std::string> sources;
   std::string origin;
   std::vector<std::string> aliases;

@@ -74,7 +74,7 @@ namespace {
 constexpr std::size_t k_max_document_bytes = 16U << 20;
 constexpr int k_max_json_depth = 32;
 
-const char* const k_sections[] = {"models", "gpus", "precisions", "licenses"};
+const char* const k_sections[] = {"models", "gpus", "precisions", "licenses", "gpu_prices", "api_prices"};
 
 // Fact groups that must carry a "source", per section.
 const std::map<std::string, std::vector<std::string>> k_fact_groups = {
@@ -82,6 +82,8 @@ const std::map<std::string, std::vector<std::string>> k_fact_groups = {
     {"gpus", {"memory", "performance", "node"}},
     {"precisions", {""}},
     {"licenses", {""}},
+    {"gpu_prices", {""}},
+    {"api_prices", {""}},
 };
 
 std::string lowered(std::string_view s) {
@@ -96,15 +98,16 @@ std::string lowered(std::string_view s) {
 }
 
 json parse_document(const Document& doc) {
-  json parsed =
-      util::parse_json_object(doc.origin, doc.text, k_max_document_bytes, k_max_json_depth,
-                              "a JSON object with \"models\", \"gpus\", \"precisions\" or \"licenses\" arrays");
+  json parsed = util::parse_json_object(
+      doc.origin, doc.text, k_max_document_bytes, k_max_json_depth,
+      "a JSON object with \"models\", \"gpus\", \"precisions\", \"licenses\", \"gpu_prices\" or "
+      "\"api_prices\" arrays");
   for (const auto& [key, value] : parsed.items()) {
     const bool known = key == "catalog_version" || key == "$comment" ||
                        std::find(std::begin(k_sections), std::end(k_sections), key) != std::end(k_sections);
     if (!known) {
       invalid(doc.origin, fmt::format("unknown key \"{}\"; accepted: catalog_version, models, gpus, "
-                                      "precisions, licenses",
+                                      "precisions, licenses, gpu_prices, api_prices",
                                       key));
     }
     if (key != "catalog_version" && key != "$comment" && !value.is_array()) {
@@ -415,8 +418,57 @@ Gpu parse_gpu(const Reader& r, const std::string& origin) {
   const Reader node = r.object("node");
   g.gpus_per_node = node.uint("gpus_per_node", 1, 1'024);
   g.interconnect = node.str("interconnect", false);
+  g.link_bytes_per_s = node.uint("link_bytes_per_s", 1'000'000, 1'000'000'000'000'000ULL, 0);
   g.sources["node"] = node.source();
   return g;
+}
+
+// USD per unit: a price of zero is a free tier, past a million is a typo.
+constexpr double k_max_usd = 1e6;
+
+TokenPrice parse_api_price(const Reader& r) {
+  TokenPrice p;
+  p.provider = r.str("provider");
+  p.date = r.str("date");
+  p.source = r.source();
+  const Reader usd = r.object("usd_per_million");
+  p.input = usd.number("input", 0, k_max_usd);
+  p.output = usd.number("output", 0, k_max_usd);
+  if (usd.find("cached_input") != nullptr) {
+    p.cached_input = usd.number("cached_input", 0, k_max_usd);
+  }
+  if (r.find("long_context") != nullptr) {
+    const Reader lc = r.object("long_context");
+    p.long_context_over = lc.uint("over_tokens", 1, 1'000'000'000);
+    p.long_context_input = lc.number("input", 0, k_max_usd);
+    p.long_context_output = lc.number("output", 0, k_max_usd);
+    if (lc.find("cached_input") != nullptr) {
+      p.long_context_cached_input = lc.number("cached_input", 0, k_max_usd);
+    }
+  }
+  return p;
+}
+
+GpuPrice parse_gpu_price(const Reader& r) {
+  GpuPrice p;
+  p.usd_per_gpu_hour = r.number("usd_per_gpu_hour", 0.01, 10'000);
+  p.basis = r.str("basis");
+  p.date = r.str("date");
+  p.source = r.source();
+  if (const json* offers = r.find("offers")) {
+    if (!offers->is_array()) {
+      invalid(r.where, "\"offers\" must be an array of objects");
+    }
+    for (std::size_t i = 0; i < offers->size(); ++i) {
+      if (!(*offers)[i].is_object()) {
+        invalid(r.where, "\"offers\" must be an array of objects");
+      }
+      const Reader o{(*offers)[i], fmt::format("{}.offers[{}]", r.where, i)};
+      p.offers.push_back(
+          {o.str("provider"), o.number("usd_per_gpu_hour", 0.01, 10'000), o.str("terms"), o.str("date"), o.source()});
+    }
+  }
+  return p;
 }
 
 Precision parse_precision(const Reader& r, const std::string& origin) {
@@ -642,6 +694,24 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
        [&](const Reader& r, const std::string& o) { catalog.precisions_.push_back(parse_precision(r, o)); });
   each("gpus", [&](const Reader& r, const std::string& o) { catalog.gpus_.push_back(parse_gpu(r, o)); });
   each("models", [&](const Reader& r, const std::string& o) { catalog.models_.push_back(parse_model(r, o)); });
+  // Prices attach to the GPU or model their id names.
+  each("gpu_prices", [&](const Reader& r, const std::string&) {
+    const std::string id = r.str("id");
+    const auto g = std::find_if(catalog.gpus_.begin(), catalog.gpus_.end(), [&](const Gpu& x) { return x.id == id; });
+    if (g == catalog.gpus_.end()) {
+      invalid(r.where, fmt::format("\"{}\" is not a GPU in the catalog", id));
+    }
+    g->price = parse_gpu_price(r);
+  });
+  each("api_prices", [&](const Reader& r, const std::string&) {
+    const std::string id = r.str("id");
+    const auto m =
+        std::find_if(catalog.models_.begin(), catalog.models_.end(), [&](const Model& x) { return x.id == id; });
+    if (m == catalog.models_.end()) {
+      invalid(r.where, fmt::format("\"{}\" is not a model in the catalog", id));
+    }
+    m->api_price = parse_api_price(r);
+  });
 
   // References resolve, and no alias shadows another entry.
   std::map<std::string, std::string> names;
