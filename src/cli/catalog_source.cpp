@@ -93,4 +93,26 @@ catalog::Catalog load_catalog(const std::vector<std::string>& overlay_files) {
   return catalog;
 }
 
+void write_output_file(const std::string& path, const std::string& text, const std::string& flag) {
+  // Written beside the target and renamed over it, so a reader never sees half a file.
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      throw Error(ErrorKind::io, fmt::format("cannot write {} file '{}': {}", flag, path, std::strerror(errno)));
+    }
+    out << text;
+    out.flush();
+    if (!out) {
+      throw Error(ErrorKind::io, fmt::format("cannot write {} file '{}': {}", flag, path, std::strerror(errno)));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::filesystem::remove(temporary, ec);
+    throw Error(ErrorKind::io, fmt::format("cannot write {} file '{}': {}", flag, path, ec.message()));
+  }
+}
+
 } // namespace modelpick::cli

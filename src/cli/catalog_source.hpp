@@ -1,5 +1,6 @@
 #pragma once
-// The one place that reads the user's files: the embedded catalog plus --catalog overlays.
+// The one place that touches the user's files: the embedded catalog plus --catalog overlays,
+// config.json and GGUF inputs, and the files --svg writes.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,5 +19,9 @@ catalog::ConfigImport read_gguf_model(const std::string& path);
 // Reads a user's file whole, refusing anything that is not a regular file or is larger than
 // `max_bytes` before reading it. `what` names the file's role in messages ("catalog file").
 std::string read_user_file(const std::string& path, const std::string& what, std::uintmax_t max_bytes);
+
+// Writes `text` to `path` whole (a temporary beside it, renamed over it); `flag` names the
+// option in messages ("--svg").
+void write_output_file(const std::string& path, const std::string& text, const std::string& flag);
 
 } // namespace modelpick::cli

@@ -7,9 +7,8 @@
 
 #include "../render/license_render.hpp"
 #include "../render/size_render.hpp"
-#include "catalog_source.hpp"
 #include "common_options.hpp"
-#include "modelpick/catalog/hf_config.hpp"
+#include "model_input.hpp"
 #include "modelpick/engine/constants.hpp"
 #include "modelpick/engine/plan.hpp"
 #include "modelpick/error.hpp"
@@ -54,42 +53,16 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   if (!o.mau.empty()) {
     deployment = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
   }
-  if (o.model.empty() == o.config.empty()) {
-    throw Error(ErrorKind::usage, "size takes a MODEL id or --config FILE (one of them)");
-  }
-  std::optional<catalog::ConfigImport> imported;
-  const bool gguf = o.model.size() > 5 && o.model.compare(o.model.size() - 5, 5, ".gguf") == 0;
-  if (!o.config.empty()) {
-    imported = catalog::model_from_hf_config(o.config, read_user_file(o.config, "config file", 4U << 20));
-  } else if (gguf) {
-    if (!o.precision.empty()) {
-      throw Error(ErrorKind::usage, fmt::format("--precision {} does not apply to a GGUF file: its tensors are sized "
-                                                "as stored",
-                                                o.precision));
-    }
-    imported = read_gguf_model(o.model);
-  }
-  const catalog::Model& model = imported ? imported->model : catalog.model(o.model);
+  const ModelInput input = ModelInput::resolve("size", o.model, o.config, o.precision, catalog);
+  const catalog::Model& model = input.model();
   if (o.context.empty()) {
     request.context_tokens = std::min(engine::k_default_context_tokens, model.max_context_tokens);
   }
   const catalog::Gpu& gpu = catalog.gpu(o.gpu);
   engine::require_self_hostable(model);
-  catalog::Precision stored; // a weights file's own format
-  if (model.stored) {
-    stored.id = "gguf";
-    stored.name = model.stored->format;
-    stored.weight_bits = 16;
-  }
-  const catalog::Precision& precision =
-      model.stored ? stored : catalog.precision(o.precision.empty() ? model.native_precision : o.precision);
-  engine::SizingReport report = engine::plan_size(model, precision, gpu, request);
-  if (imported) {
-    report.assumptions.push_back(
-        fmt::format("from {}: {}", o.config.empty() ? o.model : o.config, fmt::join(imported->used, ", ")));
-    for (const std::string& a : imported->assumed) {
-      report.assumptions.push_back("assumed: " + a);
-    }
+  engine::SizingReport report = engine::plan_size(model, input.precision(catalog), gpu, request);
+  for (std::string& a : input.assumptions()) {
+    report.assumptions.push_back(std::move(a));
   }
   CommandOutput out;
   std::optional<license::Result> verdict;

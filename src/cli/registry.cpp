@@ -5,6 +5,7 @@ namespace modelpick::cli {
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {
       {"size", "Memory, GPU count, parallel layout and max concurrency for one model", add_size_command},
+      {"cost", "Throughput, $/1M tokens and the volume from which self-hosting beats an API", add_cost_command},
       {"license-check", "May we do this with this model? The verdict and the clause that decides it",
        add_license_check_command},
       {"show", "Everything the catalog knows about one model, with sources", add_show_command},

@@ -1,0 +1,127 @@
+#include "modelpick/engine/cost.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "modelpick/util/numbers.hpp"
+
+namespace modelpick::engine {
+
+namespace {
+
+constexpr double k_seconds_per_day = 86'400;
+constexpr double k_million = 1e6;
+
+// Floating-point slack for comparisons of costs computed along different paths.
+constexpr double k_relative_slack = 1e-9;
+
+std::string usd(double value) {
+  return value >= 100 ? util::group_digits(static_cast<std::uint64_t>(std::llround(value)))
+                      : fmt::format("{:.2f}", value);
+}
+
+} // namespace
+
+double self_host_usd_per_month(double tokens_per_day, double replica_usd_per_month, double replica_tokens_per_day) {
+  const double replicas = std::max(1.0, std::ceil(tokens_per_day / replica_tokens_per_day * (1 - k_relative_slack)));
+  return replicas * replica_usd_per_month;
+}
+
+double api_usd_per_token(const catalog::TokenPrice& price, const Volume& volume) {
+  const bool long_context = price.long_context_over > 0 && volume.prompt_tokens > price.long_context_over;
+  const double input = long_context ? price.long_context_input : price.input;
+  const double output = long_context ? price.long_context_output : price.output;
+  const std::optional<double> cached = long_context ? price.long_context_cached_input : price.cached_input;
+  const double cached_share = cached ? volume.cached_input_share : 0;
+  const double input_rate = cached_share * cached.value_or(input) + (1 - cached_share) * input;
+  return (volume.input_share * input_rate + (1 - volume.input_share) * output) / k_million;
+}
+
+Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day, double api_usd_per_token) {
+  Crossover c;
+  // API cost per month of one token per day of volume.
+  const double a = api_usd_per_token * k_days_per_month;
+  const double s = replica_usd_per_month;
+  const double capacity = replica_tokens_per_day;
+  if (a <= 0 || s / a > capacity * (1 + k_relative_slack)) {
+    return c; // a full replica costs more than the API for the tokens it serves: never cheaper
+  }
+  c.first_tokens_per_day = s / a;
+  // With n replicas the cost is n S on ((n-1) C, n C]; just past (n-1) C the API costs
+  // a (n-1) C. Self-hosting stays cheaper once n S <= a (n-1) C, i.e. n >= k / (k - 1) with
+  // k = a C / S; inside the replica count before that it becomes cheaper at (n0 - 1) S / a.
+  const double k = a * capacity / s;
+  if (k <= 1 + k_relative_slack) {
+    return c; // the API is cheaper again just past every added replica
+  }
+  const double n0 = std::ceil(k / (k - 1) * (1 - k_relative_slack));
+  c.tokens_per_day = std::max(1.0, n0 - 1) * s / a;
+  return c;
+}
+
+CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volume, const SelfHostPlan& plan,
+                         const std::vector<const catalog::Model*>& apis) {
+  CostReport r;
+  r.throughput = throughput;
+  r.volume = volume;
+  r.plan = plan;
+
+  // Replica-seconds one token takes: a prompt token at the batched-prefill rate, an output
+  // token at the saturated decode rate.
+  const double input_seconds = 1 / throughput.prefill_tokens_per_s;
+  const double output_seconds = 1 / throughput.saturated.tokens_per_s;
+  const double f = volume.input_share;
+  const double token_seconds = f * input_seconds + (1 - f) * output_seconds;
+
+  SelfHostCost& h = r.self_host;
+  h.gpus_per_replica = throughput.layout.gpus();
+  h.replica_tokens_per_day = k_seconds_per_day / token_seconds * plan.utilization / plan.peak_to_average;
+  h.replica_usd_per_month = static_cast<double>(h.gpus_per_replica) * plan.gpu_hour_usd * k_hours_per_month;
+  h.usd_per_month = self_host_usd_per_month(volume.tokens_per_day, h.replica_usd_per_month, h.replica_tokens_per_day);
+  h.replicas = static_cast<std::uint64_t>(std::llround(h.usd_per_month / h.replica_usd_per_month));
+  h.gpus = h.replicas * h.gpus_per_replica;
+  h.load = volume.tokens_per_day / (static_cast<double>(h.replicas) * h.replica_tokens_per_day);
+  const double tokens_per_month = volume.tokens_per_day * k_days_per_month;
+  h.usd_per_million_tokens = h.usd_per_month / tokens_per_month * k_million;
+  // Split the bill by the replica time each kind of token takes.
+  const double input_share_of_time = f * input_seconds / token_seconds;
+  h.usd_per_million_input = f > 0 ? h.usd_per_month * input_share_of_time / (tokens_per_month * f) * k_million : 0;
+  h.usd_per_million_output =
+      f < 1 ? h.usd_per_month * (1 - input_share_of_time) / (tokens_per_month * (1 - f)) * k_million : 0;
+
+  for (const catalog::Model* m : apis) {
+    const catalog::TokenPrice& price = *m->api_price;
+    ApiCost a;
+    a.model = m;
+    const double per_token = api_usd_per_token(price, volume);
+    a.usd_per_million_tokens = per_token * k_million;
+    a.usd_per_month = per_token * tokens_per_month;
+    a.long_context_rates = price.long_context_over > 0 && volume.prompt_tokens > price.long_context_over;
+    a.cached_rate_used = volume.cached_input_share > 0 &&
+                         (a.long_context_rates ? price.long_context_cached_input : price.cached_input).has_value();
+    r.api.push_back(a);
+    Crossover c = crossover(h.replica_usd_per_month, h.replica_tokens_per_day, per_token);
+    c.api = m;
+    r.crossover.push_back(c);
+  }
+
+  r.assumptions.push_back(fmt::format(
+      "a replica is {} GPU(s) at ${}/GPU-hour x {:.0f} hours a month (365/12 days) = ${} a month, running whether "
+      "busy or not",
+      h.gpus_per_replica, fmt::format("{}", plan.gpu_hour_usd), k_hours_per_month, usd(h.replica_usd_per_month)));
+  r.assumptions.push_back(fmt::format(
+      "capacity: a replica is planned at {:.0f}% of its saturated throughput, for traffic whose peak is {:.1f}x its "
+      "average: {} tokens/day each on average",
+      plan.utilization * 100, plan.peak_to_average,
+      util::group_digits(static_cast<std::uint64_t>(std::llround(h.replica_tokens_per_day)))));
+  r.assumptions.push_back(fmt::format(
+      "volume: {:.0f}% input tokens{}; API prices are list prices, before batch or committed-use discounts", f * 100,
+      volume.cached_input_share > 0
+          ? fmt::format(", {:.0f}% of them billed at the cached-input rate where the API has one",
+                        volume.cached_input_share * 100)
+          : std::string{}));
+  return r;
+}
+
+} // namespace modelpick::engine

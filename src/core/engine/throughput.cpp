@@ -1,0 +1,306 @@
+#include "modelpick/engine/throughput.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "modelpick/engine/constants.hpp"
+#include "modelpick/engine/kv_cache.hpp"
+#include "modelpick/engine/memory.hpp"
+#include "modelpick/util/names.hpp"
+#include "modelpick/util/numbers.hpp"
+
+namespace modelpick::engine {
+
+namespace {
+
+using catalog::AttentionKind;
+
+constexpr std::pair<Bound, std::string_view> k_bound_names[] = {{Bound::memory, "memory"}, {Bound::compute, "compute"}};
+
+// One pipeline stage, summed over its layers. Bytes and FLOPs are whole-stage figures; a GPU
+// does 1/TP of them.
+struct StageSums {
+  std::uint64_t layers = 0;
+  double dense_bytes = 0;       // read every step: attention, dense MLP, shared experts, norms
+  double expert_bytes = 0;      // all routed experts of the stage
+  double head_bytes = 0;        // lm_head (or the tied embedding) on the last stage
+  double linear_flops = 0;      // per token: 2 x the active parameters of the stage's layers
+  double head_flops = 0;        // per token whose logits are computed
+  double kv_read_decode = 0;    // per sequence per step, per GPU: cache at the decode context + fixed state
+  double attention_decode = 0;  // per token at the decode context
+  double attention_prefill = 0; // per prompt token, causal, averaged over the prompt
+};
+
+// Average tokens a causal query at positions 1..n attends to, capped at `window` (0: none).
+double average_causal_context(std::uint64_t n, std::uint64_t window) {
+  const auto nn = static_cast<double>(n);
+  if (window == 0 || n <= window) {
+    return (nn + 1) / 2;
+  }
+  const auto w = static_cast<double>(window);
+  return (w * (w + 1) / 2 + (nn - w) * w) / nn;
+}
+
+// FLOPs per (query, cached key) pair in one layer: QK^T and PV, 2 FLOPs per multiply-add.
+// MLA decodes with the absorbed latent (keys of kv_lora_rank + rope dims, values of
+// kv_lora_rank), and prefills with the expanded heads, as DeepSeek's and vLLM's kernels do.
+double attention_flops_per_pair(const catalog::Architecture& a, AttentionKind kind, bool decode) {
+  const auto heads = static_cast<double>(a.attention_heads);
+  switch (kind) {
+  case AttentionKind::full:
+  case AttentionKind::sliding:
+  case AttentionKind::chunked:
+    return 4 * heads * static_cast<double>(a.head_dim);
+  case AttentionKind::mla: {
+    const catalog::Mla& m = *a.mla;
+    const auto rope = static_cast<double>(m.qk_rope_head_dim);
+    if (decode) {
+      const auto latent = static_cast<double>(m.kv_lora_rank);
+      return 2 * heads * (latent + rope) + 2 * heads * latent;
+    }
+    return 2 * heads * (static_cast<double>(m.qk_nope_head_dim) + rope) + 2 * heads * static_cast<double>(m.v_head_dim);
+  }
+  default:
+    return 0; // recurrent state (its projections are in the parameters), or image tokens only
+  }
+}
+
+struct ModelSums {
+  std::vector<StageSums> stages;
+  std::uint64_t experts = 0; // routed experts per MoE layer (0: dense)
+  std::uint64_t experts_per_token = 0;
+  double hidden = 0;
+};
+
+ModelSums sum_stages(const catalog::Model& model, const catalog::Precision& precision, const Layout& layout,
+                     const Workload& w) {
+  const catalog::Architecture& a = *model.architecture;
+  const ParamCounts params = model.stored ? ParamCounts{} : count_params(a);
+  const WeightPlacement placed = place_weights(model, params, precision);
+  ModelSums out;
+  out.hidden = static_cast<double>(a.hidden_size);
+  if (a.moe) {
+    out.experts = a.moe->experts;
+    out.experts_per_token = a.moe->experts_per_token;
+  }
+  // A weights file gives bytes per block, not per projection: its routed experts' share follows
+  // from the file's total and per-token bytes, spread over the blocks by size.
+  double stored_expert_share = 0;
+  double stored_flops_per_byte = 0;
+  if (model.stored) {
+    double layer_total = 0;
+    for (const std::uint64_t b : placed.layer_bytes) {
+      layer_total += static_cast<double>(b);
+    }
+    if (a.moe && layer_total > 0) {
+      const double kept = 1 - static_cast<double>(out.experts_per_token) / static_cast<double>(out.experts);
+      const double expert_total = static_cast<double>(placed.total - placed.active) / kept;
+      stored_expert_share = std::clamp(expert_total / layer_total, 0.0, 1.0);
+    }
+    stored_flops_per_byte = static_cast<double>(model.stored->params) / static_cast<double>(placed.total);
+  }
+
+  const std::uint64_t tp = layout.tensor_parallel;
+  const std::uint64_t kv_heads_per_gpu = std::max<std::uint64_t>(1, a.kv_heads / tp);
+  const std::uint64_t decode_context = w.input_tokens + w.output_tokens / 2;
+  for (const auto& [first, last] : pipeline_stages(a.layers, layout.pipeline_parallel)) {
+    StageSums s;
+    s.layers = last - first;
+    for (std::uint64_t i = first; i < last; ++i) {
+      const AttentionKind kind = a.attention(i).kind;
+      if (model.stored) {
+        const auto bytes = static_cast<double>(placed.layer_bytes[i]);
+        const double experts = a.moe && a.moe->is_moe_layer(i) ? bytes * stored_expert_share : 0;
+        s.dense_bytes += bytes - experts;
+        s.expert_bytes += experts;
+        const double active = bytes - experts +
+                              (out.experts == 0 ? 0
+                                                : experts * static_cast<double>(out.experts_per_token) /
+                                                      static_cast<double>(out.experts));
+        s.linear_flops += 2 * active * stored_flops_per_byte;
+      } else {
+        const LayerParams& l = params.layers[i];
+        LayerParams dense = l;
+        dense.expert_linear = 0;
+        dense.active_expert_linear = 0;
+        const auto all = static_cast<double>(layer_weight_bytes(l, precision));
+        const auto kept = static_cast<double>(layer_weight_bytes(dense, precision));
+        s.dense_bytes += kept;
+        s.expert_bytes += all - kept;
+        s.linear_flops += 2 * static_cast<double>(l.active());
+      }
+      const auto cached = static_cast<double>(layer_cached_tokens(a, i, decode_context));
+      s.kv_read_decode += static_cast<double>(layer_kv_bytes_per_token(a, i, kv_heads_per_gpu, w.kv_bytes)) * cached +
+                          static_cast<double>(layer_state_bytes(a, i)) / static_cast<double>(tp);
+      s.attention_decode += attention_flops_per_pair(a, kind, true) * cached;
+      const std::uint64_t window = a.attention(i).window;
+      s.attention_prefill += attention_flops_per_pair(a, kind, false) *
+                             average_causal_context(std::max<std::uint64_t>(1, w.input_tokens), window);
+    }
+    out.stages.push_back(s);
+  }
+  // The head reads a vocab x hidden matrix every step: lm_head, or the embedding when tied.
+  const double head = static_cast<double>(a.vocab_size) * static_cast<double>(a.hidden_size);
+  out.stages.back().head_bytes = head * static_cast<double>(k_bytes_16bit);
+  out.stages.back().head_flops = 2 * head;
+  return out;
+}
+
+struct Hardware {
+  double bandwidth = 0; // bytes/s per GPU
+  double flops = 0;     // dense peak FLOP/s per GPU at the arithmetic used
+  double link = 0;      // bytes/s per GPU, one direction, inside a node
+  std::uint64_t tp = 1;
+  std::uint64_t pp = 1;
+};
+
+double allreduce_seconds(const Hardware& hw, double bytes) {
+  if (hw.tp == 1) {
+    return 0;
+  }
+  const auto tp = static_cast<double>(hw.tp);
+  return k_allreduce_latency_seconds + 2 * (tp - 1) / tp * bytes / hw.link;
+}
+
+// One forward step of a stage over `tokens` tokens (the micro-batch's sequences when decoding,
+// the prompt's tokens when prefilling).
+StepCost stage_step(const StageSums& s, const ModelSums& m, const Hardware& hw, double tokens, bool decode,
+                    double logits_tokens, double sequences) {
+  StepCost c;
+  const auto tp = static_cast<double>(hw.tp);
+  const double touched = m.experts == 0 ? 0
+                                        : expected_distinct_experts(m.experts, m.experts_per_token, tokens) /
+                                              static_cast<double>(m.experts);
+  c.weight_bytes = (s.dense_bytes + s.expert_bytes * touched + s.head_bytes) / tp;
+  c.kv_bytes = decode ? sequences * s.kv_read_decode : 0;
+  const double attention = decode ? s.attention_decode : s.attention_prefill;
+  c.flops = (tokens * (s.linear_flops + attention) + logits_tokens * s.head_flops) / tp;
+  c.memory_seconds = (c.weight_bytes + c.kv_bytes) / (hw.bandwidth * k_memory_bandwidth_efficiency);
+  c.compute_seconds = c.flops / (hw.flops * k_compute_efficiency);
+  // Two all-reduces of the hidden state per layer (after attention, after the MLP), and the
+  // hidden state handed to the next stage.
+  const double activation = tokens * m.hidden * static_cast<double>(k_bytes_16bit);
+  c.communication_seconds = 2 * static_cast<double>(s.layers) * allreduce_seconds(hw, activation);
+  if (hw.pp > 1) {
+    c.communication_seconds += k_pipeline_send_latency_seconds + activation / k_inter_node_bytes_per_s;
+  }
+  c.overhead_seconds = k_step_overhead_seconds;
+  c.bound = c.compute_seconds > c.memory_seconds ? Bound::compute : Bound::memory;
+  c.seconds = std::max(c.memory_seconds, c.compute_seconds) + c.communication_seconds + c.overhead_seconds;
+  return c;
+}
+
+DecodePoint decode_point(const ModelSums& m, const Hardware& hw, std::uint64_t batch) {
+  DecodePoint p;
+  p.batch = batch;
+  // PP > 1 keeps one micro-batch per stage in flight: each holds batch / PP sequences, and a
+  // sequence gets its next token once its micro-batch has passed every stage.
+  const double micro = static_cast<double>(batch) / static_cast<double>(hw.pp);
+  for (const StageSums& s : m.stages) {
+    const StepCost c = stage_step(s, m, hw, micro, true, micro, micro);
+    if (c.seconds > p.step.seconds) {
+      p.step = c;
+    }
+  }
+  p.distinct_experts = m.experts == 0 ? 0 : expected_distinct_experts(m.experts, m.experts_per_token, micro);
+  p.tokens_per_s = micro / p.step.seconds;
+  p.itl_seconds = static_cast<double>(hw.pp) * p.step.seconds;
+  return p;
+}
+
+} // namespace
+
+std::string_view to_string(Bound b) {
+  return util::name_of(k_bound_names, b);
+}
+
+double expected_distinct_experts(std::uint64_t experts, std::uint64_t k, double tokens) {
+  if (experts == 0) {
+    return 0;
+  }
+  const auto e = static_cast<double>(experts);
+  return e * (1 - std::pow(1 - static_cast<double>(k) / e, tokens));
+}
+
+std::uint64_t engine_batch_limit(const catalog::Gpu& gpu) {
+  const bool large = gpu.memory_bytes >= k_large_gpu_bytes && gpu.id.rfind("a100", 0) != 0;
+  return large ? k_max_num_seqs_large_gpu : k_max_num_seqs;
+}
+
+ThroughputReport estimate_throughput(const catalog::Model& model, const catalog::Precision& precision,
+                                     const catalog::Gpu& gpu, const Layout& layout, const Workload& workload,
+                                     std::uint64_t batch, std::uint64_t kv_fit_batch) {
+  ThroughputReport r;
+  r.layout = layout;
+  r.workload = workload;
+  const bool fp8_math = precision.needs_fp8_hardware && gpu.fp8 && gpu.tflops_fp8 > 0;
+  r.compute_dtype = fp8_math ? "fp8" : "bf16";
+  r.compute_tflops = fp8_math ? gpu.tflops_fp8 : gpu.tflops_bf16;
+  Hardware hw;
+  hw.bandwidth = static_cast<double>(gpu.bandwidth_bytes_per_s);
+  hw.flops = r.compute_tflops * 1e12;
+  hw.link = gpu.link_bytes_per_s > 0 ? static_cast<double>(gpu.link_bytes_per_s) : k_fallback_link_bytes_per_s;
+  hw.tp = layout.tensor_parallel;
+  hw.pp = layout.pipeline_parallel;
+  const ModelSums sums = sum_stages(model, precision, layout, workload);
+
+  r.engine_batch_limit = engine_batch_limit(gpu);
+  r.max_batch = std::max<std::uint64_t>(1, std::min(kv_fit_batch, r.engine_batch_limit));
+  // The saturating batch: the first at which a decode step turns compute-bound; past it more
+  // sequences add little. If none does, the KV cache (or the engine's batch limit) stops it.
+  r.saturating_batch = r.max_batch;
+  r.saturation_reason = kv_fit_batch <= r.engine_batch_limit ? "the KV cache is full" : "the engine's batch limit";
+  for (std::uint64_t b = 1; b <= r.max_batch; ++b) {
+    if (decode_point(sums, hw, b).step.bound == Bound::compute) {
+      r.saturating_batch = b;
+      r.saturation_reason = "decode turns compute-bound";
+      break;
+    }
+  }
+  r.saturated = decode_point(sums, hw, r.saturating_batch);
+  r.at_batch = decode_point(sums, hw, batch == 0 ? r.saturating_batch : std::min(batch, r.max_batch));
+
+  // Prefill: one prompt alone passes every stage in turn; only its last token's logits count.
+  const auto input = static_cast<double>(std::max<std::uint64_t>(1, workload.input_tokens));
+  double slowest = 0;
+  for (const StageSums& s : sums.stages) {
+    r.ttft_seconds += stage_step(s, sums, hw, input, false, 1, 1).seconds;
+    // batched prefill: chunks of the engine's token budget, one per stage in flight
+    const double chunk = std::max(input, k_prefill_chunk_tokens);
+    const StepCost c = stage_step(s, sums, hw, chunk, false, chunk / input, chunk / input);
+    slowest = std::max(slowest, c.seconds / chunk);
+  }
+  r.prefill_tokens_per_s = 1 / slowest;
+
+  const auto in = static_cast<double>(workload.input_tokens);
+  const auto out = static_cast<double>(workload.output_tokens);
+  const double prefill_seconds = in / r.prefill_tokens_per_s;
+  const double decode_seconds = out / r.saturated.tokens_per_s;
+  const double per_request = prefill_seconds + decode_seconds;
+  r.requests_per_s = per_request > 0 ? 1 / per_request : 0;
+  r.input_tokens_per_s = in * r.requests_per_s;
+  r.output_tokens_per_s = out * r.requests_per_s;
+  r.prefill_time_share = per_request > 0 ? prefill_seconds / per_request : 0;
+
+  r.assumptions.push_back(fmt::format(
+      "roofline: a step takes max(bytes read / ({:.0f}% of {:.2f} TB/s), FLOPs / ({:.0f}% of {:.0f} {} TFLOPS)) + "
+      "tensor-parallel all-reduces + {:.1f} ms engine overhead",
+      k_memory_bandwidth_efficiency * 100, hw.bandwidth / 1e12, k_compute_efficiency * 100, r.compute_tflops,
+      r.compute_dtype, k_step_overhead_seconds * 1e3));
+  r.assumptions.push_back(fmt::format("decode reads each sequence's cache at {} tokens (prompt + half the output)",
+                                      util::group_digits(workload.input_tokens + workload.output_tokens / 2)));
+  if (sums.experts > 0) {
+    r.assumptions.push_back(fmt::format(
+        "MoE: a step reads the experts its tokens route to, E x (1 - (1 - k/E)^tokens) per layer with uniform "
+        "routing ({} of {} at batch {})",
+        fmt::format("{:.1f}", r.saturated.distinct_experts), sums.experts, r.saturating_batch));
+  }
+  r.assumptions.push_back(
+      fmt::format("serving mixes prefill and decode on the same GPUs, their times added (no overlap); batch capped "
+                  "at {} sequences (vLLM's default --max-num-seqs on this GPU)",
+                  r.engine_batch_limit));
+  return r;
+}
+
+} // namespace modelpick::engine
