@@ -68,3 +68,31 @@ TEST_CASE("bad list filters are usage errors", "[cli][errors][list]") {
   check_error({"list", "--sort", "speed"}, 2, "--sort 'speed'");
   check_error({"show", "deepsek-v3"}, 2, "did you mean deepseek-v3");
 }
+
+TEST_CASE("cost: bad volume prices and API names", "[cli][errors][cost]") {
+  const std::vector<std::string> base = {"cost", "llama-3.1-8b", "--tokens-per-day", "10M"};
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  check_error({"cost", "llama-3.1-8b"}, 2, "--tokens-per-day N or --tokens-per-month N");
+  check_error({"cost", "llama-3.1-8b", "--tokens-per-day", "0"}, 2, "--tokens-per-day '0'");
+  check_error({"cost", "llama-3.1-8b", "--tokens-per-day", "-5M"}, 2, "--tokens-per-day '-5M'");
+  check_error({"cost", "llama-3.1-8b", "--tokens-per-day", "1M", "--tokens-per-month", "30M"}, 2, "one of them");
+  check_error(with({"--gpu-hour-usd", "-2.49"}), 2, "--gpu-hour-usd '-2.49' is not accepted");
+  check_error(with({"--gpu-hour-usd", "0"}), 2, "--gpu-hour-usd '0'");
+  check_error(with({"--api", "gpt-6"}), 2, "unknown model 'gpt-6'; did you mean");
+  check_error(with({"--api", "qwen2.5-72b"}), 2, "no API price for 'qwen2.5-72b'");
+  check_error(with({"--input-output-ratio", "3:0"}), 2, "--input-output-ratio '3:0'");
+  check_error(with({"--input-output-ratio", "three"}), 2, "--input-output-ratio 'three'");
+  check_error(with({"--utilization", "0"}), 2, "--utilization '0'");
+  check_error(with({"--utilization", "1.5"}), 2, "--utilization '1.5'");
+  check_error(with({"--peak-to-average", "0.5"}), 2, "--peak-to-average '0.5'");
+  check_error(with({"--cached-input-share", "2"}), 2, "--cached-input-share '2'");
+  check_error(with({"--batch", "0"}), 2, "--batch '0'");
+  check_error(with({"--output-tokens", "0"}), 2, "--output-tokens '0'");
+  check_error({"cost", "gpt-5", "--tokens-per-day", "10M"}, 2, "'gpt-5' is API-only");
+  check_error({"cost", "llama-3.1-405b", "--gpus", "8", "--tokens-per-day", "10M"}, 2, "does not fit");
+  check_error(with({"--svg", "/nonexistent-dir/cost.svg"}), 1, "cannot write --svg file");
+}

@@ -1,0 +1,84 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "run.hpp"
+#include "xml_check.hpp"
+
+using nlohmann::json;
+
+TEST_CASE("cost: the JSON fields CI scripts read", "[cli][cost]") {
+  const auto r = run_modelpick({"cost", "llama-3.3-70b", "--precision", "fp8", "--gpu", "h100", "--tokens-per-day",
+                                "10M", "--api", "gpt-5,claude-sonnet-4.5", "--json"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const json j = json::parse(r.out);
+  CHECK(j["schema_version"] == 1);
+  CHECK(j["command"] == "cost");
+  CHECK(j["model"]["id"] == "llama-3.3-70b");
+  CHECK(j["volume"]["tokens_per_day"] == 10e6);
+  CHECK(j["volume"]["input_share"] == 0.75);
+  CHECK(j["throughput"]["layout"]["gpus"] == 2);
+  CHECK(j["throughput"]["at_batch"]["batch"] == 1);
+  CHECK(j["throughput"]["at_batch"]["bound"] == "memory");
+  CHECK(j["self_host"]["gpus"] == 2);
+  CHECK(j["self_host"]["gpu_price"]["from"] == "catalog");
+  // One replica of 2 GPUs at the catalog's H100 median price for 730 hours.
+  const double gpu_hour = j["self_host"]["gpu_price"]["usd_per_gpu_hour"];
+  CHECK(j["self_host"]["usd_per_month"].get<double>() == Approx(2 * gpu_hour * 730));
+  CHECK(j["self_host"]["usd_per_million_tokens"].get<double>() ==
+        Approx(j["self_host"]["usd_per_month"].get<double>() / (10.0 * 365 / 12)));
+  REQUIRE(j["api"].size() == 2);
+  CHECK(j["api"][0]["model"] == "gpt-5");
+  CHECK(j["api"][0]["usd_per_month"].get<double>() == Approx(1045.57).epsilon(1e-4));
+  CHECK(j["api"][1]["usd_per_month"].get<double>() == Approx((7.5 * 3 + 2.5 * 15) * 365 / 12));
+  REQUIRE(j["crossover"].size() == 2);
+  CHECK(j["crossover"][0]["api"] == "gpt-5");
+  // At the crossover the API's monthly bill equals one replica's.
+  const double at = j["crossover"][0]["tokens_per_day"];
+  CHECK(at * 3.4375e-6 * 365 / 12 == Approx(j["self_host"]["usd_per_month"].get<double>()));
+  CHECK(j["verdict"].get<std::string>().find("gpt-5") != std::string::npos);
+}
+
+TEST_CASE("cost: the table names every figure", "[cli][cost]") {
+  const auto r = run_modelpick({"cost", "llama-3.1-8b", "--gpu", "l40s", "--gpu-hour-usd", "0.86", "--tokens-per-month",
+                                "300M", "--api", "gpt-5-mini"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("time to first token") != std::string::npos);
+  CHECK(r.out.find("saturating batch") != std::string::npos);
+  CHECK(r.out.find("$0.86/GPU-hour (--gpu-hour-usd)") != std::string::npos);
+  CHECK(r.out.find("gpt-5-mini (OpenAI)") != std::string::npos);
+  CHECK(r.out.find("assumptions") != std::string::npos);
+  // --tokens-per-month 300M is 300M / (365/12) a day
+  CHECK(r.out.find("9.86M tokens/day") != std::string::npos);
+}
+
+TEST_CASE("cost --svg draws the chart as well-formed XML", "[cli][cost]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("modelpick-cost-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "cost.svg").string();
+  const auto r = run_modelpick({"cost", "llama-3.3-70b", "--precision", "fp8", "--tokens-per-day", "10M", "--api",
+                                "gpt-5,claude-sonnet-4.5", "--svg", path});
+  CHECK(r.exit_code == 0);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string svg = text.str();
+  CHECK(xml_problem(svg).empty());
+  CHECK(svg.find("<svg") != std::string::npos);
+  CHECK(svg.find("gpt-5") != std::string::npos);
+  CHECK(svg.find("crossover") != std::string::npos);
+  CHECK(svg.find("your volume 10M") != std::string::npos);
+  CHECK(!std::filesystem::exists(path + ".tmp"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the XML check itself rejects broken SVG", "[cli][cost]") {
+  CHECK(xml_problem("<svg><g></svg>") == "unbalanced </svg>");
+  CHECK(!xml_problem("<svg><text>a & b</text></svg>").empty());
+  CHECK(!xml_problem("<svg x=1></svg>").empty());
+  CHECK(!xml_problem("<svg></svg><svg></svg>").empty());
+  CHECK(xml_problem("<?xml version=\"1.0\"?>\n<svg a=\"1\"><t>x &amp; y</t><r/></svg>\n").empty());
+}
