@@ -280,45 +280,78 @@ ordered_json cost_json(const engine::CostReport& r, const CostContext& c) {
   return j;
 }
 
+namespace {
+
+// A round tick step (1, 2 or 5 x 10^k) giving about `ticks` intervals up to `max`.
+double nice_step(double max, int ticks) {
+  const double raw = max / ticks;
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  for (const double m : {1.0, 2.0, 5.0}) {
+    if (m * power >= raw) {
+      return m * power;
+    }
+  }
+  return 10 * power;
+}
+
+} // namespace
+
 std::string cost_svg(const engine::CostReport& r, const CostContext& c) {
   // Monthly cost (y) against tokens per day (x), linear axes from zero.
-  constexpr double width = 900;
-  constexpr double height = 520;
+  constexpr double width = 960;
+  constexpr double height = 540;
   constexpr double left = 90;
-  constexpr double right = 250; // legend
+  constexpr double right = 330; // legend
   constexpr double top = 50;
   constexpr double bottom = 60;
+  constexpr std::size_t max_apis = 7; // one colour each
   const double plot_w = width - left - right;
   const double plot_h = height - top - bottom;
   const engine::SelfHostCost& h = r.self_host;
 
-  // x reaches past the stated volume and the crossovers that exist (up to 20x the volume).
+  // The APIs drawn: all when few, else those whose bill at the volume is nearest self-hosting's.
+  std::vector<std::size_t> shown(r.api.size());
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    shown[i] = i;
+  }
+  if (shown.size() > max_apis) {
+    std::stable_sort(shown.begin(), shown.end(), [&](std::size_t a, std::size_t b) {
+      return std::abs(std::log(r.api[a].usd_per_month / h.usd_per_month)) <
+             std::abs(std::log(r.api[b].usd_per_month / h.usd_per_month));
+    });
+    shown.resize(max_apis);
+  }
+
+  // x reaches past the stated volume and the drawn crossovers (up to 20x the volume).
   double x_max = 2 * r.volume.tokens_per_day;
-  for (const engine::Crossover& x : r.crossover) {
+  for (const std::size_t i : shown) {
+    const engine::Crossover& x = r.crossover[i];
     if (x.tokens_per_day && *x.tokens_per_day <= 20 * r.volume.tokens_per_day) {
       x_max = std::max(x_max, 1.25 * *x.tokens_per_day);
     }
   }
+  const double x_step = nice_step(x_max, 5);
+  x_max = std::ceil(x_max / x_step) * x_step;
   const auto self_cost = [&](double v) {
     return engine::self_host_usd_per_month(v, h.replica_usd_per_month, h.replica_tokens_per_day);
   };
-  // y fits self-hosting across x; steep APIs leave through the top, labelled where they do.
-  const double y_max = 1.15 * std::max(self_cost(x_max), h.replica_usd_per_month);
+  // y fits self-hosting across x; steep APIs leave through the top.
+  const double y_step = nice_step(1.15 * std::max(self_cost(x_max), h.replica_usd_per_month), 5);
+  const double y_max = std::ceil(1.15 * std::max(self_cost(x_max), h.replica_usd_per_month) / y_step) * y_step;
   const auto px = [&](double v) { return left + v / x_max * plot_w; };
   const auto py = [&](double usd_month) { return top + plot_h - std::min(usd_month, y_max) / y_max * plot_h; };
 
   Svg svg(width, height);
   svg.comment(cost_verdict(r, c));
   svg.text(left, 24,
-           fmt::format("{} on {}: monthly cost against volume ({:.0f}% input tokens)", c.model->id, c.gpu->id,
-                       r.volume.input_share * 100),
+           fmt::format("{} ({}) on {}: monthly cost against volume, {:.0f}% input tokens", c.model->id, c.precision->id,
+                       c.gpu->id, r.volume.input_share * 100),
            15, "start", "#222", true);
-  // Axes and grid.
-  for (int i = 0; i <= 5; ++i) {
-    const double yv = y_max / 5 * i;
+  for (double yv = 0; yv <= y_max * (1 + 1e-9); yv += y_step) {
     svg.line(left, py(yv), left + plot_w, py(yv), "#e6e6e6");
-    svg.text(left - 8, py(yv) + 4, usd(yv), 11, "end");
-    const double xv = x_max / 5 * i;
+    svg.text(left - 8, py(yv) + 4, yv == 0 ? "$0" : usd(yv), 11, "end");
+  }
+  for (double xv = 0; xv <= x_max * (1 + 1e-9); xv += x_step) {
     svg.line(px(xv), top, px(xv), top + plot_h, "#e6e6e6");
     svg.text(px(xv), top + plot_h + 18, token_count(xv), 11, "middle");
   }
@@ -330,8 +363,7 @@ std::string cost_svg(const engine::CostReport& r, const CostContext& c) {
   // Self-hosting: whole replicas, a step at each replica's capacity.
   std::vector<std::pair<double, double>> steps;
   const double capacity = h.replica_tokens_per_day;
-  const double replicas_shown = std::ceil(x_max / capacity);
-  if (replicas_shown <= 400) {
+  if (x_max / capacity <= 400) {
     double v = 0;
     for (double n = 1; v < x_max; ++n) {
       const double end = std::min(n * capacity, x_max);
@@ -343,37 +375,42 @@ std::string cost_svg(const engine::CostReport& r, const CostContext& c) {
     steps.emplace_back(px(0), py(h.replica_usd_per_month));
     steps.emplace_back(px(x_max), py(self_cost(x_max)));
   }
-  svg.polyline(steps, "#222222", 2.5);
+  svg.polyline(steps, "#222222", 3);
 
-  // APIs: straight lines through zero.
-  double legend_y = top + 10;
-  svg.line(width - right + 20, legend_y, width - right + 44, legend_y, "#222222", 2.5);
-  svg.text(width - right + 50, legend_y + 4,
-           fmt::format("self-host {} x {} per replica", h.gpus_per_replica, c.gpu->id), 11);
-  for (std::size_t i = 0; i < r.api.size(); ++i) {
+  // Legend, then the APIs: straight lines through zero, a ring where self-hosting wins for good.
+  const double lx = width - right + 20;
+  double ly = top + 6;
+  svg.line(lx, ly, lx + 24, ly, "#222222", 3);
+  svg.text(lx + 30, ly + 4,
+           fmt::format("self-hosting: {} x {} per replica, {}/month", h.gpus_per_replica, c.gpu->id,
+                       usd(h.replica_usd_per_month)),
+           11);
+  for (std::size_t k = 0; k < shown.size(); ++k) {
+    const std::size_t i = shown[k];
     const engine::ApiCost& a = r.api[i];
-    const std::string& colour = series_colour(i);
+    const engine::Crossover& x = r.crossover[i];
+    const std::string& colour = series_colour(k);
     const double per_token_day = a.usd_per_month / r.volume.tokens_per_day; // USD/month per token/day
     const double x_end = std::min(x_max, y_max / per_token_day);
     svg.line(px(0), py(0), px(x_end), py(per_token_day * x_end), colour, 2);
-    if (x_end < x_max) {
-      svg.text(px(x_end), top - 4, a.model->id, 10, "middle", colour);
-    }
-    legend_y += 20;
-    svg.line(width - right + 20, legend_y, width - right + 44, legend_y, colour, 2);
-    svg.text(width - right + 50, legend_y + 4, fmt::format("{} ({}/1M)", a.model->id, usd(a.usd_per_million_tokens)),
-             11);
-    const engine::Crossover& x = r.crossover[i];
+    ly += 34;
+    svg.line(lx, ly, lx + 24, ly, colour, 2);
+    svg.text(lx + 30, ly + 4, fmt::format("{} ({}/1M tokens)", a.model->id, usd(a.usd_per_million_tokens)), 11);
+    svg.text(lx + 30, ly + 18,
+             x.tokens_per_day ? "self-hosting cheaper from " + token_count(*x.tokens_per_day) + "/day"
+                              : "self-hosting never cheaper",
+             10, "start", "#555555");
     if (x.tokens_per_day && *x.tokens_per_day <= x_max) {
-      const double cx = px(*x.tokens_per_day);
-      const double cy = py(per_token_day * *x.tokens_per_day);
-      svg.circle(cx, cy, 5, "#ffffff", colour);
-      svg.text(cx + 7, cy - 7, "crossover " + token_count(*x.tokens_per_day) + "/day", 10, "start", colour);
+      svg.circle(px(*x.tokens_per_day), py(per_token_day * *x.tokens_per_day), 5, "#ffffff", colour);
     }
+  }
+  if (shown.size() < r.api.size()) {
+    svg.text(lx, ly + 40, fmt::format("{} more APIs in the table", r.api.size() - shown.size()), 10, "start",
+             "#555555");
   }
   // The stated volume.
   svg.line(px(r.volume.tokens_per_day), top, px(r.volume.tokens_per_day), top + plot_h, "#888888", 1, "5,4");
-  svg.text(px(r.volume.tokens_per_day) + 4, top + 12, "your volume " + token_count(r.volume.tokens_per_day), 11,
+  svg.text(px(r.volume.tokens_per_day) + 4, top + plot_h - 8, "your volume " + token_count(r.volume.tokens_per_day), 11,
            "start", "#555555");
   return svg.str();
 }

@@ -44,8 +44,9 @@ std::string xml_escape(const std::string& text) {
 
 const std::string& series_colour(std::size_t index) {
   // Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-  static const std::array<std::string, 8> colours = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
-                                                     "#D55E00", "#56B4E9", "#F0E442", "#000000"};
+  // Black is left to the chart's own subject (self-hosting, the model sized).
+  static const std::array<std::string, 7> colours = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                                                     "#D55E00", "#56B4E9", "#B8A800"};
   return colours[index % colours.size()];
 }
 
