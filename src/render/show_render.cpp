@@ -94,6 +94,12 @@ std::string show_text(const engine::ModelSummary& s) {
   if (!m.aliases.empty()) {
     t.add_row({"aliases", fmt::format("{}", fmt::join(m.aliases, ", "))});
   }
+  if (m.api_price) {
+    const catalog::TokenPrice& p = *m.api_price;
+    t.add_row({"API price", fmt::format("${} input{}, ${} output per 1M tokens ({}, {})", p.input,
+                                        p.cached_input ? fmt::format(" (${} cached)", *p.cached_input) : "", p.output,
+                                        p.provider, p.date)});
+  }
   if (!m.self_hostable()) {
     t.add_row({"provider", m.provider + " (API-only: no published weights)"});
   } else {
@@ -168,6 +174,16 @@ ordered_json show_json(const engine::ModelSummary& s) {
     j["weights_bytes"] = weights;
   } else {
     j["provider"] = m.provider;
+  }
+  if (m.api_price) {
+    const catalog::TokenPrice& p = *m.api_price;
+    j["api_price"] = {{"provider", p.provider},
+                      {"usd_per_million",
+                       {{"input", p.input},
+                        {"output", p.output},
+                        {"cached_input", p.cached_input ? ordered_json(*p.cached_input) : ordered_json(nullptr)}}},
+                      {"date", p.date},
+                      {"source", p.source}};
   }
   j["sources"] = m.sources;
   return {{"model", j}};

@@ -83,3 +83,12 @@ TEST_CASE("the XML check itself rejects broken SVG", "[cli][cost]") {
   CHECK(!xml_problem("<svg></svg><svg></svg>").empty());
   CHECK(xml_problem("<?xml version=\"1.0\"?>\n<svg a=\"1\"><t>x &amp; y</t><r/></svg>\n").empty());
 }
+
+TEST_CASE("show prints an API price with its date", "[cli][cost]") {
+  const auto r = run_modelpick({"show", "gpt-5", "--json"});
+  CHECK(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["model"]["api_price"]["usd_per_million"]["input"] == 1.25);
+  CHECK(j["model"]["api_price"]["usd_per_million"]["output"] == 10.0);
+  CHECK(j["model"]["api_price"]["date"] == "2025-08-07");
+}

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 
@@ -183,4 +184,51 @@ TEST_CASE("lookups accept aliases and suggest ids", "[catalog][lookup]") {
     CHECK(e.kind() == ErrorKind::not_found);
     CHECK(std::string(e.what()).find("unknown model 'llama-3.1-7b'; did you mean llama-3.1-8b") == 0);
   }
+}
+
+TEST_CASE("every GPU and API-only model has a dated sourced price", "[catalog][integrity][prices]") {
+  const auto& c = embedded_catalog();
+  for (const auto& g : c.gpus()) {
+    INFO(g.id);
+    REQUIRE(g.price);
+    CHECK(g.link_bytes_per_s > 0);
+    // The reference rate is what its basis says: the median of the current offers.
+    std::vector<double> current;
+    for (const auto& o : g.price->offers) {
+      CHECK(!o.source.empty());
+      CHECK(o.date.size() == 10);
+      if (o.terms.find("superseded") == std::string::npos) {
+        current.push_back(o.usd_per_gpu_hour);
+      }
+    }
+    REQUIRE(!current.empty());
+    std::sort(current.begin(), current.end());
+    const std::size_t n = current.size();
+    const double median = n % 2 == 1 ? current[n / 2] : (current[n / 2 - 1] + current[n / 2]) / 2;
+    CHECK(g.price->usd_per_gpu_hour == Approx(median));
+    CHECK(g.price->basis.find(std::to_string(n) + " current") != std::string::npos);
+  }
+  for (const auto& m : c.models()) {
+    if (!m.self_hostable()) {
+      INFO(m.id);
+      REQUIRE(m.api_price);
+    }
+    if (m.api_price) {
+      CHECK(!m.api_price->source.empty());
+      CHECK(m.api_price->date.size() == 10);
+      CHECK(m.api_price->output >= m.api_price->input); // every listed API charges more for output
+    }
+  }
+}
+
+TEST_CASE("price entries must name a catalog GPU or model", "[catalog][errors][prices]") {
+  CHECK(overlay_error(R"({"api_prices": [{"id": "gpt-6", "provider": "x", "date": "2026-01-01",
+                          "usd_per_million": {"input": 1, "output": 2}}]})")
+            .find("\"gpt-6\" is not a model in the catalog") != std::string::npos);
+  CHECK(overlay_error(R"({"gpu_prices": [{"id": "h100", "usd_per_gpu_hour": -1}]})")
+            .find("\"usd_per_gpu_hour\" must be a number from 0.01 to 10000") != std::string::npos);
+  const Catalog c = with_overlay(R"({"gpu_prices": [{"id": "h100", "usd_per_gpu_hour": 2.1, "basis": "our contract",
+                                     "date": "2026-11-01", "source": "procurement"}]})");
+  CHECK(c.gpu("h100").price->usd_per_gpu_hour == 2.1);
+  CHECK(c.gpu("h100").price->offers.size() == embedded_catalog().gpu("h100").price->offers.size()); // merged
 }
