@@ -17,15 +17,10 @@
 #include "modelpick/error.hpp"
 #include "modelpick/util/numbers.hpp"
 #include "registry.hpp"
+#include "volume_options.hpp"
 
 namespace modelpick::cli {
 namespace {
-
-// Value ranges (docs/cli.md).
-constexpr std::uint64_t k_max_tokens_per_day = 1'000'000'000'000'000ULL; // 10^15: a million times today's largest APIs
-constexpr std::uint64_t k_max_request_tokens = 1ULL << 27;
-constexpr std::uint64_t k_default_output_tokens = 512;
-constexpr double k_default_input_share = 0.75; // 3:1, the and most pricing pages' example mix
 
 struct CostOptions {
   std::string model;
@@ -35,42 +30,12 @@ struct CostOptions {
   std::string gpus;
   std::string kv_dtype = "auto";
   std::string gpu_memory_utilization = "0.90";
-  std::string gpu_hour_usd;
-  std::string tokens_per_day;
-  std::string tokens_per_month;
-  std::string ratio;
-  std::string input_tokens;
-  std::string output_tokens;
-  std::string utilization = "0.6";
-  std::string peak_to_average = "1";
+  VolumeOptions volume;
   std::vector<std::string> apis;
-  std::string cached_input_share = "0";
   std::string batch;
   std::string svg;
   bool json = false;
 };
-
-// "3:1", "3" (= 3:1) or "1.5:1" -> input share of all tokens.
-double parse_ratio(const std::string& text) {
-  const auto colon = text.find(':');
-  const std::string in = text.substr(0, colon);
-  const std::string out = colon == std::string::npos ? "1" : text.substr(colon + 1);
-  const auto bad = [&] {
-    return Error(ErrorKind::usage, fmt::format("--input-output-ratio '{}' is not accepted: expected INPUT:OUTPUT with "
-                                               "two positive numbers, e.g. 3:1",
-                                               text));
-  };
-  try {
-    const double i = util::parse_fraction(in, "--input-output-ratio", 0, 1e6);
-    const double o = util::parse_fraction(out, "--input-output-ratio", 0, 1e6);
-    if (i <= 0 || o <= 0) {
-      throw bad();
-    }
-    return i / (i + o);
-  } catch (const Error&) {
-    throw bad();
-  }
-}
 
 std::vector<const catalog::Model*> resolve_apis(const std::vector<std::string>& names, const catalog::Model& model,
                                                 const catalog::Catalog& catalog) {
@@ -111,56 +76,11 @@ std::vector<const catalog::Model*> resolve_apis(const std::vector<std::string>& 
 
 CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   // Every flag first, so the first error is the user's typo.
-  if (o.tokens_per_day.empty() == o.tokens_per_month.empty()) {
-    throw Error(ErrorKind::usage, "cost needs the volume: --tokens-per-day N or --tokens-per-month N (one of them), "
-                                  "e.g. --tokens-per-day 10M");
-  }
-  engine::Volume volume;
-  if (!o.tokens_per_day.empty()) {
-    volume.tokens_per_day = static_cast<double>(
-        util::parse_count(o.tokens_per_day, "--tokens-per-day", util::SuffixBase::decimal, 1, k_max_tokens_per_day));
-  } else {
-    volume.tokens_per_day = static_cast<double>(util::parse_count(o.tokens_per_month, "--tokens-per-month",
-                                                                  util::SuffixBase::decimal, 1, k_max_tokens_per_day)) /
-                            engine::k_days_per_month;
-  }
-  std::uint64_t input_tokens = 0;
-  std::uint64_t output_tokens = 0;
-  if (!o.input_tokens.empty()) {
-    input_tokens = parse_context(o.input_tokens, "--input-tokens");
-  }
-  if (!o.output_tokens.empty()) {
-    output_tokens =
-        util::parse_count(o.output_tokens, "--output-tokens", util::SuffixBase::binary, 1, k_max_request_tokens);
-  }
-  if (!o.ratio.empty()) {
-    volume.input_share = parse_ratio(o.ratio);
-  } else if (input_tokens > 0 && output_tokens > 0) {
-    volume.input_share = static_cast<double>(input_tokens) / static_cast<double>(input_tokens + output_tokens);
-  } else {
-    volume.input_share = k_default_input_share;
-  }
-  // A request shape in the volume's proportions unless the flags give one.
-  const double per_output = volume.input_share / (1 - volume.input_share);
-  if (output_tokens == 0) {
-    output_tokens = input_tokens > 0 ? std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(
-                                                                      static_cast<double>(input_tokens) / per_output)))
-                                     : k_default_output_tokens;
-  }
-  if (input_tokens == 0) {
-    input_tokens = std::max<std::uint64_t>(
-        1, static_cast<std::uint64_t>(std::llround(static_cast<double>(output_tokens) * per_output)));
-  }
-  volume.prompt_tokens = input_tokens;
-  volume.cached_input_share = util::parse_fraction(o.cached_input_share, "--cached-input-share", 0, 1);
-
-  engine::SelfHostPlan plan;
-  plan.utilization = util::parse_fraction(o.utilization, "--utilization", 0.01, 1);
-  plan.peak_to_average = util::parse_fraction(o.peak_to_average, "--peak-to-average", 1, 1000);
-  std::optional<double> gpu_hour_usd;
-  if (!o.gpu_hour_usd.empty()) {
-    gpu_hour_usd = util::parse_fraction(o.gpu_hour_usd, "--gpu-hour-usd", 0.01, 10'000);
-  }
+  const ParsedVolume parsed = parse_volume(o.volume, "cost", true);
+  const engine::Volume& volume = *parsed.volume;
+  engine::SelfHostPlan plan = parsed.plan;
+  const std::uint64_t input_tokens = parsed.shape.input_tokens;
+  const std::uint64_t output_tokens = parsed.shape.output_tokens;
   engine::SizingRequest request;
   request.context_tokens = input_tokens + output_tokens;
   request.concurrency = 1;
@@ -180,10 +100,13 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   const catalog::Gpu& gpu = catalog.gpu(o.gpu);
   engine::require_self_hostable(model);
   const std::vector<const catalog::Model*> apis = resolve_apis(o.apis, model, catalog);
-  if (!gpu_hour_usd && !gpu.price) {
+  const bool gpu_price_given = plan.gpu_hour_usd > 0;
+  if (!gpu_price_given && !gpu.price) {
     throw Error(ErrorKind::usage, fmt::format("the catalog has no rental price for {}: pass --gpu-hour-usd", gpu.id));
   }
-  plan.gpu_hour_usd = gpu_hour_usd ? *gpu_hour_usd : gpu.price->usd_per_gpu_hour;
+  if (!gpu_price_given) {
+    plan.gpu_hour_usd = gpu.price->usd_per_gpu_hour;
+  }
 
   const catalog::Precision& precision = input.precision(catalog);
   const engine::SizingReport sizing = engine::plan_size(model, precision, gpu, request);
@@ -204,7 +127,7 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   for (std::string& a : input.assumptions()) {
     report.assumptions.push_back(std::move(a));
   }
-  const render::CostContext context{&model, &precision, &gpu, gpu_hour_usd.has_value(), request.kv_dtype};
+  const render::CostContext context{&model, &precision, &gpu, gpu_price_given, request.kv_dtype};
 
   CommandOutput out;
   if (!o.svg.empty()) {
@@ -223,16 +146,7 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("MODEL", o->model, "Catalog id or alias, or a .gguf file (its header only is read)");
   cmd->add_option("--config", o->config, "Cost the model a Hugging Face config.json describes instead")
       ->type_name("FILE");
-  cmd->add_option("--tokens-per-day", o->tokens_per_day, "Volume, input + output tokens a day: 10M, 2.5B")
-      ->type_name("N");
-  cmd->add_option("--tokens-per-month", o->tokens_per_month, "Volume per month instead (a month = 365/12 days)")
-      ->type_name("N");
-  cmd->add_option("--input-output-ratio", o->ratio,
-                  "Input tokens to output tokens of the volume, e.g. 3:1 (default 3:1, or the request shape's)")
-      ->type_name("A:B");
-  cmd->add_option("--input-tokens", o->input_tokens, "Prompt tokens per request (default: 512 x the ratio)")
-      ->type_name("N");
-  cmd->add_option("--output-tokens", o->output_tokens, "Generated tokens per request (default 512)")->type_name("N");
+  add_volume_options(*cmd, o->volume);
   cmd->add_option("--gpu", o->gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
   cmd->add_option("--gpus", o->gpus, "GPUs per replica (default: the fewest that fit one request)")->type_name("N");
   cmd->add_option("--precision", o->precision, "Weight precision (default: the official checkpoint's)")->type_name("P");
@@ -241,21 +155,9 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("--gpu-memory-utilization", o->gpu_memory_utilization,
                   "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
       ->type_name("F");
-  cmd->add_option("--gpu-hour-usd", o->gpu_hour_usd,
-                  "Your price per GPU-hour in USD (default: the catalog's median on-demand offer)")
-      ->type_name("USD");
-  cmd->add_option("--utilization", o->utilization,
-                  "Planned average load of a replica, as a share of its saturated throughput (default 0.6)")
-      ->type_name("F");
-  cmd->add_option("--peak-to-average", o->peak_to_average,
-                  "Peak traffic over average traffic; replicas are sized for the peak (default 1)")
-      ->type_name("F");
   cmd->add_option("--api", o->apis, "API models to compare, comma-separated (default: every priced API model)")
       ->type_name("LIST")
       ->delimiter(',');
-  cmd->add_option("--cached-input-share", o->cached_input_share,
-                  "Share of input tokens billed at an API's cached-input rate (default 0)")
-      ->type_name("F");
   cmd->add_option("--batch", o->batch, "Decode batch to report latency and throughput at (default 1: one user)")
       ->type_name("N");
   cmd->add_option("--svg", o->svg, "Also draw monthly cost against volume into FILE (SVG)")->type_name("FILE");

@@ -5,8 +5,10 @@
 #include <memory>
 #include <optional>
 
+#include "../render/compare_render.hpp"
 #include "../render/license_render.hpp"
 #include "../render/size_render.hpp"
+#include "catalog_source.hpp"
 #include "common_options.hpp"
 #include "model_input.hpp"
 #include "modelpick/engine/constants.hpp"
@@ -34,6 +36,7 @@ struct SizeOptions {
   std::vector<std::string> uses;
   std::string region;
   std::string modality = "text";
+  std::string svg;
 };
 
 CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
@@ -65,6 +68,9 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
     report.assumptions.push_back(std::move(a));
   }
   CommandOutput out;
+  if (!o.svg.empty()) {
+    write_output_file(o.svg, render::size_svg(report), "--svg");
+  }
   std::optional<license::Result> verdict;
   if (deployment) {
     verdict = license::check(model, catalog.find_license(model.license), *deployment);
@@ -111,6 +117,8 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
                   "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
       ->type_name("F");
   add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
+  cmd->add_option("--svg", o->svg, "Also draw one GPU's memory (weights, KV, reserve, free) into FILE (SVG)")
+      ->type_name("FILE");
   add_json_flag(*cmd, o->json);
   cmd->footer("Examples:\n"
               "  modelpick size deepseek-v3 --precision fp8 --gpu h200\n"

@@ -105,4 +105,29 @@ license::Deployment parse_deployment(const std::string& mau, const std::string& 
   return d;
 }
 
+void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help) {
+  cmd.add_option("--gpu", o.gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
+  cmd.add_option("--gpus", o.gpus, gpus_help)->type_name("N");
+  cmd.add_option("--context", o.context, "Tokens per sequence: 8192, 32k, 128k (k = 1024; default 8k)")->type_name("N");
+  cmd.add_option("--concurrency", o.concurrency, "Sequences held in the KV cache at once (default 1)")->type_name("N");
+  cmd.add_option("--kv-dtype", o.kv_dtype, "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
+      ->type_name("D");
+  cmd.add_option("--gpu-memory-utilization", o.gpu_memory_utilization,
+                 "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
+      ->type_name("F");
+}
+
+engine::SizingRequest parse_sizing(const SizingOptions& o) {
+  engine::SizingRequest r;
+  r.context_tokens = parse_context(o.context);
+  r.concurrency = parse_concurrency(o.concurrency);
+  r.kv_bytes = parse_kv_dtype(o.kv_dtype);
+  r.kv_dtype = o.kv_dtype;
+  r.gpu_memory_utilization = parse_gpu_memory_utilization(o.gpu_memory_utilization);
+  if (!o.gpus.empty()) {
+    r.gpus = parse_gpus(o.gpus);
+  }
+  return r;
+}
+
 } // namespace modelpick::cli

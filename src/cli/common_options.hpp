@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "modelpick/engine/plan.hpp"
 #include "modelpick/license/check.hpp"
 
 namespace modelpick::cli {
@@ -38,5 +39,18 @@ void add_deployment_options(CLI::App& command, std::string& mau, std::string& mo
 license::Deployment parse_deployment(const std::string& mau, const std::string& monthly_revenue,
                                      const std::vector<std::string>& uses, const std::string& region,
                                      const std::string& modality);
+
+// The deployment shape compare, pick and check size every model at: --gpu, --gpus,
+// --context, --concurrency, --kv-dtype, --gpu-memory-utilization.
+struct SizingOptions {
+  std::string gpu = "h100";
+  std::string gpus;
+  std::string context = "8k";
+  std::string concurrency = "1";
+  std::string kv_dtype = "auto";
+  std::string gpu_memory_utilization = "0.90";
+};
+void add_sizing_options(CLI::App& command, SizingOptions& options, const char* gpus_help);
+engine::SizingRequest parse_sizing(const SizingOptions& options);
 
 } // namespace modelpick::cli

@@ -5,6 +5,11 @@ namespace modelpick::cli {
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {
       {"size", "Memory, GPU count, parallel layout and max concurrency for one model", add_size_command},
+      {"compare", "Models side by side on the same GPUs and request, with the differences that matter",
+       add_compare_command},
+      {"pick", "The models that fit your GPUs and pass the license, ranked", add_pick_command},
+      {"check", "Re-check a deployment file in CI: fits, license, cost against APIs; exit 3 on a failure",
+       add_check_command},
       {"cost", "Throughput, $/1M tokens and the volume from which self-hosting beats an API", add_cost_command},
       {"license-check", "May we do this with this model? The verdict and the clause that decides it",
        add_license_check_command},

@@ -180,9 +180,7 @@ std::string cost_table(const engine::CostReport& r, const CostContext& c) {
   return out;
 }
 
-ordered_json cost_json(const engine::CostReport& r, const CostContext& c) {
-  const engine::ThroughputReport& t = r.throughput;
-  const engine::SelfHostCost& h = r.self_host;
+ordered_json throughput_json(const engine::ThroughputReport& t) {
   const auto point = [](const engine::DecodePoint& p) {
     return ordered_json{{"batch", p.batch},
                         {"tokens_per_s", p.tokens_per_s},
@@ -197,6 +195,46 @@ ordered_json cost_json(const engine::CostReport& r, const CostContext& c) {
                           {"communication_ms", p.step.communication_seconds * 1e3},
                           {"overhead_ms", p.step.overhead_seconds * 1e3}}}};
   };
+  return {{"layout",
+           {{"gpus", t.layout.gpus()},
+            {"tensor_parallel", t.layout.tensor_parallel},
+            {"pipeline_parallel", t.layout.pipeline_parallel}}},
+          {"request", {{"input_tokens", t.workload.input_tokens}, {"output_tokens", t.workload.output_tokens}}},
+          {"compute_dtype", t.compute_dtype},
+          {"compute_tflops", t.compute_tflops},
+          {"max_batch", t.max_batch},
+          {"engine_batch_limit", t.engine_batch_limit},
+          {"at_batch", point(t.at_batch)},
+          {"saturating_batch", t.saturating_batch},
+          {"saturation_reason", t.saturation_reason},
+          {"saturated", point(t.saturated)},
+          {"ttft_ms", t.ttft_seconds * 1e3},
+          {"prefill_tokens_per_s", t.prefill_tokens_per_s},
+          {"requests_per_s", t.requests_per_s},
+          {"input_tokens_per_s", t.input_tokens_per_s},
+          {"output_tokens_per_s", t.output_tokens_per_s},
+          {"prefill_time_share", t.prefill_time_share}};
+}
+
+ordered_json self_host_json(const engine::CostReport& r) {
+  const engine::SelfHostCost& h = r.self_host;
+  return {{"utilization", r.plan.utilization},
+          {"peak_to_average", r.plan.peak_to_average},
+          {"gpus_per_replica", h.gpus_per_replica},
+          {"replicas", h.replicas},
+          {"gpus", h.gpus},
+          {"replica_tokens_per_day", h.replica_tokens_per_day},
+          {"replica_usd_per_month", h.replica_usd_per_month},
+          {"usd_per_month", h.usd_per_month},
+          {"usd_per_million_tokens", h.usd_per_million_tokens},
+          {"usd_per_million_input_tokens", h.usd_per_million_input},
+          {"usd_per_million_output_tokens", h.usd_per_million_output},
+          {"load", h.load}};
+}
+
+ordered_json cost_json(const engine::CostReport& r, const CostContext& c) {
+  const engine::ThroughputReport& t = r.throughput;
+  const engine::SelfHostCost& h = r.self_host;
   ordered_json j;
   j["model"] = {{"id", c.model->id}, {"name", c.model->name}};
   j["precision"] = c.precision->id;
@@ -207,43 +245,15 @@ ordered_json cost_json(const engine::CostReport& r, const CostContext& c) {
                  {"tokens_per_month", r.volume.tokens_per_day * engine::k_days_per_month},
                  {"input_share", r.volume.input_share},
                  {"cached_input_share", r.volume.cached_input_share}};
-  j["throughput"] = {{"layout",
-                      {{"gpus", t.layout.gpus()},
-                       {"tensor_parallel", t.layout.tensor_parallel},
-                       {"pipeline_parallel", t.layout.pipeline_parallel}}},
-                     {"compute_dtype", t.compute_dtype},
-                     {"compute_tflops", t.compute_tflops},
-                     {"max_batch", t.max_batch},
-                     {"engine_batch_limit", t.engine_batch_limit},
-                     {"at_batch", point(t.at_batch)},
-                     {"saturating_batch", t.saturating_batch},
-                     {"saturation_reason", t.saturation_reason},
-                     {"saturated", point(t.saturated)},
-                     {"ttft_ms", t.ttft_seconds * 1e3},
-                     {"prefill_tokens_per_s", t.prefill_tokens_per_s},
-                     {"requests_per_s", t.requests_per_s},
-                     {"input_tokens_per_s", t.input_tokens_per_s},
-                     {"output_tokens_per_s", t.output_tokens_per_s},
-                     {"prefill_time_share", t.prefill_time_share}};
+  j["throughput"] = throughput_json(t);
   ordered_json price = {{"usd_per_gpu_hour", r.plan.gpu_hour_usd},
                         {"from", c.gpu_price_given ? std::string("--gpu-hour-usd") : std::string("catalog")}};
   if (!c.gpu_price_given) {
     price["basis"] = c.gpu->price->basis;
     price["date"] = c.gpu->price->date;
   }
-  j["self_host"] = {{"gpu_price", price},
-                    {"utilization", r.plan.utilization},
-                    {"peak_to_average", r.plan.peak_to_average},
-                    {"gpus_per_replica", h.gpus_per_replica},
-                    {"replicas", h.replicas},
-                    {"gpus", h.gpus},
-                    {"replica_tokens_per_day", h.replica_tokens_per_day},
-                    {"replica_usd_per_month", h.replica_usd_per_month},
-                    {"usd_per_month", h.usd_per_month},
-                    {"usd_per_million_tokens", h.usd_per_million_tokens},
-                    {"usd_per_million_input_tokens", h.usd_per_million_input},
-                    {"usd_per_million_output_tokens", h.usd_per_million_output},
-                    {"load", h.load}};
+  j["self_host"] = {{"gpu_price", price}};
+  j["self_host"].update(self_host_json(r));
   j["api"] = ordered_json::array();
   j["crossover"] = ordered_json::array();
   for (std::size_t i = 0; i < r.api.size(); ++i) {

@@ -21,6 +21,10 @@ std::string cost_table(const engine::CostReport& report, const CostContext& cont
 nlohmann::ordered_json cost_json(const engine::CostReport& report, const CostContext& context);
 std::string cost_svg(const engine::CostReport& report, const CostContext& context);
 
+// The parts compare and check reuse.
+nlohmann::ordered_json throughput_json(const engine::ThroughputReport& throughput);
+nlohmann::ordered_json self_host_json(const engine::CostReport& report);
+
 // The one-line verdict both outputs carry.
 std::string cost_verdict(const engine::CostReport& report, const CostContext& context);
 

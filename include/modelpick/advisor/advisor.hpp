@@ -1,0 +1,110 @@
+#pragma once
+// The advisor: one deployment question answered for one model by every engine (size,
+// throughput, cost, license), and the decisions built on it: compare (side by side, with the
+// differences that matter), pick (the models that fit and pass, ranked) and check (a
+// deployment file's expectations re-checked). No I/O: the CLI parses, the renderers print.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modelpick/catalog/catalog.hpp"
+#include "modelpick/engine/cost.hpp"
+#include "modelpick/engine/plan.hpp"
+#include "modelpick/engine/throughput.hpp"
+#include "modelpick/license/check.hpp"
+
+namespace modelpick::advisor {
+
+struct Question {
+  engine::SizingRequest sizing; // context x concurrency, KV dtype, memory share, optional --gpus
+  engine::Workload shape;       // the request shape throughput and cost use
+  std::optional<engine::Volume> volume;
+  engine::SelfHostPlan plan; // gpu_hour_usd 0: the GPU's catalog price
+  std::optional<license::Deployment> license;
+};
+
+struct Answer {
+  const catalog::Model* model = nullptr;
+  const catalog::Precision* precision = nullptr; // null for an API-only model
+  const catalog::Gpu* gpu = nullptr;
+  std::optional<engine::SizingReport> sizing;         // self-hostable models
+  std::optional<engine::ThroughputReport> throughput; // when it fits
+  std::optional<engine::CostReport> cost;             // when it fits and a volume is given
+  std::optional<double> api_usd_per_month;            // a priced model through its API, at the volume
+  std::optional<double> api_usd_per_million_tokens;
+  std::optional<license::Result> license; // when a deployment is given
+
+  [[nodiscard]] bool fits() const { return sizing && sizing->fits; }
+  // The replica's output tokens/s at the saturating batch, divided by its GPUs.
+  [[nodiscard]] std::optional<double> tokens_per_s_per_gpu() const;
+};
+
+// Throws Error(usage) when a volume is asked for on a GPU without a price and no plan price.
+Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, const catalog::Precision* precision,
+              const catalog::Gpu& gpu, const Question& question);
+
+// --- compare ---------------------------------------------------------------------------------
+
+// Sentences naming the differences that matter between the answers (ratios of 1.2x and more,
+// GPU counts, license verdicts, cost), most telling first.
+std::vector<std::string> differences(const std::vector<Answer>& answers);
+
+// --- pick ------------------------------------------------------------------------------------
+
+enum class PickSort { cost, params, context, throughput };
+std::string_view to_string(PickSort s);
+std::optional<PickSort> pick_sort_from_string(std::string_view text);
+std::string pick_sort_names();
+
+struct PickFilter {
+  std::uint64_t max_gpus = 0; // the hardware: at most this many GPUs of the kind
+  std::optional<catalog::Category> category;
+  std::uint64_t min_context = 0;
+  const catalog::Precision* precision = nullptr; // only this precision (null: every one the GPU runs)
+};
+
+struct Exclusion {
+  const catalog::Model* model = nullptr;
+  std::string reason;
+  std::uint64_t gpus_needed = 0; // fewest GPUs at any precision (0: none fits at all)
+};
+
+struct PickResult {
+  const catalog::Gpu* gpu = nullptr;
+  std::vector<Answer> results;     // ranked, one per model (its best precision for the sort)
+  std::vector<Exclusion> excluded; // every other self-hostable model, nearest misses first
+};
+
+PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const Question& question,
+                const PickFilter& filter, PickSort sort);
+
+// Why `model` is ranked or excluded: one line per precision tried.
+std::vector<std::string> explain_pick(const catalog::Catalog& catalog, const catalog::Model& model,
+                                      const catalog::Gpu& gpu, const Question& question, const PickFilter& filter);
+
+// --- check ------------------------------------------------------------------------------------
+
+// What a deployment file expects to stay true.
+struct Expectations {
+  bool fits = true;
+  std::vector<license::Verdict> fail_on{license::Verdict::needs_agreement, license::Verdict::not_allowed,
+                                        license::Verdict::unknown};
+  bool self_host_cheaper_than_api = false;
+  std::optional<double> max_usd_per_million_tokens;
+  std::optional<std::uint64_t> max_gpus;
+};
+
+struct CheckResult {
+  const catalog::Model* model = nullptr;
+  std::string check; // fits, license, cheaper-than-api, max-usd-per-million-tokens, max-gpus
+  bool passed = false;
+  std::string detail;
+};
+
+// Every expectation against every answer; `apis` are the alternatives priced at the volume.
+// Throws Error(usage) when an expectation needs a volume and the question has none.
+std::vector<CheckResult> check_expectations(const std::vector<Answer>& answers, const Expectations& expect,
+                                            const std::vector<const catalog::Model*>& apis, const Question& question);
+
+} // namespace modelpick::advisor

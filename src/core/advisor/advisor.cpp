@@ -1,0 +1,461 @@
+#include "modelpick/advisor/advisor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "modelpick/error.hpp"
+#include "modelpick/util/names.hpp"
+#include "modelpick/util/numbers.hpp"
+
+namespace modelpick::advisor {
+
+namespace {
+
+using util::group_digits;
+
+constexpr std::pair<PickSort, std::string_view> k_sort_names[] = {{PickSort::cost, "cost"},
+                                                                  {PickSort::params, "params"},
+                                                                  {PickSort::context, "context"},
+                                                                  {PickSort::throughput, "throughput"}};
+
+// A difference worth a sentence: one side at least this many times the other.
+constexpr double k_notable_ratio = 1.2;
+
+bool passes(const license::Result& r) {
+  return r.verdict == license::Verdict::allowed || r.verdict == license::Verdict::allowed_with_obligations;
+}
+
+std::string license_reason(const license::Result& r) {
+  const std::string section = r.clause.section.empty() ? "" : fmt::format(" ({})", r.clause.section);
+  switch (r.verdict) {
+  case license::Verdict::needs_agreement:
+    return fmt::format("license {} needs an agreement with {}{}", r.model->license, r.with, section);
+  case license::Verdict::not_allowed:
+    return fmt::format("license {} does not allow this use{}", r.model->license, section);
+  default:
+    return fmt::format("license {} has no rules in the catalog (verdict unknown)", r.model->license);
+  }
+}
+
+std::string ratio(double big, double small) {
+  return fmt::format("{:.1f}x", big / small);
+}
+
+std::string kib(std::uint64_t bytes) {
+  return fmt::format("{:.0f} KiB", static_cast<double>(bytes) / 1024);
+}
+
+bool runs_on(const catalog::Precision& p, const catalog::Gpu& gpu, const catalog::Model& m) {
+  if (p.needs_fp8_hardware && !gpu.fp8) {
+    return false; // the GPU has no FP8 tensor cores
+  }
+  return !p.experts_only || m.architecture->moe.has_value(); // an experts-only format leaves a dense model 16-bit
+}
+
+// The sort key of a ranked answer: larger is better.
+double score(const Answer& a, PickSort sort) {
+  switch (sort) {
+  case PickSort::cost:
+    return -a.cost->self_host.usd_per_million_tokens;
+  case PickSort::params:
+    return static_cast<double>(a.sizing->params_total);
+  case PickSort::context:
+    return static_cast<double>(a.model->max_context_tokens) * 1e15 + static_cast<double>(a.sizing->params_total);
+  case PickSort::throughput:
+    return *a.tokens_per_s_per_gpu();
+  }
+  return 0;
+}
+
+// Bits that carry the model's quality: storing weights wider than the official checkpoint
+// adds none (gpt-oss's MXFP4 experts at fp8 are no better than as published).
+std::uint64_t quality_bits(const Answer& a, const catalog::Catalog* catalog) {
+  const auto& native = a.model->native_precision;
+  std::uint64_t cap = 16;
+  if (catalog != nullptr) {
+    for (const catalog::Precision& p : catalog->precisions()) {
+      cap = p.id == native ? p.weight_bits : cap;
+    }
+  }
+  return std::min(a.precision->weight_bits, cap);
+}
+
+// Prefer, among equal scores, the precision that keeps more of the model, then its own.
+bool better(const Answer& a, const Answer& b, PickSort sort, const catalog::Catalog* catalog) {
+  const double sa = score(a, sort);
+  const double sb = score(b, sort);
+  if (std::abs(sa - sb) > 1e-9 * std::max(std::abs(sa), std::abs(sb))) {
+    return sa > sb;
+  }
+  if (sort == PickSort::cost && a.sizing->params_total != b.sizing->params_total) {
+    return a.sizing->params_total > b.sizing->params_total; // the same price: the larger model
+  }
+  const std::uint64_t qa = quality_bits(a, catalog);
+  const std::uint64_t qb = quality_bits(b, catalog);
+  if (qa != qb) {
+    return qa > qb;
+  }
+  const bool na = a.precision->id == a.model->native_precision;
+  const bool nb = b.precision->id == b.model->native_precision;
+  if (na != nb) {
+    return na;
+  }
+  return a.precision->weight_bits < b.precision->weight_bits; // the same quality in fewer bytes
+}
+
+// Why a model does not qualify before any sizing: filters and context.
+std::optional<std::string> filtered_out(const catalog::Model& m, const Question& q, const PickFilter& f) {
+  if (f.category && m.category != *f.category) {
+    return fmt::format("category {}, not {}", catalog::to_string(m.category), catalog::to_string(*f.category));
+  }
+  if (m.max_context_tokens < f.min_context) {
+    return fmt::format("context {} tokens, below --min-context {}", group_digits(m.max_context_tokens),
+                       group_digits(f.min_context));
+  }
+  if (m.max_context_tokens < q.sizing.context_tokens) {
+    return fmt::format("context {} tokens, below the {} asked for", group_digits(m.max_context_tokens),
+                       group_digits(q.sizing.context_tokens));
+  }
+  return std::nullopt;
+}
+
+struct Tried {
+  const catalog::Precision* precision;
+  std::optional<Answer> answer; // sized (fits or not)
+};
+
+std::vector<Tried> try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, const catalog::Gpu& gpu,
+                                  const Question& q, const PickFilter& f) {
+  std::vector<Tried> out;
+  Question sized = q;
+  sized.license.reset(); // checked once per model
+  sized.volume.reset();  // costed only when it qualifies
+  for (const catalog::Precision& p : catalog.precisions()) {
+    if ((f.precision != nullptr && f.precision != &p) || !runs_on(p, gpu, m)) {
+      continue;
+    }
+    out.push_back({&p, answer(catalog, m, &p, gpu, sized)});
+  }
+  return out;
+}
+
+std::uint64_t gpus_of(const Answer& a) {
+  return a.fits() ? a.sizing->fit->layout.gpus() : 0;
+}
+
+} // namespace
+
+std::optional<double> Answer::tokens_per_s_per_gpu() const {
+  if (!throughput) {
+    return std::nullopt;
+  }
+  return throughput->saturated.tokens_per_s / static_cast<double>(throughput->layout.gpus());
+}
+
+Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, const catalog::Precision* precision,
+              const catalog::Gpu& gpu, const Question& q) {
+  Answer a;
+  a.model = &model;
+  a.gpu = &gpu;
+  if (q.license) {
+    a.license = license::check(model, catalog.find_license(model.license), *q.license);
+  }
+  if (q.volume && model.api_price) {
+    const double per_token = engine::api_usd_per_token(*model.api_price, *q.volume);
+    a.api_usd_per_million_tokens = per_token * 1e6;
+    a.api_usd_per_month = per_token * q.volume->tokens_per_day * engine::k_days_per_month;
+  }
+  if (!model.self_hostable()) {
+    return a;
+  }
+  a.precision = precision != nullptr ? precision : &catalog.precision(model.native_precision);
+  a.sizing = engine::plan_size(model, *a.precision, gpu, q.sizing);
+  if (!a.sizing->fits) {
+    return a;
+  }
+  const engine::Layout layout = a.sizing->fit->layout;
+  engine::SizingRequest average = q.sizing;
+  average.context_tokens = std::min(model.max_context_tokens, q.shape.input_tokens + q.shape.output_tokens / 2);
+  average.concurrency = 1;
+  const std::uint64_t kv_batch =
+      engine::evaluate_layout(model, *a.precision, gpu, average, layout).share.max_concurrency;
+  a.throughput = engine::estimate_throughput(model, *a.precision, gpu, layout, q.shape, 1, kv_batch);
+  if (q.volume) {
+    engine::SelfHostPlan plan = q.plan;
+    if (plan.gpu_hour_usd <= 0) {
+      if (!gpu.price) {
+        throw Error(ErrorKind::usage,
+                    fmt::format("the catalog has no rental price for {}: pass --gpu-hour-usd", gpu.id));
+      }
+      plan.gpu_hour_usd = gpu.price->usd_per_gpu_hour;
+    }
+    a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, {});
+  }
+  return a;
+}
+
+std::vector<std::string> differences(const std::vector<Answer>& answers) {
+  std::vector<std::string> out;
+  std::vector<const Answer*> fit;
+  for (const Answer& a : answers) {
+    if (a.license && !passes(*a.license)) {
+      out.push_back(fmt::format("{}: {}", a.model->id, license_reason(*a.license)));
+    }
+    if (!a.model->self_hostable()) {
+      out.push_back(fmt::format(
+          "{} is API-only{}", a.model->id,
+          a.api_usd_per_month
+                                    ? fmt::format(": ${} a month at the volume",
+                                                  group_digits(static_cast<std::uint64_t>(std::llround(*a.api_usd_per_month)))) : std::string{}));
+    } else if (!a.fits()) {
+      out.push_back(fmt::format("{} does not fit: {}", a.model->id, a.sizing->not_fit_reason));
+    } else {
+      fit.push_back(&a);
+    }
+  }
+  if (fit.size() < 2) {
+    return out;
+  }
+  // For each measure, the extremes among the models that fit.
+  const auto extremes = [&](auto value) {
+    const auto [lo, hi] = std::minmax_element(fit.begin(), fit.end(),
+                                              [&](const Answer* x, const Answer* y) { return value(*x) < value(*y); });
+    return std::pair<const Answer*, const Answer*>{*lo, *hi};
+  };
+  {
+    const auto [lo, hi] = extremes([](const Answer& a) { return gpus_of(a); });
+    if (gpus_of(*hi) > gpus_of(*lo)) {
+      out.push_back(fmt::format("{} needs {} more GPU{} than {} ({} vs {})", hi->model->id, gpus_of(*hi) - gpus_of(*lo),
+                                gpus_of(*hi) - gpus_of(*lo) == 1 ? "" : "s", lo->model->id, gpus_of(*hi),
+                                gpus_of(*lo)));
+    }
+  }
+  if (std::all_of(fit.begin(), fit.end(), [](const Answer* a) { return a->cost.has_value(); })) {
+    const auto [lo, hi] = extremes([](const Answer& a) { return a.cost->self_host.usd_per_million_tokens; });
+    const double l = lo->cost->self_host.usd_per_million_tokens;
+    const double h = hi->cost->self_host.usd_per_million_tokens;
+    if (h >= k_notable_ratio * l) {
+      out.push_back(fmt::format("{} costs {} less per 1M tokens than {} at the volume (${:.2f} vs ${:.2f})",
+                                lo->model->id, ratio(h, l), hi->model->id, l, h));
+    }
+  }
+  {
+    const auto [lo, hi] = extremes([](const Answer& a) { return *a.tokens_per_s_per_gpu(); });
+    const double l = *lo->tokens_per_s_per_gpu();
+    const double h = *hi->tokens_per_s_per_gpu();
+    if (h >= k_notable_ratio * l) {
+      out.push_back(fmt::format("{} serves {} more tokens/s per GPU than {} ({:.0f} vs {:.0f})", hi->model->id,
+                                ratio(h, l), lo->model->id, h, l));
+    }
+  }
+  {
+    const auto [lo, hi] = extremes([](const Answer& a) { return a.sizing->kv_bytes_per_token; });
+    const auto l = static_cast<double>(lo->sizing->kv_bytes_per_token);
+    const auto h = static_cast<double>(hi->sizing->kv_bytes_per_token);
+    if (l > 0 && h >= k_notable_ratio * l) {
+      out.push_back(fmt::format("{} keeps {} less KV cache per token than {} ({} vs {})", lo->model->id, ratio(h, l),
+                                hi->model->id, kib(lo->sizing->kv_bytes_per_token),
+                                kib(hi->sizing->kv_bytes_per_token)));
+    }
+  }
+  {
+    const auto [lo, hi] = extremes([](const Answer& a) {
+      const auto c = a.sizing->fit->share.max_concurrency;
+      return c;
+    });
+    const auto l = static_cast<double>(lo->sizing->fit->share.max_concurrency);
+    const auto h = static_cast<double>(hi->sizing->fit->share.max_concurrency);
+    if (l > 0 && h >= k_notable_ratio * l && h < 1e18) {
+      out.push_back(fmt::format("{} holds {} more sequences of the context on its GPUs than {} ({} vs {})",
+                                hi->model->id, ratio(h, l), lo->model->id, group_digits(static_cast<std::uint64_t>(h)),
+                                group_digits(static_cast<std::uint64_t>(l))));
+    }
+  }
+  {
+    const auto [lo, hi] = extremes([](const Answer& a) { return a.sizing->weights_bytes; });
+    const auto l = static_cast<double>(lo->sizing->weights_bytes);
+    const auto h = static_cast<double>(hi->sizing->weights_bytes);
+    if (h >= k_notable_ratio * l) {
+      out.push_back(fmt::format("{}'s weights are {} the size of {}'s ({:.1f} vs {:.1f} GB)", hi->model->id,
+                                ratio(h, l), lo->model->id, h / 1e9, l / 1e9));
+    }
+  }
+  return out;
+}
+
+std::string_view to_string(PickSort s) {
+  return util::name_of(k_sort_names, s);
+}
+
+std::optional<PickSort> pick_sort_from_string(std::string_view text) {
+  return util::value_of(k_sort_names, text);
+}
+
+std::string pick_sort_names() {
+  return util::names_of(k_sort_names);
+}
+
+PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const Question& q, const PickFilter& f,
+                PickSort sort) {
+  PickResult out;
+  out.gpu = &gpu;
+  for (const catalog::Model& m : catalog.models()) {
+    if (!m.self_hostable()) {
+      continue;
+    }
+    if (const auto why = filtered_out(m, q, f)) {
+      out.excluded.push_back({&m, *why, 0});
+      continue;
+    }
+    std::optional<license::Result> verdict;
+    if (q.license) {
+      verdict = license::check(m, catalog.find_license(m.license), *q.license);
+    }
+    const std::vector<Tried> tried = try_precisions(catalog, m, gpu, q, f);
+    const Answer* best = nullptr;
+    const Answer* fewest = nullptr; // the precision needing the fewest GPUs, for the reason
+    for (const Tried& t : tried) {
+      const Answer& a = *t.answer;
+      if (a.fits() && (fewest == nullptr || gpus_of(a) < gpus_of(*fewest))) {
+        fewest = &a;
+      }
+    }
+    std::vector<Answer> qualifying;
+    for (const Tried& t : tried) {
+      if (t.answer->fits() && gpus_of(*t.answer) <= f.max_gpus) {
+        Answer a = *t.answer;
+        if (q.volume) {
+          a = answer(catalog, m, t.precision, gpu, q); // now with its cost
+        }
+        qualifying.push_back(std::move(a));
+      }
+    }
+    std::vector<std::string> reasons;
+    if (qualifying.empty()) {
+      reasons.push_back(fewest == nullptr
+                            ? fmt::format("does not fit any layout of {} at any precision", gpu.id)
+                            : fmt::format("needs {} x {} even at {}", gpus_of(*fewest), gpu.id, fewest->precision->id));
+    }
+    if (verdict && !passes(*verdict)) {
+      reasons.push_back(license_reason(*verdict));
+    }
+    if (!reasons.empty()) {
+      out.excluded.push_back({&m, fmt::format("{}", fmt::join(reasons, "; ")), fewest ? gpus_of(*fewest) : 0});
+      continue;
+    }
+    for (const Answer& a : qualifying) {
+      if (best == nullptr || better(a, *best, sort, &catalog)) {
+        best = &a;
+      }
+    }
+    Answer chosen = *best;
+    chosen.license = verdict;
+    out.results.push_back(std::move(chosen));
+  }
+  std::stable_sort(out.results.begin(), out.results.end(),
+                   [&](const Answer& a, const Answer& b) { return better(a, b, sort, &catalog); });
+  // Nearest misses first: fitting on the fewest GPUs (license-only exclusions lead).
+  std::stable_sort(out.excluded.begin(), out.excluded.end(), [](const Exclusion& a, const Exclusion& b) {
+    const auto key = [](const Exclusion& e) { return e.gpus_needed == 0 ? UINT64_MAX : e.gpus_needed; };
+    return key(a) < key(b);
+  });
+  return out;
+}
+
+std::vector<std::string> explain_pick(const catalog::Catalog& catalog, const catalog::Model& m, const catalog::Gpu& gpu,
+                                      const Question& q, const PickFilter& f) {
+  std::vector<std::string> out;
+  if (!m.self_hostable()) {
+    out.push_back(fmt::format("{} is API-only: nothing to self-host", m.id));
+    return out;
+  }
+  if (const auto why = filtered_out(m, q, f)) {
+    out.push_back("excluded: " + *why);
+    return out;
+  }
+  if (q.license) {
+    const license::Result r = license::check(m, catalog.find_license(m.license), *q.license);
+    out.push_back(passes(r) ? fmt::format("license: {} ({})", license::to_string(r.verdict), m.license)
+                            : "excluded: " + license_reason(r));
+  }
+  for (const catalog::Precision& p : catalog.precisions()) {
+    if (f.precision != nullptr && f.precision != &p) {
+      continue;
+    }
+    if (!runs_on(p, gpu, m)) {
+      out.push_back(fmt::format("{}: not tried ({})", p.id,
+                                p.needs_fp8_hardware ? gpu.id + " has no FP8 tensor cores"
+                                                     : "it quantises experts only and the model has none"));
+      continue;
+    }
+    Question sized = q;
+    sized.license.reset();
+    sized.volume.reset();
+    const Answer a = answer(catalog, m, &p, gpu, sized);
+    if (!a.fits()) {
+      out.push_back(fmt::format("{}: {}", p.id, a.sizing->not_fit_reason));
+    } else if (gpus_of(a) > f.max_gpus) {
+      out.push_back(fmt::format("{}: needs {} x {} (TP {} x PP {}), more than the {} available", p.id, gpus_of(a),
+                                gpu.id, a.sizing->fit->layout.tensor_parallel, a.sizing->fit->layout.pipeline_parallel,
+                                f.max_gpus));
+    } else {
+      out.push_back(fmt::format("{}: fits {} x {}, {} sequences of {} tokens, {:.0f} tokens/s per GPU", p.id,
+                                gpus_of(a), gpu.id, group_digits(a.sizing->fit->share.max_concurrency),
+                                group_digits(q.sizing.context_tokens), *a.tokens_per_s_per_gpu()));
+    }
+  }
+  return out;
+}
+
+std::vector<CheckResult> check_expectations(const std::vector<Answer>& answers, const Expectations& e,
+                                            const std::vector<const catalog::Model*>& apis, const Question& q) {
+  if (!q.volume && (e.self_host_cheaper_than_api || e.max_usd_per_million_tokens)) {
+    throw Error(ErrorKind::usage, "the cost expectations need a volume (\"volume\": {\"tokens_per_day\": ...})");
+  }
+  std::vector<CheckResult> out;
+  for (const Answer& a : answers) {
+    const auto add = [&](const char* check, bool passed, std::string detail) {
+      out.push_back({a.model, check, passed, std::move(detail)});
+    };
+    if (e.fits) {
+      if (!a.model->self_hostable()) {
+        add("fits", false, fmt::format("{} is API-only: nothing to self-host", a.model->id));
+      } else {
+        add("fits", a.fits(),
+            a.fits() ? fmt::format("{} x {} at {}, {} sequences of {} tokens", gpus_of(a), a.gpu->id,
+                                   a.precision->id, group_digits(a.sizing->fit->share.max_concurrency),
+                                   group_digits(q.sizing.context_tokens))
+                     : a.sizing->not_fit_reason);
+      }
+    }
+    if (a.license) {
+      const bool bad = std::find(e.fail_on.begin(), e.fail_on.end(), a.license->verdict) != e.fail_on.end();
+      add("license", !bad,
+          fmt::format("{}{}: {} {}", license::to_string(a.license->verdict),
+                      a.license->with.empty() ? "" : " (with " + a.license->with + ")", a.license->clause.section,
+                      a.license->clause.source));
+    }
+    if (e.max_gpus && a.fits()) {
+      const std::uint64_t gpus = a.cost ? a.cost->self_host.gpus : gpus_of(a);
+      add("max-gpus", gpus <= *e.max_gpus, fmt::format("{} GPUs, at most {} expected", gpus, *e.max_gpus));
+    }
+    if (e.max_usd_per_million_tokens && a.cost) {
+      const double v = a.cost->self_host.usd_per_million_tokens;
+      add("max-usd-per-million-tokens", v <= *e.max_usd_per_million_tokens,
+          fmt::format("${:.2f} per 1M tokens, at most ${:.2f} expected", v, *e.max_usd_per_million_tokens));
+    }
+    if (e.self_host_cheaper_than_api && a.cost) {
+      for (const catalog::Model* api : apis) {
+        const double per_month = engine::api_usd_per_token(*api->api_price, *q.volume) * q.volume->tokens_per_day *
+                                 engine::k_days_per_month;
+        add("cheaper-than-api", a.cost->self_host.usd_per_month <= per_month,
+            fmt::format("self-hosting ${:.0f} a month vs {} ${:.0f}", a.cost->self_host.usd_per_month, api->id,
+                        per_month));
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace modelpick::advisor

@@ -1,0 +1,36 @@
+#pragma once
+// compare and pick: advisor answers -> table (one column per model), CSV, Markdown, JSON, SVG.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "modelpick/advisor/advisor.hpp"
+
+namespace modelpick::render {
+
+enum class TableFormat { table, csv, md };
+
+// Rows of figures, one column per answer: what compare prints in every format.
+struct Grid {
+  std::vector<std::string> header;            // "", model ids
+  std::vector<std::vector<std::string>> rows; // label, one cell per answer
+};
+Grid compare_grid(const std::vector<advisor::Answer>& answers, const advisor::Question& question);
+
+std::string compare_text(const std::vector<advisor::Answer>& answers, const advisor::Question& question,
+                         TableFormat format);
+nlohmann::ordered_json compare_json(const std::vector<advisor::Answer>& answers, const advisor::Question& question);
+
+// One answer as JSON: size's fields (model, memory, fit, ...) plus throughput, cost, license.
+nlohmann::ordered_json answer_json(const advisor::Answer& answer);
+
+// Small multiples: a bar per model for GPUs, weights per GPU, KV per token, sequences that
+// fit, tokens/s per GPU and (with a volume) $/1M tokens.
+std::string compare_svg(const std::vector<advisor::Answer>& answers, const advisor::Question& question);
+
+// size --svg: one GPU's memory as a stacked bar (weights, KV cache, reserve, free, beyond the
+// utilization share).
+std::string size_svg(const engine::SizingReport& report);
+
+} // namespace modelpick::render

@@ -1,0 +1,170 @@
+#include "pick_render.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "compare_render.hpp"
+#include "cost_render.hpp"
+#include "modelpick/util/numbers.hpp"
+#include "text_table.hpp"
+
+namespace modelpick::render {
+
+using nlohmann::ordered_json;
+using util::group_digits;
+
+namespace {
+
+// How many exclusions a table shows: the nearest misses.
+constexpr std::size_t k_misses_shown = 5;
+
+std::string question_line(const advisor::Question& q, const advisor::PickFilter& f, const catalog::Gpu* gpu) {
+  std::string line = fmt::format("up to {} x {} · {} tokens x {} sequence{}", f.max_gpus,
+                                 gpu != nullptr ? gpu->id : "?", group_digits(q.sizing.context_tokens),
+                                 group_digits(q.sizing.concurrency), q.sizing.concurrency == 1 ? "" : "s");
+  if (q.license) {
+    line += fmt::format(" · {} MAU", short_count(q.license->mau));
+    std::vector<std::string> uses;
+    for (const catalog::Use u : q.license->uses) {
+      uses.emplace_back(catalog::to_string(u));
+    }
+    line += fmt::format(" · use {}", fmt::join(uses, ", "));
+  }
+  if (q.volume) {
+    line += fmt::format(" · {} tokens/day", token_count(q.volume->tokens_per_day));
+  }
+  if (f.category) {
+    line += fmt::format(" · {} only", catalog::to_string(*f.category));
+  }
+  if (f.min_context > 0) {
+    line += fmt::format(" · context >= {}", group_digits(f.min_context));
+  }
+  return line;
+}
+
+const catalog::Gpu* gpu_of(const advisor::PickResult& r) {
+  return r.gpu;
+}
+
+} // namespace
+
+std::string pick_text(const advisor::PickResult& r, const advisor::Question& q, const advisor::PickFilter& f,
+                      advisor::PickSort sort, std::size_t top) {
+  std::string out = fmt::format("pick · {} · sorted by {}\n\n", question_line(q, f, gpu_of(r)), to_string(sort));
+  if (!r.results.empty()) {
+    using A = TextTable::Align;
+    std::vector<A> aligns = {A::right, A::left, A::left, A::right, A::right, A::right, A::right, A::right};
+    std::vector<std::string> header = {"#",    "model",     "precision", "params",
+                                       "GPUs", "sequences", "tok/s/GPU", "context"};
+    if (q.volume) {
+      aligns.push_back(A::right);
+      header.emplace_back("$/1M tokens");
+    }
+    TextTable t(aligns);
+    t.add_row(header);
+    for (std::size_t i = 0; i < r.results.size() && i < top; ++i) {
+      const advisor::Answer& a = r.results[i];
+      const auto& l = a.sizing->fit->layout;
+      const auto c = a.sizing->fit->share.max_concurrency;
+      std::vector<std::string> row = {
+          std::to_string(i + 1),
+          a.model->id,
+          a.precision->id,
+          short_count(a.sizing->params_total),
+          l.pipeline_parallel > 1 ? fmt::format("{} (TP {} x PP {})", l.gpus(), l.tensor_parallel, l.pipeline_parallel)
+                                  : fmt::format("{} (TP {})", l.gpus(), l.tensor_parallel),
+          c == std::numeric_limits<std::uint64_t>::max() ? "unbounded" : group_digits(c),
+          group_digits(static_cast<std::uint64_t>(std::llround(*a.tokens_per_s_per_gpu()))),
+          group_digits(a.model->max_context_tokens)};
+      if (q.volume) {
+        row.push_back(usd(a.cost->self_host.usd_per_million_tokens));
+      }
+      t.add_row(row);
+    }
+    out += t.render();
+    out += fmt::format("\n{} of {} models qualify{}; each at its best precision for the sort.\n", r.results.size(),
+                       r.results.size() + r.excluded.size(),
+                       r.results.size() > top ? fmt::format(" ({} shown, --top)", top) : std::string{});
+  } else {
+    out += "No model qualifies. The nearest misses:\n";
+  }
+  // The nearest misses: the exclusions that need the fewest GPUs, or only a license.
+  std::vector<const advisor::Exclusion*> misses;
+  for (const auto& e : r.excluded) {
+    if (e.reason.rfind("category ", 0) != 0 && e.reason.find("below") == std::string::npos) {
+      misses.push_back(&e);
+    }
+  }
+  if (!misses.empty()) {
+    out += r.results.empty() ? "" : "\nnearest misses:\n";
+    for (std::size_t i = 0; i < misses.size() && i < k_misses_shown; ++i) {
+      out += fmt::format("  {}: {}\n", misses[i]->model->id, misses[i]->reason);
+    }
+  }
+  out += "\n`modelpick pick ... --explain MODEL` says why a model is ranked or excluded.\n";
+  return out;
+}
+
+ordered_json pick_json(const advisor::PickResult& r, const advisor::Question& q, const advisor::PickFilter& f,
+                       advisor::PickSort sort, std::size_t top) {
+  ordered_json j;
+  j["query"] = {{"max_gpus", f.max_gpus},
+                {"context_tokens", q.sizing.context_tokens},
+                {"concurrency", q.sizing.concurrency},
+                {"sort", std::string(to_string(sort))},
+                {"tokens_per_day", q.volume ? ordered_json(q.volume->tokens_per_day) : ordered_json(nullptr)},
+                {"mau", q.license ? ordered_json(q.license->mau) : ordered_json(nullptr)}};
+  j["results"] = ordered_json::array();
+  for (std::size_t i = 0; i < r.results.size() && i < top; ++i) {
+    const advisor::Answer& a = r.results[i];
+    ordered_json e = answer_json(a);
+    ordered_json entry;
+    entry["rank"] = i + 1;
+    entry["model"] = e["model"];
+    entry["precision"] = a.precision->id;
+    entry["fit"] = e["fit"];
+    entry["usd_per_million_tokens"] =
+        a.cost ? ordered_json(a.cost->self_host.usd_per_million_tokens) : ordered_json(nullptr);
+    entry["tokens_per_s_per_gpu"] = *a.tokens_per_s_per_gpu();
+    entry["memory"] = e["memory"];
+    entry["throughput"] = e["throughput"];
+    if (a.cost) {
+      entry["cost"] = e["cost"];
+    }
+    if (a.license) {
+      entry["license"] = e["license"];
+    }
+    j["results"].push_back(entry);
+  }
+  j["qualifying"] = r.results.size();
+  j["excluded"] = ordered_json::array();
+  for (const auto& x : r.excluded) {
+    j["excluded"].push_back(
+        {{"model", {{"id", x.model->id}}},
+         {"reason", x.reason},
+         {"gpus_needed", x.gpus_needed == 0 ? ordered_json(nullptr) : ordered_json(x.gpus_needed)}});
+  }
+  return j;
+}
+
+std::string pick_explain(const catalog::Model& m, const std::vector<std::string>& lines, const advisor::PickResult& r,
+                         const advisor::Question& q, const advisor::PickFilter& f) {
+  std::string out = fmt::format("pick --explain {} · {}\n\n", m.id, question_line(q, f, gpu_of(r)));
+  const auto ranked =
+      std::find_if(r.results.begin(), r.results.end(), [&](const advisor::Answer& a) { return a.model == &m; });
+  if (ranked != r.results.end()) {
+    out += fmt::format("ranked #{} of {} at {}\n", ranked - r.results.begin() + 1, r.results.size(),
+                       ranked->precision->id);
+  } else {
+    const auto x =
+        std::find_if(r.excluded.begin(), r.excluded.end(), [&](const advisor::Exclusion& e) { return e.model == &m; });
+    out += x != r.excluded.end() ? "excluded: " + x->reason + "\n" : "not considered (API-only)\n";
+  }
+  for (const std::string& l : lines) {
+    out += "  " + l + "\n";
+  }
+  return out;
+}
+
+} // namespace modelpick::render

@@ -1,0 +1,19 @@
+#pragma once
+// pick: ranked results and exclusions -> table or JSON; --explain -> lines.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "modelpick/advisor/advisor.hpp"
+
+namespace modelpick::render {
+
+std::string pick_text(const advisor::PickResult& result, const advisor::Question& question,
+                      const advisor::PickFilter& filter, advisor::PickSort sort, std::size_t top);
+nlohmann::ordered_json pick_json(const advisor::PickResult& result, const advisor::Question& question,
+                                 const advisor::PickFilter& filter, advisor::PickSort sort, std::size_t top);
+std::string pick_explain(const catalog::Model& model, const std::vector<std::string>& lines,
+                         const advisor::PickResult& result, const advisor::Question& question,
+                         const advisor::PickFilter& filter);
+
+} // namespace modelpick::render
