@@ -115,10 +115,9 @@ public:
       return parser();
     } catch (const Error& e) {
       std::string message = e.what();
-      const auto colon = message.find(" is not accepted");
       const auto quote = message.find('\'');
-      if (colon != std::string::npos && quote != std::string::npos && quote < colon) {
-        message = message.substr(quote); // "'0' is not accepted: ..." without the flag's name
+      if (message.rfind("--", 0) == 0 && quote != std::string::npos) {
+        message = message.substr(quote); // "'0' is out of range: ..." without the flag's name
       }
       fail(key, message);
     }

@@ -96,3 +96,21 @@ TEST_CASE("cost: bad volume prices and API names", "[cli][errors][cost]") {
   check_error({"cost", "llama-3.1-405b", "--gpus", "8", "--tokens-per-day", "10M"}, 2, "does not fit");
   check_error(with({"--svg", "/nonexistent-dir/cost.svg"}), 1, "cannot write --svg file");
 }
+
+TEST_CASE("compare pick and check: bad input names the value or the field", "[cli][errors][advisor]") {
+  check_error({"compare", "llama-3.1-8b"}, 2, "compare takes two or more models");
+  check_error({"compare", "llama-3.1-8b", "qwen2.5-7b", "--format", "xml"}, 2, "--format 'xml' is not accepted");
+  check_error({"compare", "llama-3.1-8b", "qwen2.5-8b"}, 2, "unknown model 'qwen2.5-8b'; did you mean");
+  check_error({"compare", "llama-3.1-8b", "qwen2.5-7b", "--context", "1M"}, 2, "exceeds");
+  check_error({"pick", "--sort", "price"}, 2, "--sort 'price' is not accepted: expected cost, params");
+  check_error({"pick", "--sort", "cost"}, 2, "--sort cost needs a volume");
+  check_error({"pick", "--gpu", "h100", "--top", "0"}, 2, "--top '0'");
+  check_error({"pick", "--category", "huge"}, 2, "--category 'huge'");
+  check_error({"pick", "--explain", "llama-9"}, 2, "unknown model 'llama-9'");
+  check_error({"check", "/nonexistent/deploy.json"}, 1, "no such file");
+  check_error({"check", fixture("bad_truncated.json")}, 1, "not valid JSON");
+  check_error({"check", fixture("deploy_bad_field.json")}, 2, "\"contxt\" is not a field of this object");
+  check_error({"check", fixture("deploy_bad_value.json")}, 2, "\"volume.tokens_per_day\" '0' is out of range");
+  check_error({"check", fixture("deploy_bad_model.json")}, 2, "\"models[1].id\" unknown model 'qwen-72b'");
+  check_error({"check", fixture("deploy_no_models.json")}, 2, "\"models\" must be a non-empty array");
+}
