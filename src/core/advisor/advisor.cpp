@@ -203,11 +203,12 @@ std::vector<std::string> differences(const std::vector<Answer>& answers) {
       out.push_back(fmt::format("{}: {}", a.model->id, license_reason(*a.license)));
     }
     if (!a.model->self_hostable()) {
-      out.push_back(fmt::format(
-          "{} is API-only{}", a.model->id,
-          a.api_usd_per_month
-                                    ? fmt::format(": ${} a month at the volume",
-                                                  group_digits(static_cast<std::uint64_t>(std::llround(*a.api_usd_per_month)))) : std::string{}));
+      out.push_back(
+          fmt::format("{} is API-only{}", a.model->id,
+                      a.api_usd_per_month
+                          ? fmt::format(": ${} a month at the volume",
+                                        group_digits(static_cast<std::uint64_t>(std::llround(*a.api_usd_per_month))))
+                          : std::string{}));
     } else if (!a.fits()) {
       out.push_back(fmt::format("{} does not fit: {}", a.model->id, a.sizing->not_fit_reason));
     } else {
@@ -423,10 +424,10 @@ std::vector<CheckResult> check_expectations(const std::vector<Answer>& answers, 
         add("fits", false, fmt::format("{} is API-only: nothing to self-host", a.model->id));
       } else {
         add("fits", a.fits(),
-            a.fits() ? fmt::format("{} x {} at {}, {} sequences of {} tokens", gpus_of(a), a.gpu->id,
-                                   a.precision->id, group_digits(a.sizing->fit->share.max_concurrency),
-                                   group_digits(q.sizing.context_tokens))
-                     : a.sizing->not_fit_reason);
+            a.fits()
+                ? fmt::format("{} x {} at {}, {} sequences of {} tokens", gpus_of(a), a.gpu->id, a.precision->id,
+                              group_digits(a.sizing->fit->share.max_concurrency), group_digits(q.sizing.context_tokens))
+                : a.sizing->not_fit_reason);
       }
     }
     if (a.license) {
@@ -447,8 +448,8 @@ std::vector<CheckResult> check_expectations(const std::vector<Answer>& answers, 
     }
     if (e.self_host_cheaper_than_api && a.cost) {
       for (const catalog::Model* api : apis) {
-        const double per_month = engine::api_usd_per_token(*api->api_price, *q.volume) * q.volume->tokens_per_day *
-                                 engine::k_days_per_month;
+        const double per_month =
+            engine::api_usd_per_token(*api->api_price, *q.volume) * q.volume->tokens_per_day * engine::k_days_per_month;
         add("cheaper-than-api", a.cost->self_host.usd_per_month <= per_month,
             fmt::format("self-hosting ${:.0f} a month vs {} ${:.0f}", a.cost->self_host.usd_per_month, api->id,
                         per_month));
