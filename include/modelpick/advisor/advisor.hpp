@@ -22,6 +22,7 @@ struct Question {
   std::optional<engine::Volume> volume;
   engine::SelfHostPlan plan; // gpu_hour_usd 0: the GPU's catalog price
   std::optional<license::Deployment> license;
+  bool throughput = true; // false: size only (pick's first pass over every precision)
 };
 
 struct Answer {

@@ -131,6 +131,7 @@ std::vector<Tried> try_precisions(const catalog::Catalog& catalog, const catalog
   Question sized = q;
   sized.license.reset(); // checked once per model
   sized.volume.reset();  // costed only when it qualifies
+  sized.throughput = false;
   for (const catalog::Precision& p : catalog.precisions()) {
     if ((f.precision != nullptr && f.precision != &p) || !runs_on(p, gpu, m)) {
       continue;
@@ -171,7 +172,7 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
   }
   a.precision = precision != nullptr ? precision : &catalog.precision(model.native_precision);
   a.sizing = engine::plan_size(model, *a.precision, gpu, q.sizing);
-  if (!a.sizing->fits) {
+  if (!a.sizing->fits || !q.throughput) {
     return a;
   }
   const engine::Layout layout = a.sizing->fit->layout;
@@ -325,11 +326,10 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     std::vector<Answer> qualifying;
     for (const Tried& t : tried) {
       if (t.answer->fits() && gpus_of(*t.answer) <= f.max_gpus) {
-        Answer a = *t.answer;
-        if (q.volume) {
-          a = answer(catalog, m, t.precision, gpu, q); // now with its cost
-        }
-        qualifying.push_back(std::move(a));
+        Question full = q;
+        full.license.reset(); // checked once per model
+        qualifying.push_back(answer(catalog, m, t.precision, gpu, full)); // now with throughput and cost
+
       }
     }
     std::vector<std::string> reasons;

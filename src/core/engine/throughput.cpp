@@ -251,12 +251,18 @@ ThroughputReport estimate_throughput(const catalog::Model& model, const catalog:
   // sequences add little. If none does, the KV cache (or the engine's batch limit) stops it.
   r.saturating_batch = r.max_batch;
   r.saturation_reason = kv_fit_batch <= r.engine_batch_limit ? "the KV cache is full" : "the engine's batch limit";
-  for (std::uint64_t b = 1; b <= r.max_batch; ++b) {
-    if (decode_point(sums, hw, b).step.bound == Bound::compute) {
-      r.saturating_batch = b;
-      r.saturation_reason = "decode turns compute-bound";
-      break;
+  // compute / memory time grows with the batch (FLOPs linearly, bytes less than linearly: the
+  // weights are read once, the experts touched saturate), so the first compute-bound batch is
+  // found by bisection.
+  if (decode_point(sums, hw, r.max_batch).step.bound == Bound::compute) {
+    std::uint64_t lo = 0; // memory-bound (or none)
+    std::uint64_t hi = r.max_batch;
+    while (hi - lo > 1) {
+      const std::uint64_t mid = lo + (hi - lo) / 2;
+      (decode_point(sums, hw, mid).step.bound == Bound::compute ? hi : lo) = mid;
     }
+    r.saturating_batch = hi;
+    r.saturation_reason = "decode turns compute-bound";
   }
   r.saturated = decode_point(sums, hw, r.saturating_batch);
   r.at_batch = decode_point(sums, hw, batch == 0 ? r.saturating_batch : std::min(batch, r.max_batch));
