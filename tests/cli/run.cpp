@@ -31,7 +31,9 @@ RunResult run_modelpick(const std::vector<std::string>& args) {
   const char* dir = mkdtemp(dir_template);
   const std::string out_path = std::string(dir) + "/out";
   const std::string err_path = std::string(dir) + "/err";
-  std::string command = shell_quote(MODELPICK_BINARY);
+  // A guard against hangs, not a speed target: a command killed after 30 s exits 124 or 137,
+  // which no test expects.
+  std::string command = "timeout -k 5 30 " + shell_quote(MODELPICK_BINARY);
   for (const auto& a : args) {
     command += " " + shell_quote(a);
   }

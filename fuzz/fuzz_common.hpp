@@ -1,0 +1,44 @@
+#pragma once
+// Shared by the fuzz targets: the embedded catalog (loaded once) and sizing a fuzzed model, so
+// that whatever a parser accepts is pushed through the engine too.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "modelpick/catalog/catalog.hpp"
+#include "modelpick/catalog/embedded.hpp"
+#include "modelpick/engine/plan.hpp"
+#include "modelpick/engine/throughput.hpp"
+#include "modelpick/error.hpp"
+
+namespace modelpick::fuzz {
+
+inline const catalog::Catalog& embedded() {
+  static const catalog::Catalog c = catalog::Catalog::load(catalog::embedded_documents());
+  return c;
+}
+
+// Sizes (and, when it fits, estimates the throughput of) a model the fuzzer produced. Errors
+// are expected answers; anything else (a crash, a sanitizer report, a hang) is a finding.
+inline void exercise(const catalog::Model& model) {
+  if (!model.self_hostable()) {
+    return;
+  }
+  const catalog::Catalog& c = embedded();
+  catalog::Precision stored;
+  stored.id = "stored";
+  const catalog::Precision& precision = model.stored ? stored : c.precision("bf16");
+  engine::SizingRequest request;
+  request.context_tokens = std::min<std::uint64_t>(4096, model.max_context_tokens);
+  request.concurrency = 4;
+  try {
+    const engine::SizingReport r = engine::plan_size(model, precision, c.gpu("h100"), request);
+    if (r.fits) {
+      engine::estimate_throughput(model, precision, c.gpu("h100"), r.fit->layout, {1024, 256, 2}, 1,
+                                  r.fit->share.max_concurrency);
+    }
+  } catch (const Error&) {
+  }
+}
+
+} // namespace modelpick::fuzz

@@ -1,0 +1,132 @@
+// Properties that must hold for every catalog model on every GPU at every precision, checked
+// exhaustively rather than on examples.
+#include <catch2/catch.hpp>
+
+#include "catalog_fixture.hpp"
+#include "modelpick/engine/kv_cache.hpp"
+#include "modelpick/engine/memory.hpp"
+#include "modelpick/engine/plan.hpp"
+#include "modelpick/error.hpp"
+
+using namespace modelpick;
+
+namespace {
+
+engine::SizingRequest request(std::uint64_t context, std::uint64_t concurrency) {
+  engine::SizingRequest r;
+  r.context_tokens = context;
+  r.concurrency = concurrency;
+  return r;
+}
+
+// Bytes a precision stores per linear weight, scales included.
+double bytes_per_weight(const catalog::Precision& p) {
+  const double overhead = p.group_size == 0 ? 0 : static_cast<double>(p.group_overhead_bits) / static_cast<double>(p.group_size);
+  return (static_cast<double>(p.weight_bits) + overhead) / 8;
+}
+
+} // namespace
+
+TEST_CASE("KV cache grows monotonically with context and concurrency", "[properties]") {
+  for (const auto& m : embedded_catalog().models()) {
+    if (!m.self_hostable()) {
+      continue;
+    }
+    INFO(m.id);
+    const auto& a = *m.architecture;
+    std::uint64_t previous = 0;
+    for (std::uint64_t ctx = 1; ctx <= m.max_context_tokens; ctx *= 4) {
+      const std::uint64_t one = engine::kv_cache_bytes(a, 2, ctx, 1);
+      CHECK(one >= previous);
+      CHECK(engine::kv_cache_bytes(a, 2, ctx, 3) == 3 * one); // concurrency multiplies
+      CHECK(engine::kv_cache_bytes(a, 1, ctx, 1) <= one);     // fp8 never needs more
+      previous = one;
+    }
+  }
+}
+
+TEST_CASE("sizing adds up and fits only what the usable memory holds", "[properties]") {
+  const auto& c = embedded_catalog();
+  for (const auto& m : c.models()) {
+    if (!m.self_hostable()) {
+      continue;
+    }
+    for (const auto& g : c.gpus()) {
+      INFO(m.id << " on " << g.id);
+      const auto r = engine::plan_size(m, c.precision(m.native_precision), g,
+                                       request(std::min<std::uint64_t>(8192, m.max_context_tokens), 2));
+      CHECK(r.total_bytes == r.weights_bytes + r.kv_cache_bytes + r.reserve_bytes);
+      const auto& e = r.fits ? *r.fit : *r.closest;
+      CHECK(e.share.total_bytes == e.share.weights_bytes + e.share.kv_cache_bytes + e.share.reserve_bytes);
+      CHECK(r.fits == (e.share.total_bytes <= e.share.usable_bytes));
+      if (r.fits) {
+        CHECK(e.share.max_concurrency >= 2);
+        CHECK(e.layout.gpus() >= 1);
+        // The whole model is on the layout: the per-GPU weights times the GPUs hold it all.
+        CHECK(e.share.weights_bytes * e.layout.gpus() * 2 >= r.weights_bytes / e.layout.pipeline_parallel);
+      }
+    }
+  }
+}
+
+TEST_CASE("a precision that stores fewer bytes never needs more GPUs", "[properties]") {
+  const auto& c = embedded_catalog();
+  std::vector<const catalog::Precision*> precisions;
+  for (const auto& p : c.precisions()) {
+    if (!p.experts_only) { // experts-only formats keep the rest 16-bit: not comparable layer by layer
+      precisions.push_back(&p);
+    }
+  }
+  std::sort(precisions.begin(), precisions.end(),
+            [](const auto* a, const auto* b) { return bytes_per_weight(*a) < bytes_per_weight(*b); });
+  for (const auto& m : c.models()) {
+    if (!m.self_hostable()) {
+      continue;
+    }
+    for (const auto& g : c.gpus()) {
+      std::uint64_t fewest = 0; // GPUs at the previous (smaller) precision; 0: did not fit
+      for (const auto* p : precisions) {
+        INFO(m.id << " on " << g.id << " at " << p->id);
+        const auto r = engine::plan_size(m, *p, g, request(std::min<std::uint64_t>(4096, m.max_context_tokens), 1));
+        const std::uint64_t gpus = r.fits ? r.fit->layout.gpus() : 0;
+        if (fewest != 0) {
+          CHECK((gpus == 0 || gpus >= fewest)); // a larger precision fits on as many or more, or not at all
+        } else if (p != precisions.front()) {
+          CHECK(gpus == 0); // nothing smaller fitted, so this cannot either
+        }
+        fewest = gpus;
+      }
+    }
+  }
+}
+
+TEST_CASE("huge architectures give an error or an exact big number never a wrapped one", "[properties]") {
+  const auto docs = [](const std::string& layers, const std::string& hidden, const std::string& vocab) {
+    auto d = catalog::embedded_documents();
+    d.push_back(catalog::Document{"huge.json",
+                                  R"({"models": [{"id": "huge", "name": "Huge", "publisher": "me",
+      "category": "dense", "license": {"id": "mit"}, "native_precision": "bf16", "params": {"total": 1000000000000000},
+      "context": {"max_tokens": 1000000000}, "architecture": {"layers": )" +
+                                      layers + R"(, "hidden_size": )" + hidden +
+                                      R"(, "intermediate_size": 10000000, "attention_heads": 100000,
+      "kv_heads": 100000, "head_dim": 65536, "vocab_size": )" +
+                                      vocab + "}}]}",
+                                  false});
+    return d;
+  };
+  for (const auto& [layers, hidden, vocab] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"10000", "1000000", "100000000"}, {"100", "8192", "128000"}, {"10000", "65536", "1000"}}) {
+    INFO(layers << " layers, hidden " << hidden);
+    const auto c = catalog::Catalog::load(docs(layers, hidden, vocab));
+    const auto& m = c.model("huge");
+    try {
+      const auto p = engine::count_params(*m.architecture);
+      const auto r = engine::plan_size(m, c.precision("bf16"), c.gpu("h100"), request(1'000'000, 1000));
+      // Whatever came back is exact: 16-bit weights are two bytes a parameter, no less.
+      CHECK(r.weights_bytes >= 2 * p.total);
+      CHECK(r.kv_cache_bytes >= 1000ULL * 1'000'000);
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()).find("overflows") != std::string::npos);
+    }
+  }
+}
