@@ -143,3 +143,33 @@ TEST_CASE("check: a deployment file passes, and fails when the decision no longe
   }
   CHECK(failed == 2); // the license at 800M MAU, and gpt-5-mini is cheaper at 1M tokens a day
 }
+
+TEST_CASE("size's table and JSON show the same numbers", "[cli][properties]") {
+  const auto digits = [](std::uint64_t v) {
+    std::string s = std::to_string(v);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) {
+      s.insert(static_cast<std::size_t>(i), ",");
+    }
+    return s;
+  };
+  for (const char* model : {"llama-3.1-8b", "deepseek-v3", "gemma-3-27b", "jamba-1.5-mini", "gpt-oss-120b"}) {
+    for (const char* gpu : {"h100", "rtx-4090"}) {
+      INFO(model << " on " << gpu);
+      const std::vector<std::string> args = {"size", model, "--gpu", gpu, "--context", "16k", "--concurrency", "4"};
+      const auto table = run_modelpick(args);
+      auto json_args = args;
+      json_args.emplace_back("--json");
+      const auto doc = run_modelpick(json_args);
+      CHECK(table.exit_code == doc.exit_code);
+      const json j = json::parse(doc.out);
+      for (const char* field : {"weights_bytes", "kv_cache_bytes", "total_bytes"}) {
+        CHECK(table.out.find(digits(j["memory"][field].get<std::uint64_t>())) != std::string::npos);
+      }
+      if (j["fit"]["fits"] == true) {
+        CHECK(table.out.find(digits(j["fit"]["max_concurrency"].get<std::uint64_t>()) + " sequences") !=
+              std::string::npos);
+        CHECK(table.out.find(std::to_string(j["fit"]["gpus"].get<int>()) + " × " + gpu) != std::string::npos);
+      }
+    }
+  }
+}
