@@ -40,7 +40,8 @@ public:
 
   // Reject keys the schema does not have, so a typo is not silently ignored.
   void only(std::initializer_list<const char*> keys) const {
-    for (const auto& [key, value] : node_.items()) {
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      const std::string key = it.key();
       if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) == keys.end()) {
         std::string accepted;
         for (const char* k : keys) {

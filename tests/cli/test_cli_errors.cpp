@@ -58,6 +58,11 @@ TEST_CASE("bad catalog files are data errors", "[cli][errors][catalog]") {
   check_error({"--catalog", fixture("bad_deep.json"), "list"}, 1, "nested deeper than");
   check_error({"--catalog", fixture("bad_absurd.json"), "list"}, 1, "\"layers\" must be an integer from 1 to 10000");
   check_error({"--catalog", fixture("bad_overflow.json"), "size", "huge-test"}, 1, "overflows");
+  // Found by fuzz_hf_config: a number past a double's range was an "internal error".
+  check_error({"--catalog", fixture("bad_number_overflow.json"), "list"}, 1,
+              "holds a value that cannot be read (number overflow parsing '1e400')");
+  check_error({"size", "--config", fixture("hf/bad_number_overflow.json")}, 1,
+              "holds a value that cannot be read (number overflow parsing '7754e27754')");
 }
 
 TEST_CASE("bad list filters are usage errors", "[cli][errors][list]") {

@@ -63,6 +63,13 @@ nlohmann::json parse_json_object(const std::string& origin, std::string_view tex
       message = message.substr(pos);
     }
     invalid(origin, fmt::format("is not valid JSON ({})", message));
+  } catch (const nlohmann::json::exception& e) {
+    // out_of_range.406: a number past what a double holds ("1e400"); found by fuzz_hf_config
+    std::string message = e.what();
+    if (const auto pos = message.find("] "); pos != std::string::npos) {
+      message = message.substr(pos + 2);
+    }
+    invalid(origin, fmt::format("holds a value that cannot be read ({})", message));
   }
   if (!parsed.is_object()) {
     invalid(origin, fmt::format("holds a JSON {}; expected {}", parsed.type_name(), expected));
