@@ -7,7 +7,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace modelpick;
   try {
-    const auto header = catalog::parse_gguf_header(std::span<const unsigned char>(data, size), size + (1ULL << 30), "fuzz.gguf");
+    const auto header =
+        catalog::parse_gguf_header(std::span<const unsigned char>(data, size), size + (1ULL << 30), "fuzz.gguf");
     if (header) {
       fuzz::exercise(catalog::model_from_gguf(*header, "fuzz.gguf").model);
     }

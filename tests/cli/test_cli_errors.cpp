@@ -63,6 +63,11 @@ TEST_CASE("bad catalog files are data errors", "[cli][errors][catalog]") {
               "holds a value that cannot be read (number overflow parsing '1e400')");
   check_error({"size", "--config", fixture("hf/bad_number_overflow.json")}, 1,
               "holds a value that cannot be read (number overflow parsing '7754e27754')");
+  // Found by fuzz_hf_config: a field of the wrong JSON type was an "internal error".
+  check_error({"size", "--config", fixture("hf/bad_model_type_number.json")}, 1,
+              "\"model_type\" must be a string, got 28");
+  check_error({"size", "--config", fixture("hf/bad_flag_type.json")}, 1,
+              "\"use_sliding_window\" must be true or false, got 1");
 }
 
 TEST_CASE("bad list filters are usage errors", "[cli][errors][list]") {

@@ -20,6 +20,26 @@ const char* const k_types[] = {"llama",       "mistral", "mixtral", "qwen2",  "q
 constexpr std::size_t k_max_config_bytes = 4U << 20;
 constexpr int k_max_depth = 32;
 
+// A string field: empty when absent or null, an error naming the field when it is not a string
+// (json::value() would throw a type_error that no message names; found by fuzz_hf_config).
+std::string string_field(const json& node, const char* key, const std::string& origin) {
+  const auto it = node.find(key);
+  if (it == node.end() || it->is_null()) {
+    return {};
+  }
+  if (!it->is_string()) {
+    throw Error(ErrorKind::invalid_catalog,
+                fmt::format("{}: \"{}\" must be a string, got {}", origin, key, it->dump()));
+  }
+  return it->get<std::string>();
+}
+
+// The first of `node`'s and `root`'s values of `key` that is present.
+std::string string_field(const json& node, const json& root, const char* key, const std::string& origin) {
+  std::string v = string_field(node, key, origin);
+  return v.empty() ? string_field(root, key, origin) : v;
+}
+
 // Reads fields of one config object, recording which were used and which assumed.
 class Fields {
 public:
@@ -77,9 +97,9 @@ private:
   ConfigImport& out_;
 };
 
-std::string precision_of(const json& root, const json& text, ConfigImport& out) {
+std::string precision_of(const json& root, const json& text, ConfigImport& out, const std::string& origin) {
   if (const auto q = root.find("quantization_config"); q != root.end() && q->is_object()) {
-    const std::string method = q->value("quant_method", "");
+    const std::string method = string_field(*q, "quant_method", origin);
     out.used.push_back(fmt::format("quantization_config.quant_method = {}", method));
     if (method == "fp8" || method == "fbgemm_fp8" || method == "compressed-tensors") {
       return "fp8";
@@ -94,9 +114,9 @@ std::string precision_of(const json& root, const json& text, ConfigImport& out) 
                                               "mxfp4, awq, gptq (or pass --precision)",
                                               method));
   }
-  std::string dtype = text.value("torch_dtype", root.value("torch_dtype", std::string{}));
+  std::string dtype = string_field(text, root, "torch_dtype", origin);
   if (dtype.empty()) {
-    dtype = text.value("dtype", root.value("dtype", std::string{}));
+    dtype = string_field(text, root, "dtype", origin);
   }
   if (dtype == "float16") {
     out.used.push_back("torch_dtype = float16");
@@ -151,8 +171,9 @@ std::vector<AttentionLayer> attention_of(const std::string& type, Fields& f, std
     return p;
   }
   const bool uses_flag = type.rfind("qwen", 0) == 0;
-  const bool sliding =
-      uses_flag ? (n.value("use_sliding_window", false) && f.has("sliding_window")) : f.has("sliding_window");
+  const bool sliding = uses_flag ? (f.has("use_sliding_window") && f.boolean_or("use_sliding_window", false, "") &&
+                                    f.has("sliding_window"))
+                                 : f.has("sliding_window");
   if (sliding) {
     const std::uint64_t w = window();
     if (w < context) {
@@ -177,7 +198,7 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
   const json root = util::parse_json_object(origin, text, k_max_config_bytes, k_max_depth, "a config.json object");
   const json& cfg = root.contains("text_config") && root["text_config"].is_object() ? root["text_config"] : root;
   ConfigImport out;
-  const std::string type = cfg.value("model_type", root.value("model_type", std::string{}));
+  const std::string type = string_field(cfg, root, "model_type", origin);
   if (std::find(std::begin(k_types), std::end(k_types), type) == std::end(k_types)) {
     throw Error(ErrorKind::usage, fmt::format("{}: model_type '{}' is not read by modelpick; accepted: {}", origin,
                                               type.empty() ? "(none)" : type, supported_config_types()));
@@ -245,11 +266,13 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
   }
 
   Model& model = out.model;
-  model.id = root.value("_name_or_path", std::string("config"));
+  model.id = root.contains("_name_or_path") && root["_name_or_path"].is_string()
+                 ? root["_name_or_path"].get<std::string>()
+                 : std::string("config");
   model.name = model.id;
   model.publisher = "config.json";
   model.license = "unknown";
-  model.native_precision = precision_of(root, cfg, out);
+  model.native_precision = precision_of(root, cfg, out, origin);
   model.max_context_tokens = context;
   model.category = a.moe ? Category::moe : Category::dense;
   model.architecture = a;
