@@ -12,8 +12,7 @@
 #include "catalog_source.hpp"
 #include "common_options.hpp"
 #include "model_input.hpp"
-#include "modelpick/engine/cost.hpp"
-#include "modelpick/engine/plan.hpp"
+#include "modelpick/advisor/advisor.hpp"
 #include "modelpick/error.hpp"
 #include "modelpick/util/numbers.hpp"
 #include "registry.hpp"
@@ -109,21 +108,19 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   }
 
   const catalog::Precision& precision = input.precision(catalog);
-  const engine::SizingReport sizing = engine::plan_size(model, precision, gpu, request);
-  if (!sizing.fits) {
+  advisor::Question q;
+  q.sizing = request;
+  q.shape = {input_tokens, output_tokens, request.kv_bytes};
+  q.volume = volume;
+  q.plan = plan;
+  q.apis = apis;
+  q.batch = batch;
+  advisor::Answer answer = advisor::answer(catalog, model, &precision, gpu, q);
+  if (!answer.fits()) {
     throw Error(ErrorKind::usage, fmt::format("cost: {} at {} {} on {}; pick another --precision, --gpu or --gpus",
-                                              model.id, precision.id, sizing.not_fit_reason, gpu.id));
+                                              model.id, precision.id, answer.sizing->not_fit_reason, gpu.id));
   }
-  // Sequences in flight are at every stage of their output: on average each holds its prompt
-  // and half its output, which is what bounds the batch the KV cache sustains.
-  engine::SizingRequest average = request;
-  average.context_tokens = input_tokens + output_tokens / 2;
-  const std::uint64_t kv_batch =
-      engine::evaluate_layout(model, precision, gpu, average, sizing.fit->layout).share.max_concurrency;
-  const engine::Workload workload{input_tokens, output_tokens, request.kv_bytes};
-  const engine::ThroughputReport throughput =
-      engine::estimate_throughput(model, precision, gpu, sizing.fit->layout, workload, batch, kv_batch);
-  engine::CostReport report = engine::estimate_cost(throughput, volume, plan, apis);
+  engine::CostReport report = std::move(*answer.cost);
   for (std::string& a : input.assumptions()) {
     report.assumptions.push_back(std::move(a));
   }

@@ -22,7 +22,9 @@ struct Question {
   std::optional<engine::Volume> volume;
   engine::SelfHostPlan plan; // gpu_hour_usd 0: the GPU's catalog price
   std::optional<license::Deployment> license;
-  bool throughput = true; // false: size only (pick's first pass over every precision)
+  std::vector<const catalog::Model*> apis; // priced models the cost report compares with
+  std::uint64_t batch = 1;                 // the decode batch latency is reported at
+  bool throughput = true;                  // false: size only (pick's first pass over every precision)
 };
 
 struct Answer {

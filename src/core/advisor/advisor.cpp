@@ -181,7 +181,7 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
   average.concurrency = 1;
   const std::uint64_t kv_batch =
       engine::evaluate_layout(model, *a.precision, gpu, average, layout).share.max_concurrency;
-  a.throughput = engine::estimate_throughput(model, *a.precision, gpu, layout, q.shape, 1, kv_batch);
+  a.throughput = engine::estimate_throughput(model, *a.precision, gpu, layout, q.shape, q.batch, kv_batch);
   if (q.volume) {
     engine::SelfHostPlan plan = q.plan;
     if (plan.gpu_hour_usd <= 0) {
@@ -191,7 +191,7 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
       }
       plan.gpu_hour_usd = gpu.price->usd_per_gpu_hour;
     }
-    a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, {});
+    a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, q.apis);
   }
   return a;
 }
