@@ -61,7 +61,8 @@ std::string unknown_command_message(int argc, char** argv, const std::string& fa
 int main(int argc, char** argv) {
   CLI::App app{"modelpick: which model, on which GPUs, at what precision, at what cost, under which license"};
   app.name("modelpick");
-  app.set_version_flag("--version", std::string("modelpick ") + MODELPICK_VERSION);
+  app.set_version_flag("--version", std::string("modelpick ") + MODELPICK_VERSION + " (catalog " +
+                                        MODELPICK_CATALOG_DATE + ")");
   app.require_subcommand(1);
   app.fallthrough();
   cli::GlobalOptions global;

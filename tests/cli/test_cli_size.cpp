@@ -135,6 +135,13 @@ TEST_CASE("help and version go to stdout with exit 0", "[cli][help]") {
   const auto version = run_modelpick({"--version"});
   CHECK(version.exit_code == 0);
   CHECK(version.out.find("modelpick ") == 0);
+  // --version names the date of the catalog the documents carry.
+  const auto doc = run_modelpick({"size", "llama-3.1-8b", "--json"});
+  const std::string key = "\"catalog_version\": \"";
+  const auto at = doc.out.find(key);
+  REQUIRE(at != std::string::npos);
+  const std::string date = doc.out.substr(at + key.size(), 10);
+  CHECK(version.out.find("(catalog " + date + ")") != std::string::npos);
 }
 
 TEST_CASE("show prints what the catalog knows with sources", "[cli][show]") {
