@@ -34,6 +34,8 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec);
 Runner add_compare_command(CLI::App& app, const CommandSpec& spec);
 Runner add_pick_command(CLI::App& app, const CommandSpec& spec);
 Runner add_check_command(CLI::App& app, const CommandSpec& spec);
+Runner add_completion_command(CLI::App& app, const CommandSpec& spec);
+Runner add_manpage_command(CLI::App& app, const CommandSpec& spec);
 Runner add_show_command(CLI::App& app, const CommandSpec& spec);
 Runner add_list_command(CLI::App& app, const CommandSpec& spec);
 Runner add_license_check_command(CLI::App& app, const CommandSpec& spec);
