@@ -80,6 +80,7 @@ CommandOutput run_compare(const CompareOptions& o, const catalog::Catalog& catal
   }
   out.text = o.json ? render::document("compare", catalog.version(), render::compare_json(answers, q))
                     : render::compare_text(answers, q, format);
+  out.human = !o.json && format == render::TableFormat::table;
   return out;
 }
 

@@ -84,6 +84,7 @@ Runner add_completion_command(CLI::App& app, const CommandSpec& spec) {
               "cmake --install installs both (share/bash-completion, share/zsh/site-functions).\n");
   return [shell, &app](const catalog::Catalog& catalog) {
     CommandOutput out;
+    out.human = false;
     if (*shell == "bash") {
       out.text = render::bash_completion(shell_info(app, catalog));
     } else if (*shell == "zsh") {
@@ -100,6 +101,7 @@ Runner add_manpage_command(CLI::App& app, const CommandSpec& spec) {
   cmd->group(""); // hidden: the build runs it to write modelpick.1
   return [&app](const catalog::Catalog& catalog) {
     CommandOutput out;
+    out.human = false;
     out.text = render::man_page(shell_info(app, catalog));
     return out;
   };

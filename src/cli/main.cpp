@@ -5,6 +5,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <unistd.h>
+
+#include "../render/colour.hpp"
 #include "catalog_source.hpp"
 #include "common_options.hpp"
 #include "modelpick/error.hpp"
@@ -61,8 +65,8 @@ std::string unknown_command_message(int argc, char** argv, const std::string& fa
 int main(int argc, char** argv) {
   CLI::App app{"modelpick: which model, on which GPUs, at what precision, at what cost, under which license"};
   app.name("modelpick");
-  app.set_version_flag("--version", std::string("modelpick ") + MODELPICK_VERSION + " (catalog " +
-                                        MODELPICK_CATALOG_DATE + ")");
+  app.set_version_flag("--version",
+                       std::string("modelpick ") + MODELPICK_VERSION + " (catalog " + MODELPICK_CATALOG_DATE + ")");
   app.require_subcommand(1);
   app.fallthrough();
   cli::GlobalOptions global;
@@ -103,7 +107,11 @@ int main(int argc, char** argv) {
     for (const auto& [command, runner] : runners) {
       if (command->parsed()) {
         const cli::CommandOutput out = runner(catalog);
-        std::fwrite(out.text.data(), 1, out.text.size(), stdout);
+        const bool colour =
+            render::wants_colour(isatty(fileno(stdout)) != 0, std::getenv("NO_COLOR"),
+                                 !out.human || out.text.rfind('{', 0) == 0 || out.text.rfind('[', 0) == 0);
+        const std::string text = colour ? render::colourize(out.text) : out.text;
+        std::fwrite(text.data(), 1, text.size(), stdout);
         return out.exit_code;
       }
     }

@@ -14,6 +14,7 @@ namespace modelpick::cli {
 struct CommandOutput {
   std::string text;
   int exit_code = 0;
+  bool human = true; // a table a terminal may colour (false: JSON, CSV, Markdown, scripts, roff)
 };
 
 // Runs the command after parsing succeeded; the catalog is loaded by then.
