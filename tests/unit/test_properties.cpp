@@ -21,7 +21,8 @@ engine::SizingRequest request(std::uint64_t context, std::uint64_t concurrency) 
 
 // Bytes a precision stores per linear weight, scales included.
 double bytes_per_weight(const catalog::Precision& p) {
-  const double overhead = p.group_size == 0 ? 0 : static_cast<double>(p.group_overhead_bits) / static_cast<double>(p.group_size);
+  const double overhead =
+      p.group_size == 0 ? 0 : static_cast<double>(p.group_overhead_bits) / static_cast<double>(p.group_size);
   return (static_cast<double>(p.weight_bits) + overhead) / 8;
 }
 

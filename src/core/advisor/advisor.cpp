@@ -327,9 +327,8 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     for (const Tried& t : tried) {
       if (t.answer->fits() && gpus_of(*t.answer) <= f.max_gpus) {
         Question full = q;
-        full.license.reset(); // checked once per model
+        full.license.reset();                                             // checked once per model
         qualifying.push_back(answer(catalog, m, t.precision, gpu, full)); // now with throughput and cost
-
       }
     }
     std::vector<std::string> reasons;
