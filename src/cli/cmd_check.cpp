@@ -274,8 +274,7 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
     nlohmann::ordered_json entry = {
         {"model", api->id}, {"provider", api->api_price->provider}, {"price_date", api->api_price->date}};
     if (q.volume) {
-      entry["usd_per_month"] =
-          engine::api_usd_per_token(*api->api_price, *q.volume) * q.volume->tokens_per_day * engine::k_days_per_month;
+      entry["usd_per_month"] = engine::api_cost(*api, *q.volume).usd_per_month;
     }
     j["api_alternatives"].push_back(entry);
   }

@@ -77,6 +77,9 @@ double self_host_usd_per_month(double tokens_per_day, double replica_usd_per_mon
 // An API's USD per token of the volume's mix (input at its cached share, output).
 double api_usd_per_token(const catalog::TokenPrice& price, const Volume& volume);
 
+// One API model's bill for the volume (the model must carry an api_price).
+ApiCost api_cost(const catalog::Model& api, const Volume& volume);
+
 // Solves self_host(V) <= api_usd_per_token x V x days per month for V (tokens/day).
 Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day, double api_usd_per_token);
 

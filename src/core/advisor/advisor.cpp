@@ -163,9 +163,9 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
     a.license = license::check(model, catalog.find_license(model.license), *q.license);
   }
   if (q.volume && model.api_price) {
-    const double per_token = engine::api_usd_per_token(*model.api_price, *q.volume);
-    a.api_usd_per_million_tokens = per_token * 1e6;
-    a.api_usd_per_month = per_token * q.volume->tokens_per_day * engine::k_days_per_month;
+    const engine::ApiCost bill = engine::api_cost(model, *q.volume);
+    a.api_usd_per_million_tokens = bill.usd_per_million_tokens;
+    a.api_usd_per_month = bill.usd_per_month;
   }
   if (!model.self_hostable()) {
     return a;
@@ -447,8 +447,7 @@ std::vector<CheckResult> check_expectations(const std::vector<Answer>& answers, 
     }
     if (e.self_host_cheaper_than_api && a.cost) {
       for (const catalog::Model* api : apis) {
-        const double per_month =
-            engine::api_usd_per_token(*api->api_price, *q.volume) * q.volume->tokens_per_day * engine::k_days_per_month;
+        const double per_month = engine::api_cost(*api, *q.volume).usd_per_month;
         add("cheaper-than-api", a.cost->self_host.usd_per_month <= per_month,
             fmt::format("self-hosting ${:.0f} a month vs {} ${:.0f}", a.cost->self_host.usd_per_month, api->id,
                         per_month));

@@ -38,6 +38,19 @@ double api_usd_per_token(const catalog::TokenPrice& price, const Volume& volume)
   return (volume.input_share * input_rate + (1 - volume.input_share) * output) / k_million;
 }
 
+ApiCost api_cost(const catalog::Model& api, const Volume& volume) {
+  const catalog::TokenPrice& price = *api.api_price;
+  ApiCost a;
+  a.model = &api;
+  const double per_token = api_usd_per_token(price, volume);
+  a.usd_per_million_tokens = per_token * k_million;
+  a.usd_per_month = per_token * volume.tokens_per_day * k_days_per_month;
+  a.long_context_rates = price.long_context_over > 0 && volume.prompt_tokens > price.long_context_over;
+  a.cached_rate_used = volume.cached_input_share > 0 &&
+                       (a.long_context_rates ? price.long_context_cached_input : price.cached_input).has_value();
+  return a;
+}
+
 Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day, double api_usd_per_token) {
   Crossover c;
   // API cost per month of one token per day of volume.
@@ -91,17 +104,10 @@ CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volum
       f < 1 ? h.usd_per_month * (1 - input_share_of_time) / (tokens_per_month * (1 - f)) * k_million : 0;
 
   for (const catalog::Model* m : apis) {
-    const catalog::TokenPrice& price = *m->api_price;
-    ApiCost a;
-    a.model = m;
-    const double per_token = api_usd_per_token(price, volume);
-    a.usd_per_million_tokens = per_token * k_million;
-    a.usd_per_month = per_token * tokens_per_month;
-    a.long_context_rates = price.long_context_over > 0 && volume.prompt_tokens > price.long_context_over;
-    a.cached_rate_used = volume.cached_input_share > 0 &&
-                         (a.long_context_rates ? price.long_context_cached_input : price.cached_input).has_value();
+    const ApiCost a = api_cost(*m, volume);
     r.api.push_back(a);
-    Crossover c = crossover(h.replica_usd_per_month, h.replica_tokens_per_day, per_token);
+    Crossover c =
+        crossover(h.replica_usd_per_month, h.replica_tokens_per_day, api_usd_per_token(*m->api_price, volume));
     c.api = m;
     r.crossover.push_back(c);
   }
