@@ -24,7 +24,6 @@ struct Question {
   std::optional<license::Deployment> license;
   std::vector<const catalog::Model*> apis; // priced models the cost report compares with
   std::uint64_t batch = 1;                 // the decode batch latency is reported at
-  bool throughput = true;                  // false: size only (pick's first pass over every precision)
 };
 
 struct Answer {

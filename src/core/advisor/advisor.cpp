@@ -120,23 +120,64 @@ std::optional<std::string> filtered_out(const catalog::Model& m, const Question&
   return std::nullopt;
 }
 
-struct Tried {
-  const catalog::Precision* precision;
-  std::optional<Answer> answer; // sized (fits or not)
-};
+// The license verdict, the API bill and the sizing: everything but throughput and cost.
+Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model, const catalog::Precision* precision,
+                    const catalog::Gpu& gpu, const Question& q) {
+  Answer a;
+  a.model = &model;
+  a.gpu = &gpu;
+  if (q.license) {
+    a.license = license::check(model, catalog.find_license(model.license), *q.license);
+  }
+  if (q.volume && model.api_price) {
+    const engine::ApiCost bill = engine::api_cost(model, *q.volume);
+    a.api_usd_per_million_tokens = bill.usd_per_million_tokens;
+    a.api_usd_per_month = bill.usd_per_month;
+  }
+  if (!model.self_hostable()) {
+    return a;
+  }
+  a.precision = precision != nullptr ? precision : &catalog.precision(model.native_precision);
+  a.sizing = engine::plan_size(model, *a.precision, gpu, q.sizing);
+  return a;
+}
 
-std::vector<Tried> try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, const catalog::Gpu& gpu,
-                                  const Question& q, const PickFilter& f) {
-  std::vector<Tried> out;
+// Throughput of the layout a sized answer fits, and the cost of the volume on it.
+void add_throughput_and_cost(Answer& a, const Question& q) {
+  const catalog::Model& model = *a.model;
+  const catalog::Gpu& gpu = *a.gpu;
+  const engine::Layout layout = a.sizing->fit->layout;
+  engine::SizingRequest average = q.sizing;
+  average.context_tokens = std::min(model.max_context_tokens, q.shape.input_tokens + q.shape.output_tokens / 2);
+  average.concurrency = 1;
+  const std::uint64_t kv_batch =
+      engine::evaluate_layout(model, *a.precision, gpu, average, layout).share.max_concurrency;
+  a.throughput = engine::estimate_throughput(model, *a.precision, gpu, layout, q.shape, q.batch, kv_batch);
+  if (q.volume) {
+    engine::SelfHostPlan plan = q.plan;
+    if (plan.gpu_hour_usd <= 0) {
+      if (!gpu.price) {
+        throw Error(ErrorKind::usage,
+                    fmt::format("the catalog has no rental price for {}: pass --gpu-hour-usd", gpu.id));
+      }
+      plan.gpu_hour_usd = gpu.price->usd_per_gpu_hour;
+    }
+    a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, q.apis);
+  }
+}
+
+// The model sized at every precision the filter and the GPU allow; throughput and cost come
+// later, for the precisions that qualify.
+std::vector<Answer> try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, const catalog::Gpu& gpu,
+                                   const Question& q, const PickFilter& f) {
+  std::vector<Answer> out;
   Question sized = q;
   sized.license.reset(); // checked once per model
-  sized.volume.reset();  // costed only when it qualifies
-  sized.throughput = false;
   for (const catalog::Precision& p : catalog.precisions()) {
     if ((f.precision != nullptr && f.precision != &p) || !runs_on(p, gpu, m)) {
       continue;
     }
-    out.push_back({&p, answer(catalog, m, &p, gpu, sized)});
+    out.push_back(sized_answer(catalog, m, &p, gpu, sized));
   }
   return out;
 }
@@ -156,42 +197,9 @@ std::optional<double> Answer::tokens_per_s_per_gpu() const {
 
 Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, const catalog::Precision* precision,
               const catalog::Gpu& gpu, const Question& q) {
-  Answer a;
-  a.model = &model;
-  a.gpu = &gpu;
-  if (q.license) {
-    a.license = license::check(model, catalog.find_license(model.license), *q.license);
-  }
-  if (q.volume && model.api_price) {
-    const engine::ApiCost bill = engine::api_cost(model, *q.volume);
-    a.api_usd_per_million_tokens = bill.usd_per_million_tokens;
-    a.api_usd_per_month = bill.usd_per_month;
-  }
-  if (!model.self_hostable()) {
-    return a;
-  }
-  a.precision = precision != nullptr ? precision : &catalog.precision(model.native_precision);
-  a.sizing = engine::plan_size(model, *a.precision, gpu, q.sizing);
-  if (!a.sizing->fits || !q.throughput) {
-    return a;
-  }
-  const engine::Layout layout = a.sizing->fit->layout;
-  engine::SizingRequest average = q.sizing;
-  average.context_tokens = std::min(model.max_context_tokens, q.shape.input_tokens + q.shape.output_tokens / 2);
-  average.concurrency = 1;
-  const std::uint64_t kv_batch =
-      engine::evaluate_layout(model, *a.precision, gpu, average, layout).share.max_concurrency;
-  a.throughput = engine::estimate_throughput(model, *a.precision, gpu, layout, q.shape, q.batch, kv_batch);
-  if (q.volume) {
-    engine::SelfHostPlan plan = q.plan;
-    if (plan.gpu_hour_usd <= 0) {
-      if (!gpu.price) {
-        throw Error(ErrorKind::usage,
-                    fmt::format("the catalog has no rental price for {}: pass --gpu-hour-usd", gpu.id));
-      }
-      plan.gpu_hour_usd = gpu.price->usd_per_gpu_hour;
-    }
-    a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, q.apis);
+  Answer a = sized_answer(catalog, model, precision, gpu, q);
+  if (a.fits()) {
+    add_throughput_and_cost(a, q);
   }
   return a;
 }
@@ -314,21 +322,15 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     if (q.license) {
       verdict = license::check(m, catalog.find_license(m.license), *q.license);
     }
-    const std::vector<Tried> tried = try_precisions(catalog, m, gpu, q, f);
-    const Answer* best = nullptr;
+    std::vector<Answer> tried = try_precisions(catalog, m, gpu, q, f);
     const Answer* fewest = nullptr; // the precision needing the fewest GPUs, for the reason
-    for (const Tried& t : tried) {
-      const Answer& a = *t.answer;
+    std::vector<Answer*> qualifying;
+    for (Answer& a : tried) {
       if (a.fits() && (fewest == nullptr || gpus_of(a) < gpus_of(*fewest))) {
         fewest = &a;
       }
-    }
-    std::vector<Answer> qualifying;
-    for (const Tried& t : tried) {
-      if (t.answer->fits() && gpus_of(*t.answer) <= f.max_gpus) {
-        Question full = q;
-        full.license.reset();                                             // checked once per model
-        qualifying.push_back(answer(catalog, m, t.precision, gpu, full)); // now with throughput and cost
+      if (a.fits() && gpus_of(a) <= f.max_gpus) {
+        qualifying.push_back(&a);
       }
     }
     std::vector<std::string> reasons;
@@ -344,9 +346,11 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
       out.excluded.push_back({&m, fmt::format("{}", fmt::join(reasons, "; ")), fewest ? gpus_of(*fewest) : 0});
       continue;
     }
-    for (const Answer& a : qualifying) {
-      if (best == nullptr || better(a, *best, sort, &catalog)) {
-        best = &a;
+    const Answer* best = nullptr;
+    for (Answer* a : qualifying) {
+      add_throughput_and_cost(*a, q);
+      if (best == nullptr || better(*a, *best, sort, &catalog)) {
+        best = a;
       }
     }
     Answer chosen = *best;
