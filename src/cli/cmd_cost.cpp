@@ -100,12 +100,7 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   engine::require_self_hostable(model);
   const std::vector<const catalog::Model*> apis = resolve_apis(o.apis, model, catalog);
   const bool gpu_price_given = plan.gpu_hour_usd > 0;
-  if (!gpu_price_given && !gpu.price) {
-    throw Error(ErrorKind::usage, fmt::format("the catalog has no rental price for {}: pass --gpu-hour-usd", gpu.id));
-  }
-  if (!gpu_price_given) {
-    plan.gpu_hour_usd = gpu.price->usd_per_gpu_hour;
-  }
+  plan.gpu_hour_usd = advisor::gpu_hour_usd(plan, gpu);
 
   const catalog::Precision& precision = input.precision(catalog);
   advisor::Question q;

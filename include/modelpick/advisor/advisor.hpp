@@ -42,6 +42,10 @@ struct Answer {
   [[nodiscard]] std::optional<double> tokens_per_s_per_gpu() const;
 };
 
+// The plan's price per GPU-hour, or the GPU's catalog rate when the plan names none; throws
+// Error(usage) when neither exists.
+double gpu_hour_usd(const engine::SelfHostPlan& plan, const catalog::Gpu& gpu);
+
 // Throws Error(usage) when a volume is asked for on a GPU without a price and no plan price.
 Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, const catalog::Precision* precision,
               const catalog::Gpu& gpu, const Question& question);

@@ -155,13 +155,7 @@ void add_throughput_and_cost(Answer& a, const Question& q) {
   a.throughput = engine::estimate_throughput(model, *a.precision, gpu, layout, q.shape, q.batch, kv_batch);
   if (q.volume) {
     engine::SelfHostPlan plan = q.plan;
-    if (plan.gpu_hour_usd <= 0) {
-      if (!gpu.price) {
-        throw Error(ErrorKind::usage,
-                    fmt::format("the catalog has no rental price for {}: pass --gpu-hour-usd", gpu.id));
-      }
-      plan.gpu_hour_usd = gpu.price->usd_per_gpu_hour;
-    }
+    plan.gpu_hour_usd = gpu_hour_usd(plan, gpu);
     a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, q.apis);
   }
 }
@@ -187,6 +181,16 @@ std::uint64_t gpus_of(const Answer& a) {
 }
 
 } // namespace
+
+double gpu_hour_usd(const engine::SelfHostPlan& plan, const catalog::Gpu& gpu) {
+  if (plan.gpu_hour_usd > 0) {
+    return plan.gpu_hour_usd;
+  }
+  if (!gpu.price) {
+    throw Error(ErrorKind::usage, fmt::format("the catalog has no rental price for {}: pass --gpu-hour-usd", gpu.id));
+  }
+  return gpu.price->usd_per_gpu_hour;
+}
 
 std::optional<double> Answer::tokens_per_s_per_gpu() const {
   if (!throughput) {
