@@ -62,8 +62,8 @@ CommandOutput run_compare(const CompareOptions& o, const catalog::Catalog& catal
   }
   std::vector<ModelInput> inputs;
   for (const std::string& m : o.models) {
-    const bool gguf = m.size() > 5 && m.compare(m.size() - 5, 5, ".gguf") == 0;
-    inputs.push_back(ModelInput::resolve("compare", m, "", gguf ? "" : o.precision, catalog));
+    // --precision applies to catalog models; a GGUF file is sized as stored
+    inputs.push_back(ModelInput::resolve("compare", m, "", ModelInput::is_gguf(m) ? "" : o.precision, catalog));
   }
   for (const std::string& c : o.configs) {
     inputs.push_back(ModelInput::resolve("compare", "", c, o.precision, catalog));

@@ -14,11 +14,10 @@ ModelInput ModelInput::resolve(const char* command, const std::string& model, co
   }
   ModelInput in;
   in.precision_ = precision;
-  const bool gguf = model.size() > 5 && model.compare(model.size() - 5, 5, ".gguf") == 0;
   if (!config.empty()) {
     in.imported_ = catalog::model_from_hf_config(config, read_user_file(config, "config file", 4U << 20));
     in.origin_ = config;
-  } else if (gguf) {
+  } else if (is_gguf(model)) {
     if (!precision.empty()) {
       throw Error(ErrorKind::usage, fmt::format("--precision {} does not apply to a GGUF file: its tensors are sized "
                                                 "as stored",
@@ -33,6 +32,10 @@ ModelInput ModelInput::resolve(const char* command, const std::string& model, co
     in.model_ = &catalog.model(model);
   }
   return in;
+}
+
+bool ModelInput::is_gguf(const std::string& model) {
+  return model.size() > 5 && model.compare(model.size() - 5, 5, ".gguf") == 0;
 }
 
 const catalog::Precision& ModelInput::precision(const catalog::Catalog& catalog) const {

@@ -17,6 +17,9 @@ public:
   static ModelInput resolve(const char* command, const std::string& model, const std::string& config,
                             const std::string& precision, const catalog::Catalog& catalog);
 
+  // A MODEL argument that names a GGUF weights file rather than a catalog id.
+  static bool is_gguf(const std::string& model);
+
   [[nodiscard]] const catalog::Model& model() const { return imported_ ? imported_->model : *model_; }
 
   // The precision named (default: the official checkpoint's), or a weights file's own format.
