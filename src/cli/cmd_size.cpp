@@ -23,12 +23,7 @@ struct SizeOptions {
   std::string model;
   std::string config;    // a Hugging Face config.json instead of a catalog id
   std::string precision; // empty: the model's native checkpoint precision
-  std::string gpu = "h100";
-  std::string gpus;
-  std::string context; // empty: min(8192, the model's maximum)
-  std::string concurrency = std::to_string(engine::k_default_concurrency);
-  std::string kv_dtype = "auto";
-  std::string gpu_memory_utilization = "0.90";
+  SizingOptions sizing;  // context cleared: no --context means min(8192, the model's maximum)
   bool json = false;
   // --mau adds the license verdict for this deployment
   std::string mau;
@@ -41,27 +36,17 @@ struct SizeOptions {
 
 CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   // Validate every flag before looking anything up, so the first error is the user's typo.
-  engine::SizingRequest request;
-  if (!o.context.empty()) {
-    request.context_tokens = parse_context(o.context);
-  }
-  request.concurrency = parse_concurrency(o.concurrency);
-  request.kv_bytes = parse_kv_dtype(o.kv_dtype);
-  request.kv_dtype = o.kv_dtype;
-  request.gpu_memory_utilization = parse_gpu_memory_utilization(o.gpu_memory_utilization);
-  if (!o.gpus.empty()) {
-    request.gpus = parse_gpus(o.gpus);
-  }
+  engine::SizingRequest request = parse_sizing(o.sizing);
   std::optional<license::Deployment> deployment;
   if (!o.mau.empty()) {
     deployment = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
   }
   const ModelInput input = ModelInput::resolve("size", o.model, o.config, o.precision, catalog);
   const catalog::Model& model = input.model();
-  if (o.context.empty()) {
+  if (o.sizing.context.empty()) {
     request.context_tokens = std::min(engine::k_default_context_tokens, model.max_context_tokens);
   }
-  const catalog::Gpu& gpu = catalog.gpu(o.gpu);
+  const catalog::Gpu& gpu = catalog.gpu(o.sizing.gpu);
   engine::require_self_hostable(model);
   engine::SizingReport report = engine::plan_size(model, input.precision(catalog), gpu, request);
   for (std::string& a : input.assumptions()) {
@@ -104,18 +89,10 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("--precision", o->precision,
                   "Weight precision: bf16, fp16, fp8, int8, int4 (default: the official checkpoint's)")
       ->type_name("P");
-  cmd->add_option("--gpu", o->gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
-  cmd->add_option("--gpus", o->gpus, "Evaluate exactly N GPUs instead of searching for the fewest")->type_name("N");
-  cmd->add_option("--context", o->context,
-                  "Tokens per sequence: 8192, 32k, 128k, 1M (k = 1024; default 8192 or the model's maximum if smaller)")
-      ->type_name("N");
-  cmd->add_option("--concurrency", o->concurrency, "Sequences held in the KV cache at once (default 1)")
-      ->type_name("N");
-  cmd->add_option("--kv-dtype", o->kv_dtype, "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
-      ->type_name("D");
-  cmd->add_option("--gpu-memory-utilization", o->gpu_memory_utilization,
-                  "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
-      ->type_name("F");
+  o->sizing.context.clear();
+  add_sizing_options(*cmd, o->sizing, "Evaluate exactly N GPUs instead of searching for the fewest",
+                     "Tokens per sequence: 8192, 32k, 128k, 1M (k = 1024; default 8192 or the model's maximum if "
+                     "smaller)");
   add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
   cmd->add_option("--svg", o->svg, "Also draw one GPU's memory (weights, KV, reserve, free) into FILE (SVG)")
       ->type_name("FILE");

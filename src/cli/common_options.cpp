@@ -105,10 +105,10 @@ license::Deployment parse_deployment(const std::string& mau, const std::string& 
   return d;
 }
 
-void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help) {
+void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help, const char* context_help) {
   cmd.add_option("--gpu", o.gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
   cmd.add_option("--gpus", o.gpus, gpus_help)->type_name("N");
-  cmd.add_option("--context", o.context, "Tokens per sequence: 8192, 32k, 128k (k = 1024; default 8k)")->type_name("N");
+  cmd.add_option("--context", o.context, context_help)->type_name("N");
   cmd.add_option("--concurrency", o.concurrency, "Sequences held in the KV cache at once (default 1)")->type_name("N");
   cmd.add_option("--kv-dtype", o.kv_dtype, "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
       ->type_name("D");
@@ -119,7 +119,9 @@ void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help) 
 
 engine::SizingRequest parse_sizing(const SizingOptions& o) {
   engine::SizingRequest r;
-  r.context_tokens = parse_context(o.context);
+  if (!o.context.empty()) {
+    r.context_tokens = parse_context(o.context);
+  }
   r.concurrency = parse_concurrency(o.concurrency);
   r.kv_bytes = parse_kv_dtype(o.kv_dtype);
   r.kv_dtype = o.kv_dtype;

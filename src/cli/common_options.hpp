@@ -45,12 +45,14 @@ license::Deployment parse_deployment(const std::string& mau, const std::string& 
 struct SizingOptions {
   std::string gpu = "h100";
   std::string gpus;
-  std::string context = "8k";
+  std::string context = "8k"; // empty: left 0 for the command to default
   std::string concurrency = "1";
   std::string kv_dtype = "auto";
   std::string gpu_memory_utilization = "0.90";
 };
-void add_sizing_options(CLI::App& command, SizingOptions& options, const char* gpus_help);
+inline constexpr const char* k_context_help = "Tokens per sequence: 8192, 32k, 128k (k = 1024; default 8k)";
+void add_sizing_options(CLI::App& command, SizingOptions& options, const char* gpus_help,
+                        const char* context_help = k_context_help);
 engine::SizingRequest parse_sizing(const SizingOptions& options);
 
 } // namespace modelpick::cli
