@@ -171,9 +171,6 @@ std::string cost_table(const engine::CostReport& r, const CostContext& c) {
     out += at.render("  ") + "\n";
   }
   out += cost_verdict(r, c) + "\n\nassumptions\n";
-  for (const std::string& a : t.assumptions) {
-    out += "  - " + a + "\n";
-  }
   for (const std::string& a : r.assumptions) {
     out += "  - " + a + "\n";
   }
@@ -279,14 +276,7 @@ ordered_json cost_json(const engine::CostReport& r, const CostContext& c) {
          {"self_host_cheaper_now", h.usd_per_month <= a.usd_per_month}});
   }
   j["verdict"] = cost_verdict(r, c);
-  ordered_json assumptions = ordered_json::array();
-  for (const std::string& a : t.assumptions) {
-    assumptions.push_back(a);
-  }
-  for (const std::string& a : r.assumptions) {
-    assumptions.push_back(a);
-  }
-  j["assumptions"] = assumptions;
+  j["assumptions"] = r.assumptions;
   return j;
 }
 

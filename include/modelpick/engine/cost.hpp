@@ -67,7 +67,7 @@ struct CostReport {
   SelfHostCost self_host;
   std::vector<ApiCost> api;
   std::vector<Crossover> crossover;
-  std::vector<std::string> assumptions;
+  std::vector<std::string> assumptions; // the throughput's, then the cost's
 };
 
 // The step function of self-hosting: whole replicas of `replica_usd_per_month`, each serving

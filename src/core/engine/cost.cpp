@@ -112,6 +112,7 @@ CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volum
     r.crossover.push_back(c);
   }
 
+  r.assumptions = throughput.assumptions;
   r.assumptions.push_back(fmt::format(
       "a replica is {} GPU(s) at ${}/GPU-hour x {:.0f} hours a month (365/12 days) = ${} a month, running whether "
       "busy or not",
