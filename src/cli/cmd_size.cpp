@@ -5,7 +5,6 @@
 #include <memory>
 #include <optional>
 
-#include "../render/compare_render.hpp"
 #include "../render/license_render.hpp"
 #include "../render/size_render.hpp"
 #include "catalog_source.hpp"

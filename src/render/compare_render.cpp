@@ -18,8 +18,6 @@ using util::group_digits;
 
 namespace {
 
-constexpr std::uint64_t k_unbounded = std::numeric_limits<std::uint64_t>::max();
-
 std::string gb(std::uint64_t bytes) {
   return fmt::format("{:.1f} GB", static_cast<double>(bytes) / 1e9);
 }
@@ -95,10 +93,7 @@ Grid compare_grid(const std::vector<advisor::Answer>& answers, const advisor::Qu
     });
   });
   row(fmt::format("sequences of {} tokens", group_digits(q.sizing.context_tokens)), [](const advisor::Answer& a) {
-    return sized(a, [&] {
-      const auto c = a.sizing->fit->share.max_concurrency;
-      return c == k_unbounded ? std::string("unbounded") : group_digits(c);
-    });
+    return sized(a, [&] { return concurrency_text(a.sizing->fit->share.max_concurrency); });
   });
   row("tokens/s per replica", [](const advisor::Answer& a) {
     return sized(a, [&] {
@@ -327,74 +322,6 @@ std::string compare_svg(const std::vector<advisor::Answer>& answers, const advis
       svg.text(bx + bar_w / 2, y0 + 20 + bar_area - h, panel.label(*panel.values[i]), 10, "middle");
     }
   }
-  return svg.str();
-}
-
-std::string size_svg(const engine::SizingReport& r) {
-  const bool fits = r.fits;
-  const engine::LayoutEvaluation& e = fits ? *r.fit : *r.closest;
-  const engine::GpuShare& s = e.share;
-  const double total = static_cast<double>(r.gpu->memory_bytes);
-  const double usable = static_cast<double>(s.usable_bytes);
-  struct Part {
-    std::string label;
-    double bytes;
-    std::string colour;
-  };
-  std::vector<Part> parts = {{"weights", static_cast<double>(s.weights_bytes), series_colour(0)},
-                             {"KV cache", static_cast<double>(s.kv_cache_bytes), series_colour(1)},
-                             {"runtime reserve", static_cast<double>(s.reserve_bytes), series_colour(2)}};
-  const double used = static_cast<double>(s.total_bytes);
-  if (used <= usable) {
-    parts.push_back({"free (usable)", usable - used, "#dddddd"});
-  }
-  parts.push_back({"outside --gpu-memory-utilization", std::max(0.0, total - std::max(usable, used)), "#f2f2f2"});
-
-  constexpr double width = 900;
-  constexpr double height = 250;
-  constexpr double left = 30;
-  constexpr double bar_w = width - 2 * left;
-  const double scale = bar_w / std::max(total, used);
-  Svg svg(width, height);
-  svg.comment(fmt::format("modelpick size {} --precision {} --gpu {}", r.model->id, r.precision->id, r.gpu->id));
-  svg.text(left, 28,
-           fmt::format("{} at {} on {} x {} (TP {} x PP {}): one GPU's memory{}", r.model->id, r.precision->id,
-                       e.layout.gpus(), r.gpu->id, e.layout.tensor_parallel, e.layout.pipeline_parallel,
-                       fits ? "" : " (does not fit)"),
-           15, "start", "#222", true);
-  double x = left;
-  for (const Part& p : parts) {
-    const double w = p.bytes * scale;
-    svg.rect(x, 60, w, 60, p.colour, "#ffffff");
-    if (w > 70) {
-      svg.text(x + w / 2, 95, fmt::format("{:.1f} GiB", p.bytes / (1ULL << 30)), 11, "middle");
-    }
-    x += w;
-  }
-  // The usable line and the GPU's total.
-  svg.line(left + usable * scale, 56, left + usable * scale, 130, "#D55E00", 2, "4,3");
-  svg.text(left + usable * scale, 145,
-           fmt::format("usable {:.1f} GiB ({:.0f}%)", usable / (1ULL << 30), r.request.gpu_memory_utilization * 100),
-           11, "middle", "#D55E00");
-  svg.text(left + bar_w, 48, fmt::format("the GPU: {:.2f} GiB", total / (1ULL << 30)), 11, "end");
-  double lx = left;
-  double ly = 175;
-  for (const Part& p : parts) {
-    const std::string text = fmt::format("{} {:.2f} GiB", p.label, p.bytes / (1ULL << 30));
-    const double w = 30 + 6.2 * static_cast<double>(text.size());
-    if (lx + w > width - left) {
-      lx = left;
-      ly += 20;
-    }
-    svg.rect(lx, ly - 10, 12, 12, p.colour, "#999999");
-    svg.text(lx + 16, ly, text, 11);
-    lx += w;
-  }
-  svg.text(left, ly + 30,
-           fmt::format("{} sequences of {} tokens fit per GPU's share of the cache; weights {:.1f} GB in all",
-                       s.max_concurrency == k_unbounded ? std::string("unbounded") : group_digits(s.max_concurrency),
-                       group_digits(r.request.context_tokens), static_cast<double>(r.weights_bytes) / 1e9),
-           11, "start", "#555555");
   return svg.str();
 }
 

@@ -29,8 +29,4 @@ nlohmann::ordered_json answer_json(const advisor::Answer& answer);
 // fit, tokens/s per GPU and (with a volume) $/1M tokens.
 std::string compare_svg(const std::vector<advisor::Answer>& answers, const advisor::Question& question);
 
-// size --svg: one GPU's memory as a stacked bar (weights, KV cache, reserve, free, beyond the
-// utilization share).
-std::string size_svg(const engine::SizingReport& report);
-
 } // namespace modelpick::render

@@ -7,6 +7,7 @@
 #include "compare_render.hpp"
 #include "cost_render.hpp"
 #include "modelpick/util/numbers.hpp"
+#include "size_render.hpp"
 #include "text_table.hpp"
 
 namespace modelpick::render {
@@ -74,7 +75,7 @@ std::string pick_text(const advisor::PickResult& r, const advisor::Question& q, 
           short_count(a.sizing->params_total),
           l.pipeline_parallel > 1 ? fmt::format("{} (TP {} x PP {})", l.gpus(), l.tensor_parallel, l.pipeline_parallel)
                                   : fmt::format("{} (TP {})", l.gpus(), l.tensor_parallel),
-          c == std::numeric_limits<std::uint64_t>::max() ? "unbounded" : group_digits(c),
+          concurrency_text(c),
           group_digits(static_cast<std::uint64_t>(std::llround(*a.tokens_per_s_per_gpu()))),
           group_digits(a.model->max_context_tokens)};
       if (q.volume) {

@@ -13,8 +13,15 @@ inline constexpr int k_schema_version = 1;
 
 std::string size_table(const engine::SizingReport& report);
 
+// "1,234", or "unbounded" for a model that keeps no per-sequence cache.
+std::string concurrency_text(std::uint64_t sequences);
+
 // The report as a JSON object (without schema_version; see document()).
 nlohmann::ordered_json size_json(const engine::SizingReport& report);
+
+// size --svg: one GPU's memory as a stacked bar (weights, KV cache, reserve, free, beyond the
+// utilization share).
+std::string size_svg(const engine::SizingReport& report);
 
 // Wraps a command's payload as a document: schema_version, command, catalog_version first.
 std::string document(const std::string& command, const std::string& catalog_version, nlohmann::ordered_json payload);
