@@ -5,8 +5,7 @@
 #include <cmath>
 
 #include "catalog_fixture.hpp"
-#include "modelpick/engine/plan.hpp"
-#include "modelpick/engine/throughput.hpp"
+#include "modelpick/advisor/advisor.hpp"
 
 using namespace modelpick;
 
@@ -80,21 +79,22 @@ const Published k_rows[] = {
      "https://github.com/pytorch-labs/gpt-fast/blob/main/mixtral-moe/README.md"},
 };
 
-// What `modelpick cost` computes for the row's deployment.
+// What `modelpick cost` computes for the row's deployment: the advisor's answer on exactly
+// the row's GPUs.
 double predict(const Published& p) {
   const auto& c = embedded_catalog();
-  const auto& model = c.model(p.model);
-  const auto& precision = c.precision(p.precision);
-  const auto& gpu = c.gpu(p.gpu);
-  engine::SizingRequest average;
-  average.context_tokens = p.input + p.output / 2;
-  average.concurrency = 1;
-  average.kv_bytes = p.kv_bytes;
-  average.gpu_memory_utilization = p.gpu_memory_utilization;
-  const engine::Layout layout{p.tp, 1};
-  const auto kv_batch = engine::evaluate_layout(model, precision, gpu, average, layout).share.max_concurrency;
-  const auto r = engine::estimate_throughput(model, precision, gpu, layout, {p.input, p.output, p.kv_bytes},
-                                             p.batch == 0 ? 1 : p.batch, kv_batch);
+  advisor::Question q;
+  q.sizing.context_tokens = p.input + p.output;
+  q.sizing.concurrency = 1;
+  q.sizing.kv_bytes = p.kv_bytes;
+  q.sizing.gpu_memory_utilization = p.gpu_memory_utilization;
+  q.sizing.gpus = p.tp;
+  q.shape = {p.input, p.output, p.kv_bytes};
+  q.batch = p.batch == 0 ? 1 : p.batch;
+  const auto a = advisor::answer(c, c.model(p.model), &c.precision(p.precision), c.gpu(p.gpu), q);
+  REQUIRE(a.throughput);
+  REQUIRE(a.throughput->layout.tensor_parallel == p.tp);
+  const engine::ThroughputReport& r = *a.throughput;
   switch (p.metric) {
   case Metric::itl_ms:
     return r.at_batch.itl_seconds * 1e3;
