@@ -115,7 +115,8 @@ Grid compare_grid(const std::vector<advisor::Answer>& answers, const advisor::Qu
     });
     row("$ per month", [](const advisor::Answer& a) {
       if (a.cost) {
-        return fmt::format("{} ({} GPUs)", usd(a.cost->self_host.usd_per_month), a.cost->self_host.gpus);
+        const std::uint64_t gpus = a.cost->self_host.gpus;
+        return fmt::format("{} ({} GPU{})", usd(a.cost->self_host.usd_per_month), gpus, gpus == 1 ? "" : "s");
       }
       return a.api_usd_per_month ? usd(*a.api_usd_per_month) + " (API)" : std::string("-");
     });
