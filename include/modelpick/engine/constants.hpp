@@ -75,4 +75,52 @@ inline constexpr std::uint64_t k_max_num_seqs_large_gpu = 1024;
 inline constexpr std::uint64_t k_max_num_seqs = 256;
 inline constexpr std::uint64_t k_large_gpu_bytes = 70ULL << 30;
 
+// --- serving engines (engine/serving; docs/formulas.md "Serving engines", replayed against
+// real start-up logs in docs/validation.md and tests/fixtures/engine_logs/) ---
+
+// vLLM's tokens per profiling forward pass (max_num_batched_tokens) when the user sets none:
+// 8192 on GPUs with at least 70 GiB (k_prefill_chunk_tokens above), 2048 on the others, for
+// `vllm serve` (vllm/engine/arg_utils.py, get_batch_defaults, UsageContext.OPENAI_API_SERVER).
+inline constexpr std::uint64_t k_vllm_batched_tokens = 2048;
+
+// Memory vLLM finds in use outside PyTorch's allocator after profiling, beyond what it saw
+// before loading (cuBLAS workspaces, NCCL and custom all-reduce buffers): "non_torch_memory"
+// reads 0.17-0.35 GiB in the start-up logs of tests/fixtures/engine_logs (1x RTX 3090 0.35,
+// 2x L40S 0.30, 2x RTX 4090 0.25, 8x L40S 0.17-0.21). 0.25 GiB is their middle.
+inline constexpr std::uint64_t k_vllm_non_torch_bytes = 256ULL << 20;
+
+// The profiling run's activation peak is the larger of the forward pass and the sampler.
+// Forward: per batched token, 16-bit copies of about four hidden-sized tensors (residual,
+// normed input, attention output, MLP output) and the MLP's three intermediate-sized ones
+// (gate, up, activation), per tensor-parallel rank. At Llama-3.1-8B's 118,784 B per token
+// this gives 2.21 / 3.21 GiB for the 20,000 / 29,000-token runs that logged 2.07 / 2.99 GiB
+// (fixture vllm-0.6-llama-3.1-8b-rtx3090).
+inline constexpr std::uint64_t k_vllm_forward_hidden_copies = 4;
+inline constexpr std::uint64_t k_vllm_forward_intermediate_copies = 3;
+// Sampler: the dummy sampling step over max_num_seqs rows of fp32 logits holds this many
+// vocabulary-sized fp32 copies at its peak (logits, temperature, sort values and indices,
+// softmax). Fitted to four logs whose peak is the sampler's (256 rows): Llama-3-8B 1.26 GiB
+// (10.3 copies), Qwen2.5-7B 1.42 (9.8), Qwen2-1.5B 1.39 (9.6), Qwen3-235B 1.4 (9.7).
+inline constexpr double k_vllm_sampler_fp32_copies = 9.5;
+
+// SGLang makes mem_fraction_static of the memory free before loading the weights static
+// (weights + KV pool; sglang/srt/model_executor/model_runner.py, profile_max_num_token). By
+// then the CUDA context (about 0.5 GiB) and torch.distributed's buffers ("Init torch
+// distributed ends. mem usage=0.13 GB" at TP 4) are in use; the one H100 log we replay implies
+// 2.3 GiB at TP 4 (fixture sglang-qwen3-235b-fp8-4xh100). 1 GiB sits between the two.
+inline constexpr std::uint64_t k_sglang_startup_bytes = 1ULL << 30;
+// SGLang's default --mem-fraction-static by tensor-parallel size (sglang/srt/server_args.py,
+// v0.4: 0.88 at TP 1, 0.87 at TP 2, 0.85 at TP 4, 0.81 at TP 8, 0.79 at TP 16).
+inline constexpr double k_sglang_mem_fraction_tp1 = 0.88;
+inline constexpr double k_sglang_mem_fraction_tp2 = 0.87;
+inline constexpr double k_sglang_mem_fraction_tp4 = 0.85;
+inline constexpr double k_sglang_mem_fraction_tp8 = 0.81;
+inline constexpr double k_sglang_mem_fraction_tp16 = 0.79;
+
+// llama.cpp keeps a sliding-window layer's cache at the window plus one micro-batch
+// (n_ubatch, default 512), padded to 256 cells (src/llama-kv-cache-iswa.cpp, size_swa =
+// GGML_PAD(n_swa + n_ubatch, 256) for one sequence).
+inline constexpr std::uint64_t k_llama_cpp_ubatch = 512;
+inline constexpr std::uint64_t k_llama_cpp_swa_pad = 256;
+
 } // namespace modelpick::engine

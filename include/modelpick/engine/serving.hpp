@@ -1,0 +1,81 @@
+#pragma once
+// What a serving engine gives you at start-up: the KV cache vLLM, SGLang or llama.cpp
+// allocates for a model on given GPUs and flags ("GPU KV cache size: N tokens").
+// docs/formulas.md "Serving engines" explains each step; docs/validation.md replays real logs.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "modelpick/catalog/catalog.hpp"
+
+namespace modelpick::engine {
+
+enum class ServingEngine { vllm, sglang, llama_cpp };
+std::string_view to_string(ServingEngine engine);
+// "vllm", "sglang", "llama.cpp" (also "llamacpp", "llama-cpp"); nullopt otherwise.
+std::optional<ServingEngine> serving_engine_from(std::string_view name);
+
+// A llama.cpp cache type (--cache-type-k / -v): bytes per block of values.
+struct CacheType {
+  std::string name = "f16";
+  std::uint64_t block_bytes = 2;
+  std::uint64_t block_values = 1;
+};
+// f32, f16, bf16, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl (ggml's type sizes); nullopt otherwise.
+std::optional<CacheType> cache_type_from(std::string_view name);
+
+struct ServingRequest {
+  ServingEngine engine = ServingEngine::vllm;
+  // vLLM --gpu-memory-utilization or SGLang --mem-fraction-static; 0: the engine's default.
+  double memory_fraction = 0;
+  std::uint64_t max_model_len = 0; // --max-model-len / --context-length / --ctx-size; 0: the model's maximum
+  std::uint64_t tensor_parallel = 1;
+  std::uint64_t pipeline_parallel = 1;
+  std::uint64_t kv_bytes = 2;               // vLLM / SGLang bytes per KV value (1 = fp8)
+  std::uint64_t block_size = 16;            // vLLM --block-size
+  std::uint64_t max_num_seqs = 0;           // 0: vLLM's default for the GPU
+  std::uint64_t max_num_batched_tokens = 0; // 0: vLLM's default for the GPU
+  std::uint64_t gpu_memory_bytes = 0;       // 0: the catalog GPU's CUDA total
+  CacheType cache_type_k;                   // llama.cpp
+  CacheType cache_type_v;
+  std::optional<std::uint64_t> gpu_layers; // llama.cpp --n-gpu-layers; nullopt: all
+};
+
+// One GPU: the rank that admits the fewest tokens (vLLM and SGLang size every rank alike and
+// take the minimum). Signed where the engine's arithmetic can go below zero.
+struct ServingRank {
+  std::uint64_t pipeline_stage = 0;
+  std::uint64_t total_bytes = 0;      // what CUDA reports
+  std::uint64_t budget_bytes = 0;     // vLLM: total x utilization; SGLang: total x mem_fraction_static
+  std::uint64_t weights_bytes = 0;    // as loaded on this rank
+  std::uint64_t non_torch_bytes = 0;  // vLLM: CUDA/NCCL memory outside PyTorch; SGLang: context + init
+  std::uint64_t activation_bytes = 0; // vLLM: the profiling run's peak
+  std::uint64_t graph_bytes = 0;      // CUDA graphs, where the engine subtracts them first
+  std::int64_t kv_cache_bytes = 0;    // what is left for the KV cache
+  std::uint64_t kv_bytes_per_token = 0;
+  std::uint64_t page_bytes = 0;    // vLLM: one block of one layer group x group size (what one block costs)
+  std::uint64_t blocks = 0;        // vLLM blocks (SGLang and llama.cpp: tokens)
+  std::uint64_t host_kv_bytes = 0; // llama.cpp: the cache of layers left on the CPU
+};
+
+struct ServingPrediction {
+  ServingRequest request; // with the defaults filled in
+  ServingRank rank;
+  std::uint64_t gpus = 1;
+  std::uint64_t kv_cache_tokens = 0; // the engine's "GPU KV cache size" / "#tokens" / n_ctx
+  std::uint64_t kv_cache_bytes = 0;  // all GPUs together
+  std::uint64_t kv_cache_groups = 1; // vLLM's KV cache groups (hybrid models have more than one)
+  double max_concurrency = 0;        // requests of max_model_len at once
+  bool starts = true;                // false: the engine refuses to start
+  std::string refusal;               // why, as the engine would say it
+  std::vector<std::string> assumptions;
+};
+
+// Throws Error(usage) for a layout the model cannot take, a length past its maximum, or
+// an architecture the engine model does not cover (recurrent or linear-attention layers).
+ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
+                                  const catalog::Gpu& gpu, ServingRequest request);
+
+} // namespace modelpick::engine

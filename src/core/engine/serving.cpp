@@ -1,0 +1,437 @@
+#include "modelpick/engine/serving.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <map>
+
+#include "modelpick/engine/constants.hpp"
+#include "modelpick/engine/kv_cache.hpp"
+#include "modelpick/engine/memory.hpp"
+#include "modelpick/engine/parallelism.hpp"
+#include "modelpick/error.hpp"
+#include "modelpick/util/numbers.hpp"
+
+namespace modelpick::engine {
+
+using catalog::AttentionKind;
+using util::checked_add;
+using util::checked_mul;
+using util::group_digits;
+
+std::string_view to_string(ServingEngine engine) {
+  switch (engine) {
+  case ServingEngine::vllm:
+    return "vllm";
+  case ServingEngine::sglang:
+    return "sglang";
+  case ServingEngine::llama_cpp:
+    return "llama.cpp";
+  }
+  return "vllm";
+}
+
+std::optional<ServingEngine> serving_engine_from(std::string_view name) {
+  if (name == "vllm") {
+    return ServingEngine::vllm;
+  }
+  if (name == "sglang") {
+    return ServingEngine::sglang;
+  }
+  if (name == "llama.cpp" || name == "llamacpp" || name == "llama-cpp") {
+    return ServingEngine::llama_cpp;
+  }
+  return std::nullopt;
+}
+
+std::optional<CacheType> cache_type_from(std::string_view name) {
+  // ggml's type traits: bytes per block and values per block (ggml/src/ggml.c, type_traits)
+  static const std::map<std::string_view, std::pair<std::uint64_t, std::uint64_t>> types = {
+      {"f32", {4, 1}},    {"f16", {2, 1}},    {"bf16", {2, 1}},   {"q8_0", {34, 32}},   {"q5_1", {24, 32}},
+      {"q5_0", {22, 32}}, {"q4_1", {20, 32}}, {"q4_0", {18, 32}}, {"iq4_nl", {18, 32}},
+  };
+  const auto it = types.find(name);
+  if (it == types.end()) {
+    return std::nullopt;
+  }
+  return CacheType{std::string(name), it->second.first, it->second.second};
+}
+
+namespace {
+
+std::uint64_t gib_floor(long double bytes) {
+  return bytes <= 0 ? 0 : static_cast<std::uint64_t>(std::floor(bytes));
+}
+
+bool large_gpu(std::uint64_t memory_bytes) {
+  return memory_bytes >= k_large_gpu_bytes;
+}
+
+// Layers whose cache the engine models: attention with a per-token cache. Recurrent and
+// linear-attention state lives in engine-specific pools this model does not cover.
+void require_modelled(const catalog::Model& model, ServingEngine engine) {
+  const catalog::Architecture& a = *model.architecture;
+  for (std::uint64_t i = 0; i < a.layers; ++i) {
+    const AttentionKind k = a.attention(i).kind;
+    if (k == AttentionKind::mamba || k == AttentionKind::linear || k == AttentionKind::cross) {
+      throw Error(ErrorKind::usage, fmt::format("--engine {}: not modelled for {}'s {} layers (their state lives in an "
+                                                "engine-specific pool); drop --engine for modelpick's own estimate",
+                                                to_string(engine), model.id, catalog::to_string(k)));
+    }
+  }
+}
+
+// Tokens a layer's cache holds for one request of `len` tokens, in vLLM / llama.cpp terms.
+bool windowed(const catalog::AttentionLayer& l) {
+  return l.kind == AttentionKind::sliding || l.kind == AttentionKind::chunked;
+}
+
+// Parameters in a layer's K and V projections that a rank holds beyond an even share, when
+// TP exceeds the KV heads and vLLM replicates them (QKVParallelLinear).
+std::uint64_t replicated_kv_weight_bytes(const catalog::Architecture& a, const catalog::Precision& precision,
+                                         std::uint64_t layers, std::uint64_t tp) {
+  if (a.mla || tp <= a.kv_heads || a.kv_heads == 0) {
+    return 0;
+  }
+  // each rank holds one head of K and V where an even share would be kv_heads / tp of one
+  const std::uint64_t per_layer_params = 2 * a.head_dim * a.hidden_size; // one head of K and V
+  const std::uint64_t params = checked_mul(per_layer_params, layers, "weight bytes");
+  const std::uint64_t held =
+      precision.experts_only ? checked_mul(params, k_bytes_16bit, "weight bytes") : quantized_bytes(params, precision);
+  return held - held * a.kv_heads / tp;
+}
+
+// The forward pass's activation bytes per batched token on one rank (constants.hpp).
+std::uint64_t forward_bytes_per_token(const catalog::Architecture& a, std::uint64_t tp) {
+  std::uint64_t widest = 0;
+  for (std::uint64_t i = 0; i < a.layers; ++i) {
+    std::uint64_t mlp = 0;
+    if (a.moe && a.moe->is_moe_layer(i)) {
+      // fused MoE: per routed expert a gate+up, an activation and a hidden-sized output
+      const std::uint64_t n = a.moe->expert_intermediate_size / tp;
+      mlp = a.moe->experts_per_token * (k_vllm_forward_intermediate_copies * n + a.hidden_size) +
+            k_vllm_forward_intermediate_copies * a.moe->shared_experts * a.moe->shared_expert_intermediate_size / tp;
+    } else {
+      const std::uint64_t width =
+          a.moe && a.moe->dense_intermediate_size > 0 ? a.moe->dense_intermediate_size : a.intermediate_size;
+      mlp = k_vllm_forward_intermediate_copies * width / tp;
+    }
+    widest = std::max(widest, mlp);
+  }
+  return k_bytes_16bit * (k_vllm_forward_hidden_copies * a.hidden_size + widest);
+}
+
+// vLLM's KV cache groups (vllm/v1/core/kv_cache_utils.py, uniform page size): layers of one
+// kind (full, or one sliding window) are cut into groups of `group_size` layers; a block is
+// one page of every layer of a group, and a request needs blocks from every group.
+struct KvGroups {
+  std::uint64_t group_size = 0;       // layers per group = pages per block
+  std::uint64_t page_bytes = 0;       // one layer's block of block_size tokens
+  std::vector<std::uint64_t> windows; // per group: 0 = full attention, else the window
+};
+
+KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::uint64_t last,
+                     std::uint64_t heads_per_rank, std::uint64_t kv_bytes, std::uint64_t block_size) {
+  std::map<std::uint64_t, std::uint64_t> layers_by_window; // window (0 = full) -> layers
+  std::uint64_t page = 0;
+  for (std::uint64_t i = first; i < last; ++i) {
+    const catalog::AttentionLayer& l = a.attention(i);
+    if (l.kind == AttentionKind::none) {
+      continue;
+    }
+    ++layers_by_window[windowed(l) ? l.window : 0];
+    page = std::max(page, layer_kv_bytes_per_token(a, i, heads_per_rank, kv_bytes) * block_size);
+  }
+  KvGroups g;
+  g.page_bytes = page;
+  if (layers_by_window.empty()) {
+    return g;
+  }
+  std::uint64_t fewest = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t most = 0;
+  for (const auto& [window, n] : layers_by_window) {
+    fewest = std::min(fewest, n);
+    most = std::max(most, n);
+  }
+  // one kind: a single group; several: the smallest kind's count, unless the largest is
+  // within 1.25x of it (then one group per kind, padded)
+  g.group_size = layers_by_window.size() == 1 || most * 4 < fewest * 5 ? most : fewest;
+  for (const auto& [window, n] : layers_by_window) {
+    for (std::uint64_t k = 0; k < util::ceil_div(n, g.group_size); ++k) {
+      g.windows.push_back(window);
+    }
+  }
+  return g;
+}
+
+// Blocks one request of `len` tokens takes in a group.
+std::uint64_t blocks_per_request(std::uint64_t window, std::uint64_t len, std::uint64_t block_size) {
+  const std::uint64_t full = util::ceil_div(len, block_size);
+  if (window == 0) {
+    return full;
+  }
+  return std::min(full, util::ceil_div(window - 1, block_size) + 1);
+}
+
+void predict_vllm(const catalog::Model& model, const catalog::Precision& precision, const WeightPlacement& weights,
+                  ServingPrediction& p) {
+  const catalog::Architecture& a = *model.architecture;
+  ServingRequest& r = p.request;
+  const std::uint64_t tp = r.tensor_parallel;
+  const std::uint64_t heads_per_rank = std::max<std::uint64_t>(1, a.kv_heads / tp);
+  const auto stages = pipeline_stages(a.layers, r.pipeline_parallel);
+  const std::uint64_t budget = gib_floor(static_cast<long double>(r.gpu_memory_bytes) * r.memory_fraction);
+  const std::uint64_t forward = checked_mul(forward_bytes_per_token(a, tp), r.max_num_batched_tokens, "bytes");
+  const std::uint64_t sampler = gib_floor(k_vllm_sampler_fp32_copies * static_cast<long double>(r.max_num_seqs) *
+                                          static_cast<long double>(a.vocab_size) * 4);
+
+  bool first = true;
+  for (std::size_t s = 0; s < stages.size(); ++s) {
+    std::uint64_t stage_weights = 0;
+    for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
+      stage_weights = checked_add(stage_weights, weights.layer_bytes[i], "weight bytes");
+    }
+    if (s == 0) {
+      stage_weights = checked_add(stage_weights, weights.first_stage_bytes, "weight bytes");
+    }
+    if (s + 1 == stages.size()) {
+      stage_weights = checked_add(stage_weights, weights.last_stage_bytes, "weight bytes");
+      if (stages.size() > 1) {
+        stage_weights = checked_add(stage_weights, weights.tied_head_bytes, "weight bytes");
+      }
+    }
+    ServingRank rank;
+    rank.pipeline_stage = s;
+    rank.total_bytes = r.gpu_memory_bytes;
+    rank.budget_bytes = budget;
+    rank.weights_bytes =
+        checked_add(util::ceil_div(stage_weights, tp),
+                    model.stored ? 0 : replicated_kv_weight_bytes(a, precision, stages[s].second - stages[s].first, tp),
+                    "weight bytes");
+    rank.non_torch_bytes = k_vllm_non_torch_bytes;
+    // the sampler runs where the logits are: the last pipeline stage
+    rank.activation_bytes = s + 1 == stages.size() ? std::max(forward, sampler) : forward;
+    const long double left = static_cast<long double>(budget) - static_cast<long double>(rank.weights_bytes) -
+                             static_cast<long double>(rank.non_torch_bytes) -
+                             static_cast<long double>(rank.activation_bytes);
+    rank.kv_cache_bytes = static_cast<std::int64_t>(std::max<long double>(left, -9.0e18L));
+
+    const KvGroups groups = vllm_groups(a, stages[s].first, stages[s].second, heads_per_rank, r.kv_bytes, r.block_size);
+    for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
+      rank.kv_bytes_per_token += layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes);
+    }
+    rank.page_bytes = groups.page_bytes * groups.group_size;
+    rank.blocks = rank.kv_cache_bytes <= 0 || rank.page_bytes == 0
+                      ? 0
+                      : static_cast<std::uint64_t>(rank.kv_cache_bytes) / rank.page_bytes;
+    // tokens as vLLM reports them: blocks per group x block size
+    const std::uint64_t n_groups = std::max<std::size_t>(1, groups.windows.size());
+    const std::uint64_t tokens = rank.blocks / n_groups * r.block_size;
+    std::uint64_t need = 0;
+    for (const std::uint64_t w : groups.windows) {
+      need += blocks_per_request(w, r.max_model_len, r.block_size);
+    }
+    const double concurrency = need == 0 ? 0 : static_cast<double>(rank.blocks) / static_cast<double>(need);
+    if (first || tokens < p.kv_cache_tokens) {
+      p.rank = rank;
+      p.kv_cache_tokens = tokens;
+      p.kv_cache_groups = n_groups;
+      p.max_concurrency = concurrency;
+      first = false;
+    }
+  }
+  // every rank allocates the bottleneck's block count
+  p.kv_cache_bytes = checked_mul(checked_mul(p.rank.blocks, p.rank.page_bytes, "bytes"), p.gpus, "bytes");
+  if (p.rank.kv_cache_bytes <= 0) {
+    p.starts = false;
+    p.refusal = "No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when "
+                "initializing the engine.";
+  } else if (p.max_concurrency < 1.0) {
+    p.starts = false;
+    p.refusal = fmt::format("The model's max seq len ({}) is larger than the maximum number of tokens that can be "
+                            "stored in KV cache ({}). Try increasing `gpu_memory_utilization` or decreasing "
+                            "`max_model_len` when initializing the engine.",
+                            r.max_model_len, p.kv_cache_tokens);
+  }
+  p.assumptions.push_back(fmt::format(
+      "vLLM (V1 and V0 from 0.6.5 to 0.20): KV cache = {} GiB x {:.2f} - weights - {} MiB non-torch - activation peak "
+      "of the profiling run, per GPU; the minimum over ranks, in blocks of {} tokens",
+      fmt::format("{:.2f}", static_cast<double>(r.gpu_memory_bytes) / (1ULL << 30)), r.memory_fraction,
+      k_vllm_non_torch_bytes >> 20, r.block_size));
+  p.assumptions.push_back(fmt::format(
+      "activation peak: max(forward over --max-num-batched-tokens {} = {} B/token, sampler over --max-num-seqs {} x "
+      "{} vocabulary x 4 B x {})",
+      r.max_num_batched_tokens, group_digits(forward_bytes_per_token(a, tp)), r.max_num_seqs,
+      group_digits(a.vocab_size), k_vllm_sampler_fp32_copies));
+  p.assumptions.push_back("CUDA graphs are captured after the KV cache is sized, outside the budget (vLLM 0.21 and "
+                          "later subtract their estimate first, leaving fewer tokens)");
+  if (tp > a.kv_heads && !a.mla) {
+    p.assumptions.push_back(fmt::format("TP {} exceeds {}'s {} KV heads: each rank holds one replicated head's cache "
+                                        "and K/V weights",
+                                        tp, model.id, a.kv_heads));
+  }
+  if (p.kv_cache_groups > 1) {
+    p.assumptions.push_back(fmt::format("sliding-window layers: {} KV cache groups of equal page size (vLLM's hybrid "
+                                        "allocator); tokens = blocks / groups x block size",
+                                        p.kv_cache_groups));
+  }
+}
+
+void predict_sglang(const WeightPlacement& weights, const catalog::Model& model, ServingPrediction& p) {
+  const catalog::Architecture& a = *model.architecture;
+  ServingRequest& r = p.request;
+  const std::uint64_t tp = r.tensor_parallel;
+  if (r.pipeline_parallel != 1) {
+    throw Error(ErrorKind::usage,
+                "--engine sglang: pipeline parallelism is not modelled; use --pipeline-parallel-size 1");
+  }
+  const std::uint64_t heads_per_rank = std::max<std::uint64_t>(1, a.kv_heads / tp);
+  ServingRank& rank = p.rank;
+  rank.total_bytes = r.gpu_memory_bytes;
+  rank.non_torch_bytes = std::min(k_sglang_startup_bytes, r.gpu_memory_bytes);
+  // mem_fraction_static of the memory free before loading is static: weights + KV pool
+  rank.budget_bytes =
+      gib_floor(static_cast<long double>(r.gpu_memory_bytes - rank.non_torch_bytes) * r.memory_fraction);
+  rank.weights_bytes = util::ceil_div(weights.total, tp);
+  const long double left = static_cast<long double>(rank.budget_bytes) - static_cast<long double>(rank.weights_bytes);
+  rank.kv_cache_bytes = static_cast<std::int64_t>(std::max<long double>(left, -9.0e18L));
+  for (std::uint64_t i = 0; i < a.layers; ++i) {
+    // SGLang sizes every layer's pool at the full length (no sliding-window pool)
+    rank.kv_bytes_per_token += layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes);
+  }
+  rank.page_bytes = rank.kv_bytes_per_token;
+  rank.blocks = rank.kv_cache_bytes <= 0 ? 0 : static_cast<std::uint64_t>(rank.kv_cache_bytes) / rank.page_bytes;
+  p.kv_cache_tokens = rank.blocks;
+  p.kv_cache_bytes = checked_mul(checked_mul(rank.blocks, rank.page_bytes, "bytes"), p.gpus, "bytes");
+  p.max_concurrency = static_cast<double>(p.kv_cache_tokens) / static_cast<double>(r.max_model_len);
+  if (rank.kv_cache_bytes <= 0) {
+    p.starts = false;
+    p.refusal = "Not enough memory. Please try to increase --mem-fraction-static.";
+  }
+  p.assumptions.push_back(fmt::format(
+      "SGLang: KV pool = {:.2f} (--mem-fraction-static) x the memory free before loading ({} MiB of CUDA context "
+      "and init already in use) - weights, per rank; every layer at full length; it starts even when one request "
+      "of {} tokens does not fit",
+      r.memory_fraction, k_sglang_startup_bytes >> 20, r.max_model_len));
+}
+
+void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
+  const catalog::Architecture& a = *model.architecture;
+  ServingRequest& r = p.request;
+  const std::uint64_t on_gpu = std::min<std::uint64_t>(r.gpu_layers.value_or(a.layers), a.layers);
+  r.gpu_layers = on_gpu;
+  std::uint64_t gpu_bytes = 0;
+  std::uint64_t host_bytes = 0;
+  std::uint64_t per_token = 0;
+  for (std::uint64_t i = 0; i < a.layers; ++i) {
+    const catalog::AttentionLayer& l = a.attention(i);
+    std::uint64_t k_width = 0;
+    std::uint64_t v_width = 0;
+    if (l.kind == AttentionKind::mla) {
+      // the compressed latent and the RoPE key only (c^KV; V is read from it)
+      k_width = a.mla->kv_lora_rank + a.mla->qk_rope_head_dim;
+    } else if (l.kind != AttentionKind::none) {
+      k_width = a.kv_heads * a.head_dim;
+      v_width = k_width;
+    }
+    const std::uint64_t cells =
+        windowed(l) ? std::min(r.max_model_len,
+                               util::ceil_div(l.window + k_llama_cpp_ubatch, k_llama_cpp_swa_pad) * k_llama_cpp_swa_pad)
+                    : r.max_model_len;
+    const auto bytes = [&](std::uint64_t width, const CacheType& t) {
+      return util::mul_div_ceil(checked_mul(width, cells, "KV bytes"), t.block_bytes, t.block_values, "KV bytes");
+    };
+    const std::uint64_t layer = checked_add(bytes(k_width, r.cache_type_k), bytes(v_width, r.cache_type_v), "bytes");
+    // --n-gpu-layers offloads the last layers first (llama.cpp's i_gpu_start = n_layer - n_gpu_layers)
+    if (i >= a.layers - on_gpu) {
+      gpu_bytes = checked_add(gpu_bytes, layer, "KV bytes");
+    } else {
+      host_bytes = checked_add(host_bytes, layer, "KV bytes");
+    }
+    per_token += util::mul_div_ceil(k_width, r.cache_type_k.block_bytes, r.cache_type_k.block_values, "bytes") +
+                 util::mul_div_ceil(v_width, r.cache_type_v.block_bytes, r.cache_type_v.block_values, "bytes");
+  }
+  ServingRank& rank = p.rank;
+  rank.total_bytes = r.gpu_memory_bytes;
+  rank.kv_cache_bytes = static_cast<std::int64_t>(gpu_bytes);
+  rank.host_kv_bytes = host_bytes;
+  rank.kv_bytes_per_token = per_token;
+  rank.blocks = r.max_model_len;
+  p.kv_cache_tokens = r.max_model_len;
+  p.kv_cache_bytes = gpu_bytes;
+  p.max_concurrency = 1;
+  p.assumptions.push_back(fmt::format(
+      "llama.cpp: KV cache = --ctx-size {} cells x (K {} + V {}) per layer, no profiling; {} of {} layers on the "
+      "GPU(s) (--n-gpu-layers), the rest in host memory",
+      r.max_model_len, r.cache_type_k.name, r.cache_type_v.name, on_gpu, a.layers));
+  if (a.mla) {
+    p.assumptions.push_back("MLA: only the compressed latent c^KV is cached (llama.cpp's MLA path)");
+  }
+}
+
+} // namespace
+
+ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
+                                  const catalog::Gpu& gpu, ServingRequest request) {
+  if (!model.self_hostable()) {
+    throw Error(ErrorKind::usage, fmt::format("'{}' is API-only: no engine can serve it", model.id));
+  }
+  require_modelled(model, request.engine);
+  const catalog::Architecture& a = *model.architecture;
+  if (request.max_model_len == 0) {
+    request.max_model_len = model.max_context_tokens;
+  }
+  if (request.max_model_len > model.max_context_tokens) {
+    throw Error(ErrorKind::usage,
+                fmt::format("--max-model-len {} exceeds {}'s maximum context of {} tokens",
+                            group_digits(request.max_model_len), model.id, group_digits(model.max_context_tokens)));
+  }
+  if (request.engine != ServingEngine::llama_cpp) {
+    if (const auto problem = tensor_parallel_problem(a, request.tensor_parallel, gpu.gpus_per_node)) {
+      throw Error(ErrorKind::usage, fmt::format("--tensor-parallel-size {}: {}", request.tensor_parallel, *problem));
+    }
+    if (request.pipeline_parallel == 0 || request.pipeline_parallel > a.layers) {
+      throw Error(ErrorKind::usage, fmt::format("--pipeline-parallel-size {} must be between 1 and {}'s {} layers",
+                                                request.pipeline_parallel, model.id, a.layers));
+    }
+  }
+  if (request.gpu_memory_bytes == 0) {
+    request.gpu_memory_bytes = gpu.memory_bytes;
+  }
+  if (request.max_num_seqs == 0) {
+    request.max_num_seqs = large_gpu(request.gpu_memory_bytes) ? k_max_num_seqs_large_gpu : k_max_num_seqs;
+  }
+  if (request.max_num_batched_tokens == 0) {
+    request.max_num_batched_tokens = large_gpu(request.gpu_memory_bytes)
+                                         ? static_cast<std::uint64_t>(k_prefill_chunk_tokens)
+                                         : k_vllm_batched_tokens;
+  }
+  if (request.memory_fraction == 0) {
+    const std::uint64_t tp = request.tensor_parallel;
+    request.memory_fraction = request.engine == ServingEngine::vllm ? k_default_gpu_memory_utilization
+                              : tp >= 16                            ? k_sglang_mem_fraction_tp16
+                              : tp >= 8                             ? k_sglang_mem_fraction_tp8
+                              : tp >= 4                             ? k_sglang_mem_fraction_tp4
+                              : tp >= 2                             ? k_sglang_mem_fraction_tp2
+                                                                    : k_sglang_mem_fraction_tp1;
+  }
+  ServingPrediction p;
+  p.request = request;
+  p.gpus = request.tensor_parallel * request.pipeline_parallel;
+  const WeightPlacement weights = place_weights(model, model.stored ? ParamCounts{} : count_params(a), precision);
+  switch (request.engine) {
+  case ServingEngine::vllm:
+    predict_vllm(model, precision, weights, p);
+    break;
+  case ServingEngine::sglang:
+    predict_sglang(weights, model, p);
+    break;
+  case ServingEngine::llama_cpp:
+    predict_llama_cpp(model, p);
+    break;
+  }
+  return p;
+}
+
+} // namespace modelpick::engine
