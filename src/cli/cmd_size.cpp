@@ -6,13 +6,17 @@
 #include <optional>
 
 #include "../render/license_render.hpp"
+#include "../render/serving_render.hpp"
 #include "../render/size_render.hpp"
 #include "catalog_source.hpp"
 #include "common_options.hpp"
+#include "engine_options.hpp"
 #include "model_input.hpp"
 #include "modelpick/engine/constants.hpp"
 #include "modelpick/engine/plan.hpp"
+#include "modelpick/engine/serving.hpp"
 #include "modelpick/error.hpp"
+#include "modelpick/util/numbers.hpp"
 #include "registry.hpp"
 
 namespace modelpick::cli {
@@ -23,6 +27,7 @@ struct SizeOptions {
   std::string config;    // a Hugging Face config.json instead of a catalog id
   std::string precision; // empty: the model's native checkpoint precision
   SizingOptions sizing;  // context cleared: no --context means min(8192, the model's maximum)
+  EngineOptions engine;  // --engine and the engine's own flags
   bool json = false;
   // --mau adds the license verdict for this deployment
   std::string mau;
@@ -41,13 +46,60 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
     deployment = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
   }
   const ModelInput input = ModelInput::resolve("size", o.model, o.config, o.precision, catalog);
+  std::optional<engine::ServingRequest> serving =
+      parse_engine(o.engine, request.kv_bytes, request.kv_dtype, request.gpu_memory_utilization);
   const catalog::Model& model = input.model();
   if (o.sizing.context.empty()) {
-    request.context_tokens = std::min(engine::k_default_context_tokens, model.max_context_tokens);
+    // with an engine, its --max-model-len (default: the model's maximum) is the context sized
+    request.context_tokens = serving ? (serving->max_model_len > 0 ? serving->max_model_len : model.max_context_tokens)
+                                     : std::min(engine::k_default_context_tokens, model.max_context_tokens);
+  }
+  if (serving && serving->max_model_len == 0) {
+    serving->max_model_len = request.context_tokens;
+  }
+  if (serving) {
+    // name the engine's flag, not the --context / --gpus the plan would blame
+    if (serving->max_model_len > model.max_context_tokens) {
+      throw Error(ErrorKind::usage, fmt::format("--max-model-len {} exceeds {}'s maximum context of {} tokens",
+                                                util::group_digits(serving->max_model_len), model.id,
+                                                util::group_digits(model.max_context_tokens)));
+    }
+    if (serving->tensor_parallel > 0 && model.architecture) {
+      if (const auto problem =
+              engine::tensor_parallel_problem(*model.architecture, serving->tensor_parallel,
+                                              catalog.gpu(o.sizing.gpu).gpus_per_node)) {
+        throw Error(ErrorKind::usage, fmt::format("--tensor-parallel-size {} is not accepted for {}: {}",
+                                                  serving->tensor_parallel, model.id, *problem));
+      }
+    }
+  }
+  if (serving && request.gpus && serving->tensor_parallel > 0 &&
+      *request.gpus != serving->tensor_parallel * std::max<std::uint64_t>(1, serving->pipeline_parallel)) {
+    throw Error(ErrorKind::usage,
+                fmt::format("--gpus {} does not match --tensor-parallel-size {} x --pipeline-parallel-size {}: give "
+                            "one or the other",
+                            *request.gpus, serving->tensor_parallel,
+                            std::max<std::uint64_t>(1, serving->pipeline_parallel)));
+  }
+  if (serving && !request.gpus && serving->tensor_parallel > 0) {
+    request.gpus = serving->tensor_parallel * std::max<std::uint64_t>(1, serving->pipeline_parallel);
   }
   const catalog::Gpu& gpu = catalog.gpu(o.sizing.gpu);
   engine::require_self_hostable(model);
-  engine::SizingReport report = engine::plan_size(model, input.precision(catalog), gpu, request);
+  const catalog::Precision& precision = input.precision(catalog);
+  engine::SizingReport report = engine::plan_size(model, precision, gpu, request);
+  std::optional<engine::ServingPrediction> prediction;
+  if (serving) {
+    // the layout given, or else the one the plan found (or came closest with)
+    const engine::Layout& found = report.fits ? report.fit->layout : report.closest->layout;
+    if (serving->tensor_parallel == 0) {
+      serving->tensor_parallel = found.tensor_parallel;
+    }
+    if (serving->pipeline_parallel == 0) {
+      serving->pipeline_parallel = serving->tensor_parallel == found.tensor_parallel ? found.pipeline_parallel : 1;
+    }
+    prediction = engine::predict_serving(model, precision, gpu, *serving);
+  }
   for (std::string& a : input.assumptions()) {
     report.assumptions.push_back(std::move(a));
   }
@@ -64,14 +116,22 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
     if (verdict) {
       payload["license_check"] = render::result_json(*verdict);
     }
+    if (prediction) {
+      payload["engine"] = render::serving_json(*prediction);
+    }
     out.text = render::document("size", catalog.version(), std::move(payload));
   } else {
     out.text = render::size_table(report);
+    if (prediction) {
+      out.text += render::serving_table(*prediction, gpu);
+    }
     if (verdict) {
       out.text += render::license_line(*verdict) + "\n";
     }
   }
-  out.exit_code = report.fits ? k_exit_ok : k_exit_check_failed;
+  // with an engine its verdict decides: does it start with these flags?
+  const bool ok = prediction ? prediction->starts : report.fits;
+  out.exit_code = ok ? k_exit_ok : k_exit_check_failed;
   return out;
 }
 
@@ -93,6 +153,7 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
                      "Tokens per sequence: 8192, 32k, 128k, 1M (k = 1024; default 8192 or the model's maximum if "
                      "smaller)");
   add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
+  add_engine_options(*cmd, o->engine);
   cmd->add_option("--svg", o->svg, "Also draw one GPU's memory (weights, KV, reserve, free) into FILE (SVG)")
       ->type_name("FILE");
   add_json_flag(*cmd, o->json);
@@ -102,7 +163,10 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
               "  modelpick size --config ./Qwen2.5-7B-Instruct/config.json --gpu l40s\n"
               "  modelpick size ./Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf --gpu rtx-4090 --context 32k\n"
               "  modelpick size llama-3.1-70b --gpu h100 --mau 800M   # adds the license verdict\n"
-              "Exit codes: 0 fits, 3 does not fit, 2 bad input, 1 data error (a license verdict is shown, not\n"
+              "  modelpick size llama-3.1-8b --gpu h100 --engine vllm --max-model-len 32k   # vLLM's KV tokens\n"
+              "  modelpick size qwen2.5-32b --gpu l40s --engine vllm --tensor-parallel-size 2 --kv-cache-dtype fp8\n"
+              "  modelpick size qwen2.5-7b --gpu rtx-4090 --engine llama.cpp --ctx-size 32k --cache-type-k q8_0\n"
+              "Exit codes: 0 fits (with --engine: the engine starts), 3 does not fit (or would not start), 2 bad input, 1 data error (a license verdict is shown, not\n"
               "turned into an exit code: gate on it with license-check).\n");
   return [o](const catalog::Catalog& catalog) { return run_size(*o, catalog); };
 }

@@ -1,0 +1,165 @@
+#include "engine_options.hpp"
+
+#include <array>
+#include <fmt/format.h>
+
+#include "common_options.hpp"
+#include "modelpick/error.hpp"
+#include "modelpick/util/numbers.hpp"
+
+namespace modelpick::cli {
+
+using engine::ServingEngine;
+
+void add_engine_options(CLI::App& cmd, EngineOptions& o) {
+  cmd.add_option("--engine", o.engine,
+                 "Predict what this serving engine allocates at start-up: vllm, sglang or llama.cpp")
+      ->type_name("E")
+      ->group("Serving engine (--engine)");
+  const auto add = [&](const char* names, std::string& target, const char* help, const char* type) {
+    cmd.add_option(names, target, help)->type_name(type)->group("Serving engine (--engine)");
+  };
+  add("--max-model-len,--context-length,--ctx-size", o.max_model_len,
+      "Longest request the engine admits (vLLM; SGLang --context-length; llama.cpp --ctx-size); default the "
+      "model's maximum",
+      "L");
+  add("--tensor-parallel-size,--tp-size", o.tensor_parallel,
+      "GPUs per tensor-parallel group (default: the layout modelpick finds)", "N");
+  add("--pipeline-parallel-size,--pp-size", o.pipeline_parallel, "Pipeline stages (default: as found)", "N");
+  add("--block-size", o.block_size, "vLLM tokens per KV block: 1, 8, 16, 32, 64, 128 or 256 (default 16)", "N");
+  add("--max-num-seqs", o.max_num_seqs, "vLLM sequences per step (default 1024 on 70+ GiB GPUs, 256 below)", "N");
+  add("--max-num-batched-tokens", o.max_num_batched_tokens,
+      "vLLM tokens per step, the profiling batch (default 8192 on 70+ GiB GPUs, 2048 below)", "N");
+  add("--mem-fraction-static", o.mem_fraction_static,
+      "SGLang share of free memory for weights + KV pool (default by TP: 0.88, 0.87, 0.85, 0.81, 0.79)", "F");
+  add("--n-gpu-layers", o.n_gpu_layers, "llama.cpp layers on the GPU (default all)", "N");
+  add("--cache-type-k", o.cache_type_k, "llama.cpp K cache type: f16 (default), bf16, f32, q8_0, q5_1, q5_0, q4_1, "
+                                        "q4_0, iq4_nl",
+      "T");
+  add("--cache-type-v", o.cache_type_v, "llama.cpp V cache type (as --cache-type-k)", "T");
+}
+
+namespace {
+
+// An engine-specific flag given with another engine is a mistake worth naming.
+void require_engine(const std::string& value, const char* flag, ServingEngine wanted, const char* wanted_name,
+                    std::optional<ServingEngine> engine) {
+  if (value.empty()) {
+    return;
+  }
+  if (!engine) {
+    throw Error(ErrorKind::usage, fmt::format("{} needs --engine (vllm, sglang or llama.cpp)", flag));
+  }
+  if (*engine != wanted) {
+    throw Error(ErrorKind::usage,
+                fmt::format("{} is a {} flag, but --engine is {}", flag, wanted_name, engine::to_string(*engine)));
+  }
+}
+
+void require_some_engine(const std::string& value, const char* flag, std::optional<ServingEngine> engine) {
+  if (!value.empty() && !engine) {
+    throw Error(ErrorKind::usage, fmt::format("{} needs --engine (vllm, sglang or llama.cpp)", flag));
+  }
+}
+
+engine::CacheType parse_cache_type(const std::string& text, const char* flag) {
+  if (text.empty()) {
+    return engine::CacheType{};
+  }
+  const auto t = engine::cache_type_from(text);
+  if (!t) {
+    throw Error(ErrorKind::usage, fmt::format("{} '{}' is not accepted: expected f16, bf16, f32, q8_0, q5_1, q5_0, "
+                                              "q4_1, q4_0 or iq4_nl",
+                                              flag, text));
+  }
+  return *t;
+}
+
+} // namespace
+
+std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::uint64_t kv_bytes,
+                                                   const std::string& kv_dtype, double gpu_memory_utilization) {
+  std::optional<ServingEngine> e;
+  if (!o.engine.empty()) {
+    e = engine::serving_engine_from(o.engine);
+    if (!e) {
+      throw Error(ErrorKind::usage,
+                  fmt::format("--engine '{}' is not accepted: expected vllm, sglang or llama.cpp", o.engine));
+    }
+  }
+  require_some_engine(o.max_model_len, "--max-model-len", e);
+  require_some_engine(o.tensor_parallel, "--tensor-parallel-size", e);
+  require_some_engine(o.pipeline_parallel, "--pipeline-parallel-size", e);
+  require_engine(o.block_size, "--block-size", ServingEngine::vllm, "vLLM", e);
+  require_engine(o.max_num_seqs, "--max-num-seqs", ServingEngine::vllm, "vLLM", e);
+  require_engine(o.max_num_batched_tokens, "--max-num-batched-tokens", ServingEngine::vllm, "vLLM", e);
+  require_engine(o.mem_fraction_static, "--mem-fraction-static", ServingEngine::sglang, "SGLang", e);
+  require_engine(o.n_gpu_layers, "--n-gpu-layers", ServingEngine::llama_cpp, "llama.cpp", e);
+  require_engine(o.cache_type_k, "--cache-type-k", ServingEngine::llama_cpp, "llama.cpp", e);
+  require_engine(o.cache_type_v, "--cache-type-v", ServingEngine::llama_cpp, "llama.cpp", e);
+  if (!e) {
+    return std::nullopt;
+  }
+  engine::ServingRequest r;
+  r.engine = *e;
+  if (!o.max_model_len.empty()) {
+    r.max_model_len = parse_context(o.max_model_len, "--max-model-len");
+  }
+  // 0 = not given: the command fills in the layout it found
+  r.tensor_parallel = o.tensor_parallel.empty()
+                          ? 0
+                          : util::parse_count(o.tensor_parallel, "--tensor-parallel-size", util::SuffixBase::decimal,
+                                              1, k_max_gpus);
+  r.pipeline_parallel = o.pipeline_parallel.empty()
+                            ? 0
+                            : util::parse_count(o.pipeline_parallel, "--pipeline-parallel-size",
+                                                util::SuffixBase::decimal, 1, k_max_gpus);
+  if (!o.block_size.empty()) {
+    static constexpr std::array<std::uint64_t, 7> accepted = {1, 8, 16, 32, 64, 128, 256};
+    const std::uint64_t b = util::parse_count(o.block_size, "--block-size", util::SuffixBase::decimal, 1, 256);
+    if (std::find(accepted.begin(), accepted.end(), b) == accepted.end()) {
+      throw Error(ErrorKind::usage,
+                  fmt::format("--block-size '{}' is not accepted: expected 1, 8, 16, 32, 64, 128 or 256", o.block_size));
+    }
+    r.block_size = b;
+  }
+  if (!o.max_num_seqs.empty()) {
+    r.max_num_seqs = util::parse_count(o.max_num_seqs, "--max-num-seqs", util::SuffixBase::decimal, 1, 1'000'000);
+  }
+  if (!o.max_num_batched_tokens.empty()) {
+    r.max_num_batched_tokens = util::parse_count(o.max_num_batched_tokens, "--max-num-batched-tokens",
+                                                 util::SuffixBase::binary, 1, k_max_context_tokens);
+  }
+  switch (*e) {
+  case ServingEngine::vllm:
+    r.memory_fraction = gpu_memory_utilization;
+    r.kv_bytes = kv_bytes;
+    break;
+  case ServingEngine::sglang:
+    if (!o.mem_fraction_static.empty()) {
+      r.memory_fraction = util::parse_fraction(o.mem_fraction_static, "--mem-fraction-static", 0.0, 1.0);
+      if (r.memory_fraction <= 0) {
+        throw Error(ErrorKind::usage, fmt::format("--mem-fraction-static '{}' is not accepted: expected a number "
+                                                  "above 0 and at most 1",
+                                                  o.mem_fraction_static));
+      }
+    }
+    r.kv_bytes = kv_bytes;
+    break;
+  case ServingEngine::llama_cpp:
+    if (kv_dtype != "auto") {
+      throw Error(ErrorKind::usage, fmt::format("--kv-dtype '{}' is not a llama.cpp flag: use --cache-type-k "
+                                                "and --cache-type-v",
+                                                kv_dtype));
+    }
+    r.cache_type_k = parse_cache_type(o.cache_type_k, "--cache-type-k");
+    r.cache_type_v = parse_cache_type(o.cache_type_v, "--cache-type-v");
+    if (!o.n_gpu_layers.empty()) {
+      r.gpu_layers = util::parse_count(o.n_gpu_layers, "--n-gpu-layers", util::SuffixBase::decimal, 0, 100'000);
+    }
+    break;
+  }
+  return r;
+}
+
+} // namespace modelpick::cli

@@ -1,0 +1,34 @@
+#pragma once
+// size --engine: the serving engine's own flag names (vLLM's, SGLang's, llama.cpp's), parsed
+// into an engine::ServingRequest.
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "modelpick/engine/serving.hpp"
+
+namespace modelpick::cli {
+
+struct EngineOptions {
+  std::string engine; // empty: no engine prediction
+  std::string max_model_len;
+  std::string tensor_parallel;
+  std::string pipeline_parallel;
+  std::string block_size;
+  std::string max_num_seqs;
+  std::string max_num_batched_tokens;
+  std::string mem_fraction_static;
+  std::string n_gpu_layers;
+  std::string cache_type_k;
+  std::string cache_type_v;
+};
+
+void add_engine_options(CLI::App& command, EngineOptions& options);
+
+// nullopt without --engine. Throws Error(usage) naming the flag for a bad value, or for an
+// engine's flag given with another engine (or with none). The request's KV bytes and
+// utilization come from the sizing flags; its TP/PP stay 0 when not given.
+std::optional<engine::ServingRequest> parse_engine(const EngineOptions& options, std::uint64_t kv_bytes,
+                                                   const std::string& kv_dtype, double gpu_memory_utilization);
+
+} // namespace modelpick::cli
