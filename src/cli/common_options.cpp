@@ -110,7 +110,8 @@ void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help, 
   cmd.add_option("--gpus", o.gpus, gpus_help)->type_name("N");
   cmd.add_option("--context", o.context, context_help)->type_name("N");
   cmd.add_option("--concurrency", o.concurrency, "Sequences held in the KV cache at once (default 1)")->type_name("N");
-  cmd.add_option("--kv-dtype,--kv-cache-dtype", o.kv_dtype, "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
+  cmd.add_option("--kv-dtype,--kv-cache-dtype", o.kv_dtype,
+                 "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
       ->type_name("D");
   cmd.add_option("--gpu-memory-utilization", o.gpu_memory_utilization,
                  "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")

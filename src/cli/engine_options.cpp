@@ -33,8 +33,9 @@ void add_engine_options(CLI::App& cmd, EngineOptions& o) {
   add("--mem-fraction-static", o.mem_fraction_static,
       "SGLang share of free memory for weights + KV pool (default by TP: 0.88, 0.87, 0.85, 0.81, 0.79)", "F");
   add("--n-gpu-layers", o.n_gpu_layers, "llama.cpp layers on the GPU (default all)", "N");
-  add("--cache-type-k", o.cache_type_k, "llama.cpp K cache type: f16 (default), bf16, f32, q8_0, q5_1, q5_0, q4_1, "
-                                        "q4_0, iq4_nl",
+  add("--cache-type-k", o.cache_type_k,
+      "llama.cpp K cache type: f16 (default), bf16, f32, q8_0, q5_1, q5_0, q4_1, "
+      "q4_0, iq4_nl",
       "T");
   add("--cache-type-v", o.cache_type_v, "llama.cpp V cache type (as --cache-type-k)", "T");
 }
@@ -106,20 +107,19 @@ std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::
     r.max_model_len = parse_context(o.max_model_len, "--max-model-len");
   }
   // 0 = not given: the command fills in the layout it found
-  r.tensor_parallel = o.tensor_parallel.empty()
-                          ? 0
-                          : util::parse_count(o.tensor_parallel, "--tensor-parallel-size", util::SuffixBase::decimal,
-                                              1, k_max_gpus);
-  r.pipeline_parallel = o.pipeline_parallel.empty()
-                            ? 0
-                            : util::parse_count(o.pipeline_parallel, "--pipeline-parallel-size",
-                                                util::SuffixBase::decimal, 1, k_max_gpus);
+  r.tensor_parallel = o.tensor_parallel.empty() ? 0
+                                                : util::parse_count(o.tensor_parallel, "--tensor-parallel-size",
+                                                                    util::SuffixBase::decimal, 1, k_max_gpus);
+  r.pipeline_parallel = o.pipeline_parallel.empty() ? 0
+                                                    : util::parse_count(o.pipeline_parallel, "--pipeline-parallel-size",
+                                                                        util::SuffixBase::decimal, 1, k_max_gpus);
   if (!o.block_size.empty()) {
     static constexpr std::array<std::uint64_t, 7> accepted = {1, 8, 16, 32, 64, 128, 256};
     const std::uint64_t b = util::parse_count(o.block_size, "--block-size", util::SuffixBase::decimal, 1, 256);
     if (std::find(accepted.begin(), accepted.end(), b) == accepted.end()) {
-      throw Error(ErrorKind::usage,
-                  fmt::format("--block-size '{}' is not accepted: expected 1, 8, 16, 32, 64, 128 or 256", o.block_size));
+      throw Error(
+          ErrorKind::usage,
+          fmt::format("--block-size '{}' is not accepted: expected 1, 8, 16, 32, 64, 128 or 256", o.block_size));
     }
     r.block_size = b;
   }

@@ -25,16 +25,20 @@ std::string engine_name(engine::ServingEngine e) {
 }
 
 std::string signed_gib(std::int64_t bytes) {
-  return bytes < 0 ? "-" + binary_gib(static_cast<std::uint64_t>(-bytes)) : binary_gib(static_cast<std::uint64_t>(bytes));
+  return bytes < 0 ? "-" + binary_gib(static_cast<std::uint64_t>(-bytes))
+                   : binary_gib(static_cast<std::uint64_t>(bytes));
 }
 
 std::vector<std::string> row(const std::string& label, std::int64_t bytes, bool subtracted = false) {
   const std::string sign = subtracted ? "- " : "";
-  return {label, sign + group_digits(static_cast<std::uint64_t>(bytes < 0 ? -bytes : bytes)) + (bytes < 0 ? " short" : ""),
+  return {label,
+          sign + group_digits(static_cast<std::uint64_t>(bytes < 0 ? -bytes : bytes)) + (bytes < 0 ? " short" : ""),
           sign + signed_gib(bytes)};
 }
 
-std::int64_t as_signed(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+std::int64_t as_signed(std::uint64_t v) {
+  return static_cast<std::int64_t>(v);
+}
 
 } // namespace
 
@@ -62,8 +66,8 @@ std::string serving_table(const engine::ServingPrediction& p, const catalog::Gpu
     t.add_row({"memory per GPU", "bytes", "GiB (2^30)"});
     t.add_row(row("GPU total (CUDA)", as_signed(k.total_bytes)));
     if (r.engine == engine::ServingEngine::vllm) {
-      t.add_row(row(fmt::format("budget (× {:.2f} --gpu-memory-utilization)", r.memory_fraction),
-                    as_signed(k.budget_bytes)));
+      t.add_row(
+          row(fmt::format("budget (× {:.2f} --gpu-memory-utilization)", r.memory_fraction), as_signed(k.budget_bytes)));
       t.add_row(row("weights as loaded", as_signed(k.weights_bytes), true));
       t.add_row(row("non-torch memory", as_signed(k.non_torch_bytes), true));
       t.add_row(row(fmt::format("activation peak (profiling: {} tokens, {} seqs)",

@@ -1,0 +1,125 @@
+// size --engine: the engine's flags, the table section, the JSON contract and bad values.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "run.hpp"
+
+using nlohmann::json;
+
+TEST_CASE("size --engine vllm --json carries engine.kv_cache_tokens, kv_cache_bytes, max_concurrency",
+          "[cli][engine][json]") {
+  const auto r = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len", "8192",
+                                "--json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const json j = json::parse(r.out);
+  const json& e = j["engine"];
+  CHECK(e["name"] == "vllm");
+  // the unit test derives these by hand: 26,331 blocks of 16 tokens of 131,072 B
+  CHECK(e["kv_cache_tokens"] == 421296);
+  CHECK(e["kv_cache_blocks"] == 26331);
+  CHECK(e["kv_cache_bytes"] == 26331ULL * 16 * 131072);
+  CHECK(e["max_concurrency"].get<double>() == Approx(26331.0 / 512));
+  CHECK(e["starts"] == true);
+  CHECK(e["refusal"].is_null());
+  CHECK(e["per_gpu"]["weights_bytes"] == 16060522496ULL);
+  CHECK(e["per_gpu"]["budget_bytes"].get<std::int64_t>() - e["per_gpu"]["weights_bytes"].get<std::int64_t>() -
+            e["per_gpu"]["non_torch_bytes"].get<std::int64_t>() -
+            e["per_gpu"]["activation_peak_bytes"].get<std::int64_t>() ==
+        e["per_gpu"]["kv_cache_bytes"].get<std::int64_t>());
+  // the plan sizes the same context the engine admits
+  CHECK(j["request"]["context_tokens"] == 8192);
+}
+
+TEST_CASE("size --engine vllm: the table shows the subtraction and vLLM's own lines", "[cli][engine]") {
+  const auto r = run_modelpick({"size", "qwen2.5-32b", "--gpu", "l40s", "--engine", "vllm", "--tensor-parallel-size",
+                                "2", "--max-model-len", "10000", "--max-num-seqs", "256"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("vLLM: TP 2 × PP 1 on 2 × NVIDIA L40S") != std::string::npos);
+  CHECK(r.out.find("budget (× 0.90 --gpu-memory-utilization)") != std::string::npos);
+  CHECK(r.out.find("GPU KV cache size: ") != std::string::npos);
+  CHECK(r.out.find("Maximum concurrency for 10,000 tokens per request: ") != std::string::npos);
+}
+
+TEST_CASE("size --engine: without TP the plan's layout is used; vLLM's refusal is exit 3", "[cli][engine]") {
+  const auto big = run_modelpick({"size", "deepseek-v3", "--precision", "fp8", "--gpu", "h200", "--engine", "vllm",
+                                  "--max-model-len", "32k", "--json"});
+  REQUIRE(big.exit_code == 0);
+  const json j = json::parse(big.out);
+  CHECK(j["engine"]["tensor_parallel"] == 8);
+  CHECK(j["engine"]["per_gpu"]["kv_bytes_per_token"] == 61 * 576 * 2); // MLA: not split by TP
+
+  // Llama-3.1-8B at its full 131,072 tokens on one RTX 4090 (the plan alone would take two)
+  const auto small = run_modelpick(
+      {"size", "llama-3.1-8b", "--gpu", "rtx-4090", "--engine", "vllm", "--tensor-parallel-size", "1", "--json"});
+  CHECK(small.exit_code == 3);
+  const json s = json::parse(small.out);
+  CHECK(s["engine"]["starts"] == false);
+  CHECK(s["engine"]["refusal"].get<std::string>().find("max seq len (131072)") != std::string::npos);
+}
+
+TEST_CASE("size --engine sglang and llama.cpp", "[cli][engine][json]") {
+  const auto sg = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "sglang", "--context-length",
+                                 "32k", "--mem-fraction-static", "0.8", "--json"});
+  REQUIRE(sg.exit_code == 0);
+  const json s = json::parse(sg.out)["engine"];
+  CHECK(s["name"] == "sglang");
+  CHECK(s["memory_fraction"] == Approx(0.8));
+  // floor((85,045,477,376 - 2^30) x 0.8) - 16,060,522,496 = 51,116,865,945 B / 131,072 B a token
+  CHECK(s["kv_cache_tokens"] == 389990);
+
+  const auto lc = run_modelpick({"size", "qwen2.5-coder-32b", "--precision", "int8", "--gpu", "rtx-3090", "--engine",
+                                 "llama.cpp", "--ctx-size", "32768", "--cache-type-k", "q8_0", "--cache-type-v", "q8_0",
+                                 "--json"});
+  REQUIRE(lc.exit_code == 0);
+  const json l = json::parse(lc.out)["engine"];
+  // 64 layers x 2 x 1,024 x 34/32 B x 32,768 = 4,563,402,752 B (llama.cpp logs 4352.00 MiB)
+  CHECK(l["kv_cache_bytes"] == 4563402752ULL);
+  CHECK(l["kv_cache_tokens"] == 32768);
+  CHECK(l["cache_type_k"] == "q8_0");
+}
+
+TEST_CASE("size --engine: bad values and misplaced flags are one-line usage errors", "[cli][engine][errors]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string needle;
+  };
+  const std::vector<Case> cases = {
+      {{"--engine", "vlm"}, "--engine 'vlm' is not accepted: expected vllm, sglang or llama.cpp"},
+      {{"--engine", "vllm", "--block-size", "7"}, "--block-size '7' is not accepted"},
+      {{"--engine", "vllm", "--block-size", "0"}, "--block-size '0'"},
+      {{"--block-size", "16"}, "--block-size needs --engine"},
+      {{"--max-model-len", "8k"}, "--max-model-len needs --engine"},
+      {{"--engine", "sglang", "--block-size", "16"}, "--block-size is a vLLM flag, but --engine is sglang"},
+      {{"--engine", "vllm", "--mem-fraction-static", "0.8"}, "--mem-fraction-static is a SGLang flag"},
+      {{"--engine", "vllm", "--cache-type-k", "q8_0"}, "--cache-type-k is a llama.cpp flag"},
+      {{"--engine", "vllm", "--tensor-parallel-size", "3"}, "--tensor-parallel-size 3 is not accepted"},
+      {{"--engine", "vllm", "--tensor-parallel-size", "0"}, "--tensor-parallel-size '0'"},
+      {{"--engine", "vllm", "--tensor-parallel-size", "2", "--gpus", "4"}, "--gpus 4 does not match"},
+      {{"--engine", "vllm", "--max-model-len", "1M"}, "--max-model-len 1,048,576 exceeds"},
+      {{"--engine", "vllm", "--max-model-len", "abc"}, "--max-model-len 'abc'"},
+      {{"--engine", "vllm", "--max-num-seqs", "0"}, "--max-num-seqs '0'"},
+      {{"--engine", "vllm", "--max-num-batched-tokens", "-5"}, "--max-num-batched-tokens '-5'"},
+      {{"--engine", "vllm", "--kv-cache-dtype", "int3"}, "--kv-dtype 'int3'"},
+      {{"--engine", "sglang", "--mem-fraction-static", "1.5"}, "--mem-fraction-static '1.5'"},
+      {{"--engine", "sglang", "--mem-fraction-static", "0"}, "--mem-fraction-static '0'"},
+      {{"--engine", "llama.cpp", "--cache-type-k", "q3"}, "--cache-type-k 'q3' is not accepted"},
+      {{"--engine", "llama.cpp", "--kv-cache-dtype", "fp8"}, "is not a llama.cpp flag"},
+      {{"--engine", "llama.cpp", "--n-gpu-layers", "x"}, "--n-gpu-layers 'x'"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"size", "llama-3.1-8b", "--json"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto r = run_modelpick(args);
+    INFO(c.needle << "\nstderr: " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.find(c.needle) != std::string::npos);
+  }
+  const auto jamba = run_modelpick({"size", "jamba-1.5-mini", "--engine", "vllm"});
+  CHECK(jamba.exit_code == 2);
+  CHECK(jamba.out.empty());
+  CHECK(jamba.err.find("not modelled for jamba-1.5-mini's mamba layers") != std::string::npos);
+}
