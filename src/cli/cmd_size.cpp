@@ -29,6 +29,7 @@ struct SizeOptions {
   SizingOptions sizing;  // context cleared: no --context means min(8192, the model's maximum)
   EngineOptions engine;  // --engine and the engine's own flags
   bool json = false;
+  bool explain = false; // --explain: the formulas with the numbers put in
   // --mau adds the license verdict for this deployment
   std::string mau;
   std::string monthly_revenue;
@@ -118,9 +119,15 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
     if (prediction) {
       payload["engine"] = render::serving_json(*prediction);
     }
+    if (o.explain) {
+      payload["explain"] = render::explain_json(engine::explain_size(report));
+    }
     out.text = render::document("size", catalog.version(), std::move(payload));
   } else {
     out.text = render::size_table(report);
+    if (o.explain) {
+      out.text += render::explain_text(engine::explain_size(report));
+    }
     if (prediction) {
       out.text += render::serving_table(*prediction, gpu);
     }
@@ -155,6 +162,8 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
   add_engine_options(*cmd, o->engine);
   cmd->add_option("--svg", o->svg, "Also draw one GPU's memory (weights, KV, reserve, free) into FILE (SVG)")
       ->type_name("FILE");
+  cmd->add_flag("--explain", o->explain,
+                "Also print every formula with the numbers put in (parameters, weights, KV cache, fit)");
   add_json_flag(*cmd, o->json);
   cmd->footer("Examples:\n"
               "  modelpick size deepseek-v3 --precision fp8 --gpu h200\n"
@@ -162,6 +171,7 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
               "  modelpick size --config ./Qwen2.5-7B-Instruct/config.json --gpu l40s\n"
               "  modelpick size ./Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf --gpu rtx-4090 --context 32k\n"
               "  modelpick size llama-3.1-70b --gpu h100 --mau 800M   # adds the license verdict\n"
+              "  modelpick size llama-3.1-8b --explain   # every formula with its numbers\n"
               "  modelpick size llama-3.1-8b --gpu h100 --engine vllm --max-model-len 32k   # vLLM's KV tokens\n"
               "  modelpick size qwen2.5-32b --gpu l40s --engine vllm --tensor-parallel-size 2 --kv-cache-dtype fp8\n"
               "  modelpick size qwen2.5-7b --gpu rtx-4090 --engine llama.cpp --ctx-size 32k --cache-type-k q8_0\n"

@@ -39,6 +39,30 @@ ordered_json share_json(const engine::LayoutEvaluation& e) {
 
 } // namespace
 
+std::string explain_text(const std::vector<engine::ExplainSection>& sections) {
+  std::string out = "\nHow these numbers are computed (docs/formulas.md):\n";
+  for (const engine::ExplainSection& s : sections) {
+    out += "\n" + s.title + "\n";
+    for (const engine::ExplainStep& step : s.steps) {
+      out += step.arithmetic.empty() ? fmt::format("  {} = {}\n", step.what, step.result)
+                                     : fmt::format("  {} = {} = {}\n", step.what, step.arithmetic, step.result);
+    }
+  }
+  return out;
+}
+
+ordered_json explain_json(const std::vector<engine::ExplainSection>& sections) {
+  ordered_json out = ordered_json::array();
+  for (const engine::ExplainSection& s : sections) {
+    ordered_json steps = ordered_json::array();
+    for (const engine::ExplainStep& step : s.steps) {
+      steps.push_back({{"what", step.what}, {"arithmetic", step.arithmetic}, {"result", step.result}});
+    }
+    out.push_back({{"title", s.title}, {"steps", steps}});
+  }
+  return out;
+}
+
 std::string concurrency_text(std::uint64_t n) {
   return n == k_unbounded ? "unbounded" : group_digits(n);
 }

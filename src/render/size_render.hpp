@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "modelpick/engine/explain.hpp"
 #include "modelpick/engine/plan.hpp"
 
 namespace modelpick::render {
@@ -22,6 +23,10 @@ nlohmann::ordered_json size_json(const engine::SizingReport& report);
 // size --svg: one GPU's memory as a stacked bar (weights, KV cache, reserve, free, beyond the
 // utilization share).
 std::string size_svg(const engine::SizingReport& report);
+
+// size --explain: each section's formulas with the numbers put in, as text or JSON.
+std::string explain_text(const std::vector<engine::ExplainSection>& sections);
+nlohmann::ordered_json explain_json(const std::vector<engine::ExplainSection>& sections);
 
 // Wraps a command's payload as a document: schema_version, command, catalog_version first.
 std::string document(const std::string& command, const std::string& catalog_version, nlohmann::ordered_json payload);

@@ -9,8 +9,8 @@ using nlohmann::json;
 
 TEST_CASE("size --engine vllm --json carries engine.kv_cache_tokens, kv_cache_bytes, max_concurrency",
           "[cli][engine][json]") {
-  const auto r = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len", "8192",
-                                "--json"});
+  const auto r =
+      run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len", "8192", "--json"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
   const json j = json::parse(r.out);
@@ -69,9 +69,9 @@ TEST_CASE("size --engine sglang and llama.cpp", "[cli][engine][json]") {
   // floor((85,045,477,376 - 2^30) x 0.8) - 16,060,522,496 = 51,116,865,945 B / 131,072 B a token
   CHECK(s["kv_cache_tokens"] == 389990);
 
-  const auto lc = run_modelpick({"size", "qwen2.5-coder-32b", "--precision", "int8", "--gpu", "rtx-3090", "--engine",
-                                 "llama.cpp", "--ctx-size", "32768", "--cache-type-k", "q8_0", "--cache-type-v", "q8_0",
-                                 "--json"});
+  const auto lc =
+      run_modelpick({"size", "qwen2.5-coder-32b", "--precision", "int8", "--gpu", "rtx-3090", "--engine", "llama.cpp",
+                     "--ctx-size", "32768", "--cache-type-k", "q8_0", "--cache-type-v", "q8_0", "--json"});
   REQUIRE(lc.exit_code == 0);
   const json l = json::parse(lc.out)["engine"];
   // 64 layers x 2 x 1,024 x 34/32 B x 32,768 = 4,563,402,752 B (llama.cpp logs 4352.00 MiB)

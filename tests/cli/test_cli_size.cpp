@@ -182,3 +182,19 @@ TEST_CASE("list filters and sorts models", "[cli][list]") {
     CHECK(m["license"] == "apache-2.0");
   }
 }
+
+TEST_CASE("size --explain prints the formulas with their numbers, and --json carries them", "[cli][size]") {
+  const auto r = run_modelpick({"size", "llama-3.1-8b", "--explain"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("How these numbers are computed") != std::string::npos);
+  CHECK(r.out.find("embedding = vocabulary 128,256 × hidden 4,096 = 525,336,576") != std::string::npos);
+  CHECK(r.out.find("2 (K, V) × 8 KV heads × 128 head_dim × 2 B, × 32 layers = 131,072 B") != std::string::npos);
+  CHECK(r.out.find("max concurrency = floor((76,540,929,638 − 16,060,522,496 − 3,221,225,472) / 1,073,741,824) = 53") !=
+        std::string::npos);
+  const auto j = run_modelpick({"size", "llama-3.1-8b", "--explain", "--json"});
+  REQUIRE(j.exit_code == 0);
+  const json doc = json::parse(j.out);
+  REQUIRE(doc["explain"].is_array());
+  CHECK(doc["explain"][0]["title"] == "Parameters (from the architecture)");
+  CHECK(doc["explain"][0]["steps"][0]["result"] == "41,943,040");
+}
