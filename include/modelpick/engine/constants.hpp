@@ -79,7 +79,8 @@ inline constexpr std::uint64_t k_large_gpu_bytes = 70ULL << 30;
 // real start-up logs in docs/validation.md and tests/fixtures/engine_logs/) ---
 
 // vLLM's tokens per profiling forward pass (max_num_batched_tokens) when the user sets none:
-// 8192 on GPUs with at least 70 GiB (k_prefill_chunk_tokens above), 2048 on the others, for
+// 8192 on GPUs with at least 70 GiB other than the A100 (k_prefill_chunk_tokens above), 2048 on
+// the others (A100-80GB logs print 'max_num_batched_tokens=2048'), for
 // `vllm serve` (vllm/engine/arg_utils.py, get_batch_defaults, UsageContext.OPENAI_API_SERVER).
 inline constexpr std::uint64_t k_vllm_batched_tokens = 2048;
 
@@ -88,6 +89,14 @@ inline constexpr std::uint64_t k_vllm_batched_tokens = 2048;
 // reads 0.17-0.35 GiB in the start-up logs of tests/fixtures/engine_logs (1x RTX 3090 0.35,
 // 2x L40S 0.30, 2x RTX 4090 0.25, 8x L40S 0.17-0.21). 0.25 GiB is their middle.
 inline constexpr std::uint64_t k_vllm_non_torch_bytes = 256ULL << 20;
+// On Hopper-class GPUs joined by NVLink (FP8 tensor cores and 300+ GB/s links: H100 SXM,
+// H200), each further tensor-parallel rank adds all-reduce buffers outside PyTorch (custom and
+// symmetric-memory all-reduce): non-torch reads 0.13 GiB at TP 1 and 0.54 GiB at TP 2 on H100s
+// (llm-d-benchmark's vLLM 0.11.0 table, config_explorer/empirical-vllm-memory-results.md), and
+// TP 8 leaves 2.43 GiB unexplained in two vLLM 0.10.0 H100 logs (fixtures
+// vllm-0.10.0-qwen3-*-8xh100): 0.33-0.41 GiB per further rank.
+inline constexpr std::uint64_t k_vllm_nvlink_bytes_per_peer = 360ULL << 20;
+inline constexpr double k_nvlink_link_bytes_per_s = 300e9;
 
 // The profiling run's activation peak is the larger of the forward pass and the sampler.
 // Forward: per batched token, 16-bit copies of about four hidden-sized tensors (residual,
@@ -102,6 +111,11 @@ inline constexpr std::uint64_t k_vllm_forward_intermediate_copies = 3;
 // softmax). Fitted to four logs whose peak is the sampler's (256 rows): Llama-3-8B 1.26 GiB
 // (10.3 copies), Qwen2.5-7B 1.42 (9.8), Qwen2-1.5B 1.39 (9.6), Qwen3-235B 1.4 (9.7).
 inline constexpr double k_vllm_sampler_fp32_copies = 9.5;
+// A100s measure a far smaller profiling peak at the same defaults: every A100-80GB log we have
+// leaves 0.46-0.65 GiB for non-torch + activation (five runs, two sources, vLLM 0.10.1 and
+// 0.17.1: fixtures vllm-0.10.1-qwen2-7b-*a100* and vllm-0.17.1-*-a100), i.e. about two fp32
+// copies. The mechanism is not known; the figure is measured, not derived.
+inline constexpr double k_vllm_sampler_fp32_copies_a100 = 2.0;
 
 // SGLang makes mem_fraction_static of the memory free before loading the weights static
 // (weights + KV pool; sglang/srt/model_executor/model_runner.py, profile_max_num_token). By

@@ -15,8 +15,12 @@ using util::group_digits;
 
 namespace {
 
-std::string n(std::uint64_t v) { return group_digits(v); }
-std::string b(std::uint64_t v) { return group_digits(v) + " B"; }
+std::string n(std::uint64_t v) {
+  return group_digits(v);
+}
+std::string b(std::uint64_t v) {
+  return group_digits(v) + " B";
+}
 
 // Layers that are alike (same kind, window and parameters), in the order first seen.
 struct LayerGroup {
@@ -93,14 +97,15 @@ ExplainSection parameters_section(const catalog::Architecture& a, const ParamCou
     const LayerParams& l = g.params;
     s.steps.push_back({group_name(g) + ": attention", attention_arithmetic(a, g.attention), n(l.attention_linear)});
     if (l.mlp_linear > 0) {
-      s.steps.push_back({l.expert_linear > 0 ? "  shared experts" : "  MLP",
-                         a.moe && l.expert_linear > 0
-                             ? fmt::format("{} shared × {} × {} × {}", a.moe->shared_experts, a.mlp_gated ? 3 : 2,
-                                           n(a.hidden_size), n(a.moe->shared_expert_intermediate_size))
-                             : fmt::format("{} (gate, up, down) × {} × {}", a.mlp_gated ? 3 : 2, n(a.hidden_size),
-                                           n(a.moe && a.moe->dense_intermediate_size > 0 ? a.moe->dense_intermediate_size
-                                                                                         : a.intermediate_size)),
-                         n(l.mlp_linear)});
+      s.steps.push_back(
+          {l.expert_linear > 0 ? "  shared experts" : "  MLP",
+           a.moe && l.expert_linear > 0
+               ? fmt::format("{} shared × {} × {} × {}", a.moe->shared_experts, a.mlp_gated ? 3 : 2, n(a.hidden_size),
+                             n(a.moe->shared_expert_intermediate_size))
+               : fmt::format("{} (gate, up, down) × {} × {}", a.mlp_gated ? 3 : 2, n(a.hidden_size),
+                             n(a.moe && a.moe->dense_intermediate_size > 0 ? a.moe->dense_intermediate_size
+                                                                           : a.intermediate_size)),
+           n(l.mlp_linear)});
     }
     if (l.expert_linear > 0) {
       s.steps.push_back({"  routed experts",
@@ -109,17 +114,18 @@ ExplainSection parameters_section(const catalog::Architecture& a, const ParamCou
                          n(l.expert_linear)});
     }
     s.steps.push_back({"  16-bit (norms, biases, router)", "", n(l.unquantized)});
-    s.steps.push_back({"  per layer × layers", fmt::format("{} × {}", n(l.total()), n(g.count)), n(l.total() * g.count)});
+    s.steps.push_back(
+        {"  per layer × layers", fmt::format("{} × {}", n(l.total()), n(g.count)), n(l.total() * g.count)});
   }
-  s.steps.push_back({"embedding", fmt::format("vocabulary {} × hidden {}", n(a.vocab_size), n(a.hidden_size)),
-                     n(p.embedding)});
+  s.steps.push_back(
+      {"embedding", fmt::format("vocabulary {} × hidden {}", n(a.vocab_size), n(a.hidden_size)), n(p.embedding)});
   s.steps.push_back({"lm_head", a.tied_embeddings ? "tied to the embedding" : "vocabulary × hidden", n(p.lm_head)});
   s.steps.push_back({"final norm", "hidden", n(p.final_norm)});
   if (p.extra > 0) {
     s.steps.push_back({"extra (" + a.extra_params_what + ")", "as published", n(p.extra)});
   }
-  s.steps.push_back({"total", "layers + embedding + lm_head + final norm" + std::string(p.extra > 0 ? " + extra" : ""),
-                     n(p.total)});
+  s.steps.push_back(
+      {"total", "layers + embedding + lm_head + final norm" + std::string(p.extra > 0 ? " + extra" : ""), n(p.total)});
   return s;
 }
 
@@ -132,10 +138,10 @@ ExplainSection weights_section(const SizingReport& r, const ParamCounts& p, cons
     const std::uint64_t quantized = prec.experts_only ? l.expert_linear : linear;
     const std::uint64_t sixteen = l.unquantized + (prec.experts_only ? l.attention_linear + l.mlp_linear : 0);
     const std::uint64_t bytes = layer_weight_bytes(l, prec);
-    s.steps.push_back({group_name(g),
-                       fmt::format("({}) + {} × 2 B, × {}", precision_arithmetic(quantized, prec), n(sixteen),
-                                   n(g.count)),
-                       b(bytes * g.count)});
+    s.steps.push_back(
+        {group_name(g),
+         fmt::format("({}) + {} × 2 B, × {}", precision_arithmetic(quantized, prec), n(sixteen), n(g.count)),
+         b(bytes * g.count)});
   }
   s.steps.push_back({"embedding, lm_head, norms (16-bit)",
                      fmt::format("({} + {} + {}{}) × 2 B", n(p.embedding), n(p.lm_head), n(p.final_norm),
@@ -160,8 +166,8 @@ ExplainSection kv_section(const SizingReport& r, const std::vector<LayerGroup>& 
                           a.mla->index_head_dim > 0 ? fmt::format(" + indexer {} + 4", a.mla->index_head_dim) : "")
             : fmt::format("2 (K, V) × {} KV heads × {} head_dim × {} B", a.kv_heads, a.head_dim, kvb);
     const std::uint64_t cached = layer_cached_tokens(a, g.first, r.request.context_tokens);
-    s.steps.push_back({group_name(g) + ": per token", fmt::format("{}, × {} layers", per_layer, n(g.count)),
-                       b(per_token * g.count)});
+    s.steps.push_back(
+        {group_name(g) + ": per token", fmt::format("{}, × {} layers", per_layer, n(g.count)), b(per_token * g.count)});
     s.steps.push_back({"  cache",
                        fmt::format("{} × {} tokens{} × {} sequence{}", n(per_token * g.count), n(cached),
                                    cached < r.request.context_tokens ? " (the window)" : "", n(r.request.concurrency),
@@ -169,8 +175,8 @@ ExplainSection kv_section(const SizingReport& r, const std::vector<LayerGroup>& 
                        b(per_token * g.count * cached * r.request.concurrency)});
   }
   if (r.state_bytes_per_sequence > 0) {
-    s.steps.push_back({"recurrent state", fmt::format("{} per sequence × {}", n(r.state_bytes_per_sequence),
-                                                      n(r.request.concurrency)),
+    s.steps.push_back({"recurrent state",
+                       fmt::format("{} per sequence × {}", n(r.state_bytes_per_sequence), n(r.request.concurrency)),
                        b(r.state_bytes_per_sequence * r.request.concurrency)});
   }
   s.steps.push_back({"KV per token (all layers)", "sum of per-token lines", b(r.kv_bytes_per_token)});
@@ -188,10 +194,11 @@ ExplainSection fit_section(const SizingReport& r) {
   s.steps.push_back({"usable per GPU",
                      fmt::format("floor({} × {:.2f})", n(r.gpu->memory_bytes), r.request.gpu_memory_utilization),
                      b(g.usable_bytes)});
-  s.steps.push_back({"weights per GPU",
-                     fmt::format("the fullest stage's weights / TP {} (embedding on the first stage, lm_head on the last)",
-                                 e.layout.tensor_parallel),
-                     b(g.weights_bytes)});
+  s.steps.push_back(
+      {"weights per GPU",
+       fmt::format("the fullest stage's weights / TP {} (embedding on the first stage, lm_head on the last)",
+                   e.layout.tensor_parallel),
+       b(g.weights_bytes)});
   s.steps.push_back({"KV per sequence per GPU",
                      fmt::format("the stage's layers at max(1, {} KV heads / TP {}) heads, {} tokens", a.kv_heads,
                                  e.layout.tensor_parallel, n(r.request.context_tokens)),
@@ -219,8 +226,8 @@ std::vector<ExplainSection> explain_size(const SizingReport& r) {
   const ParamCounts p = m.stored ? ParamCounts{} : count_params(*m.architecture);
   const std::vector<LayerGroup> groups = group_layers(*m.architecture, p);
   if (m.stored) {
-    out.push_back({"Weights (the file's tensors)",
-                   {{"stored bytes", "sum of the GGUF tensors' sizes", b(r.weights_bytes)}}});
+    out.push_back(
+        {"Weights (the file's tensors)", {{"stored bytes", "sum of the GGUF tensors' sizes", b(r.weights_bytes)}}});
   } else {
     out.push_back(parameters_section(*m.architecture, p, groups));
     out.push_back(weights_section(r, p, groups));

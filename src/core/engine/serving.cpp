@@ -64,8 +64,9 @@ std::uint64_t gib_floor(long double bytes) {
   return bytes <= 0 ? 0 : static_cast<std::uint64_t>(std::floor(bytes));
 }
 
-bool large_gpu(std::uint64_t memory_bytes) {
-  return memory_bytes >= k_large_gpu_bytes;
+// vLLM's larger batch defaults: 70 GiB or more, and not an A100 (EngineArgs.get_batch_defaults)
+bool large_gpu(const catalog::Gpu& gpu, std::uint64_t memory_bytes) {
+  return memory_bytes >= k_large_gpu_bytes && gpu.id.rfind("a100", 0) != 0;
 }
 
 // Layers whose cache the engine models: attention with a per-token cache. Recurrent and
@@ -174,8 +175,13 @@ std::uint64_t blocks_per_request(std::uint64_t window, std::uint64_t len, std::u
   return std::min(full, util::ceil_div(window - 1, block_size) + 1);
 }
 
-void predict_vllm(const catalog::Model& model, const catalog::Precision& precision, const WeightPlacement& weights,
-                  ServingPrediction& p) {
+// FP8 tensor cores and NVLink-class links: where vLLM's all-reduce keeps buffers per peer.
+bool hopper_nvlink(const catalog::Gpu& gpu) {
+  return gpu.fp8 && static_cast<double>(gpu.link_bytes_per_s) >= k_nvlink_link_bytes_per_s;
+}
+
+void predict_vllm(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
+                  const WeightPlacement& weights, ServingPrediction& p) {
   const catalog::Architecture& a = *model.architecture;
   ServingRequest& r = p.request;
   const std::uint64_t tp = r.tensor_parallel;
@@ -183,8 +189,9 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
   const auto stages = pipeline_stages(a.layers, r.pipeline_parallel);
   const std::uint64_t budget = gib_floor(static_cast<long double>(r.gpu_memory_bytes) * r.memory_fraction);
   const std::uint64_t forward = checked_mul(forward_bytes_per_token(a, tp), r.max_num_batched_tokens, "bytes");
-  const std::uint64_t sampler = gib_floor(k_vllm_sampler_fp32_copies * static_cast<long double>(r.max_num_seqs) *
-                                          static_cast<long double>(a.vocab_size) * 4);
+  const double copies = gpu.id.rfind("a100", 0) == 0 ? k_vllm_sampler_fp32_copies_a100 : k_vllm_sampler_fp32_copies;
+  const std::uint64_t sampler =
+      gib_floor(copies * static_cast<long double>(r.max_num_seqs) * static_cast<long double>(a.vocab_size) * 4);
 
   bool first = true;
   for (std::size_t s = 0; s < stages.size(); ++s) {
@@ -209,7 +216,7 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
         checked_add(util::ceil_div(stage_weights, tp),
                     model.stored ? 0 : replicated_kv_weight_bytes(a, precision, stages[s].second - stages[s].first, tp),
                     "weight bytes");
-    rank.non_torch_bytes = k_vllm_non_torch_bytes;
+    rank.non_torch_bytes = k_vllm_non_torch_bytes + (hopper_nvlink(gpu) ? (tp - 1) * k_vllm_nvlink_bytes_per_peer : 0);
     // the sampler runs where the logits are: the last pipeline stage
     rank.activation_bytes = s + 1 == stages.size() ? std::max(forward, sampler) : forward;
     const long double left = static_cast<long double>(budget) - static_cast<long double>(rank.weights_bytes) -
@@ -258,12 +265,12 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
       "vLLM (V1 and V0 from 0.6.5 to 0.20): KV cache = {} GiB x {:.2f} - weights - {} MiB non-torch - activation peak "
       "of the profiling run, per GPU; the minimum over ranks, in blocks of {} tokens",
       fmt::format("{:.2f}", static_cast<double>(r.gpu_memory_bytes) / (1ULL << 30)), r.memory_fraction,
-      k_vllm_non_torch_bytes >> 20, r.block_size));
+      p.rank.non_torch_bytes >> 20, r.block_size));
   p.assumptions.push_back(fmt::format(
       "activation peak: max(forward over --max-num-batched-tokens {} = {} B/token, sampler over --max-num-seqs {} x "
       "{} vocabulary x 4 B x {})",
       r.max_num_batched_tokens, group_digits(forward_bytes_per_token(a, tp)), r.max_num_seqs,
-      group_digits(a.vocab_size), k_vllm_sampler_fp32_copies));
+      group_digits(a.vocab_size), copies));
   p.assumptions.push_back("CUDA graphs are captured after the KV cache is sized, outside the budget (vLLM 0.21 and "
                           "later subtract their estimate first, leaving fewer tokens)");
   if (tp > a.kv_heads && !a.mla) {
@@ -400,10 +407,10 @@ ServingPrediction predict_serving(const catalog::Model& model, const catalog::Pr
     request.gpu_memory_bytes = gpu.memory_bytes;
   }
   if (request.max_num_seqs == 0) {
-    request.max_num_seqs = large_gpu(request.gpu_memory_bytes) ? k_max_num_seqs_large_gpu : k_max_num_seqs;
+    request.max_num_seqs = large_gpu(gpu, request.gpu_memory_bytes) ? k_max_num_seqs_large_gpu : k_max_num_seqs;
   }
   if (request.max_num_batched_tokens == 0) {
-    request.max_num_batched_tokens = large_gpu(request.gpu_memory_bytes)
+    request.max_num_batched_tokens = large_gpu(gpu, request.gpu_memory_bytes)
                                          ? static_cast<std::uint64_t>(k_prefill_chunk_tokens)
                                          : k_vllm_batched_tokens;
   }
@@ -422,7 +429,7 @@ ServingPrediction predict_serving(const catalog::Model& model, const catalog::Pr
   const WeightPlacement weights = place_weights(model, model.stored ? ParamCounts{} : count_params(a), precision);
   switch (request.engine) {
   case ServingEngine::vllm:
-    predict_vllm(model, precision, weights, p);
+    predict_vllm(model, precision, gpu, weights, p);
     break;
   case ServingEngine::sglang:
     predict_sglang(weights, model, p);
