@@ -244,3 +244,22 @@ TEST_CASE("engine start-up logs: predicted KV cache vs logged", "[serving][valid
   }
   CHECK(median <= k_median_tolerance);
 }
+
+TEST_CASE("vLLM: NVLink all-reduce buffers on H100s, and the A100's measured sampler peak", "[serving]") {
+  ServingRequest r;
+  r.max_model_len = 32768;
+  r.tensor_parallel = 8;
+  const auto h100 = predict("qwen3-32b", "bf16", "h100", r);
+  // 256 MiB + 7 further ranks x 360 MiB
+  CHECK(h100.rank.non_torch_bytes == (256ULL << 20) + 7 * (360ULL << 20));
+  const auto l40s = predict("qwen3-32b", "bf16", "l40s", r); // PCIe: no per-peer buffers
+  CHECK(l40s.rank.non_torch_bytes == 256ULL << 20);
+  r.tensor_parallel = 1;
+  // A100: 2048 batched tokens and 256 sequences by default. The sampler at 2 copies,
+  // 2 x 256 x 151,936 x 4 B = 311,164,928 B, is below the forward pass's
+  // 2048 x 2 x (4 x 5,120 + 3 x 25,600) = 398,458,880 B, which is then the peak.
+  const auto a100 = predict("qwen3-32b", "bf16", "a100-80gb", r);
+  CHECK(a100.request.max_num_batched_tokens == 2048);
+  CHECK(a100.request.max_num_seqs == 256);
+  CHECK(a100.rank.activation_bytes == 2048ULL * 2 * (4 * 5120 + 3 * 25600));
+}

@@ -103,7 +103,7 @@ inline constexpr double k_nvlink_link_bytes_per_s = 300e9;
 // normed input, attention output, MLP output) and the MLP's three intermediate-sized ones
 // (gate, up, activation), per tensor-parallel rank. At Llama-3.1-8B's 118,784 B per token
 // this gives 2.21 / 3.21 GiB for the 20,000 / 29,000-token runs that logged 2.07 / 2.99 GiB
-// (fixture vllm-0.6-llama-3.1-8b-rtx3090).
+// (fixtures vllm-0.6.4-llama-3.1-8b-rtx3090-20k and -29k).
 inline constexpr std::uint64_t k_vllm_forward_hidden_copies = 4;
 inline constexpr std::uint64_t k_vllm_forward_intermediate_copies = 3;
 // Sampler: the dummy sampling step over max_num_seqs rows of fp32 logits holds this many
