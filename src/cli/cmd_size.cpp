@@ -175,9 +175,9 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
               "  modelpick size llama-3.1-8b --gpu h100 --engine vllm --max-model-len 32k   # vLLM's KV tokens\n"
               "  modelpick size qwen2.5-32b --gpu l40s --engine vllm --tensor-parallel-size 2 --kv-cache-dtype fp8\n"
               "  modelpick size qwen2.5-7b --gpu rtx-4090 --engine llama.cpp --ctx-size 32k --cache-type-k q8_0\n"
-              "Exit codes: 0 fits (with --engine: the engine starts), 3 does not fit (or would not start), 2 bad "
-              "input, 1 data error (a license verdict is shown, not\n"
-              "turned into an exit code: gate on it with license-check).\n");
+              "Exit codes: 0 fits (with --engine: the engine starts), 3 does not fit (with --engine: it would\n"
+              "not start), 2 bad input, 1 data error. A license verdict is shown, not turned into an exit code:\n"
+              "gate on it with license-check.\n");
   return [o](const catalog::Catalog& catalog) { return run_size(*o, catalog); };
 }
 

@@ -27,9 +27,10 @@ void add_engine_options(CLI::App& cmd, EngineOptions& o) {
       "GPUs per tensor-parallel group (default: the layout modelpick finds)", "N");
   add("--pipeline-parallel-size,--pp-size", o.pipeline_parallel, "Pipeline stages (default: as found)", "N");
   add("--block-size", o.block_size, "vLLM tokens per KV block: 1, 8, 16, 32, 64, 128 or 256 (default 16)", "N");
-  add("--max-num-seqs", o.max_num_seqs, "vLLM sequences per step (default 1024 on 70+ GiB GPUs, 256 below)", "N");
+  add("--max-num-seqs", o.max_num_seqs,
+      "vLLM sequences per step (default 1024 on 70+ GiB GPUs other than the A100, else 256)", "N");
   add("--max-num-batched-tokens", o.max_num_batched_tokens,
-      "vLLM tokens per step, the profiling batch (default 8192 on 70+ GiB GPUs, 2048 below)", "N");
+      "vLLM tokens per step, the profiling batch (default 8192 on 70+ GiB GPUs other than the A100, else 2048)", "N");
   add("--mem-fraction-static", o.mem_fraction_static,
       "SGLang share of free memory for weights + KV pool (default by TP: 0.88, 0.87, 0.85, 0.81, 0.79)", "F");
   add("--n-gpu-layers", o.n_gpu_layers, "llama.cpp layers on the GPU (default all)", "N");
