@@ -22,6 +22,10 @@ Runner add_show_command(CLI::App& app, const CommandSpec& spec) {
   CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
   cmd->add_option("MODEL", o->model, "Catalog id, alias or Hugging Face repo id")->required();
   add_json_flag(*cmd, o->json);
+  cmd->footer("Examples:\n"
+              "  modelpick show deepseek-v3            # architecture, license, prices, each with its source\n"
+              "  modelpick show meta-llama/Llama-3.1-70B-Instruct --json | jq .model.sources\n"
+              "Exit codes: 0 shown, 2 unknown model (the closest ids are suggested), 1 data error.\n");
   return [o](const catalog::Catalog& catalog) {
     const engine::ModelSummary summary = engine::summarize(catalog, catalog.model(o->model));
     return CommandOutput{o->json ? render::document("show", catalog.version(), render::show_json(summary))

@@ -69,6 +69,17 @@ int main(int argc, char** argv) {
                        std::string("modelpick ") + MODELPICK_VERSION + " (catalog " + MODELPICK_CATALOG_DATE + ")");
   app.require_subcommand(1);
   app.fallthrough();
+  app.footer("Examples:\n"
+             "  modelpick size deepseek-v3 --precision fp8 --gpu h200\n"
+             "  modelpick size llama-3.1-8b --gpu h100 --engine vllm --max-model-len 32k\n"
+             "  modelpick compare llama-3.1-70b qwen2.5-72b --precision fp8 --tokens-per-day 10M\n"
+             "  modelpick pick --gpu h100 --gpus 2 --context 32k --mau 800M\n"
+             "  modelpick license-check --mau 800M\n"
+             "Sizes: tokens take k = 1,024 (32k, 128k); people, money and volumes take k = 1,000 (800M, 10M).\n"
+             "Memory is in bytes, GB (10^9) and GiB (2^30); prices in USD.\n"
+             "Exit codes: 0 success, 3 a check failed (does not fit, license, expectation), 2 bad input,\n"
+             "1 unreadable or invalid data. `modelpick COMMAND --help` for each command; docs/cli.md for the\n"
+             "JSON schemas, docs/formulas.md for every formula.\n");
   cli::GlobalOptions global;
   cli::add_global_options(app, global);
 
