@@ -7,7 +7,9 @@
 
 #include "modelpick/catalog/catalog.hpp"
 #include "modelpick/catalog/embedded.hpp"
+#include "modelpick/engine/explain.hpp"
 #include "modelpick/engine/plan.hpp"
+#include "modelpick/engine/serving.hpp"
 #include "modelpick/engine/throughput.hpp"
 #include "modelpick/error.hpp"
 
@@ -37,7 +39,18 @@ inline void exercise(const catalog::Model& model) {
       engine::estimate_throughput(model, precision, c.gpu("h100"), r.fit->layout, {1024, 256, 2}, 1,
                                   r.fit->share.max_concurrency);
     }
+    engine::explain_size(r);
   } catch (const Error&) {
+  }
+  // each serving engine at the model's own length (errors are answers here too)
+  for (const engine::ServingEngine e :
+       {engine::ServingEngine::vllm, engine::ServingEngine::sglang, engine::ServingEngine::llama_cpp}) {
+    try {
+      engine::ServingRequest serving;
+      serving.engine = e;
+      engine::predict_serving(model, precision, c.gpu("h100"), serving);
+    } catch (const Error&) {
+    }
   }
 }
 
