@@ -142,7 +142,7 @@ KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::u
       continue;
     }
     ++layers_by_window[windowed(l) ? l.window : 0];
-    page = std::max(page, layer_kv_bytes_per_token(a, i, heads_per_rank, kv_bytes) * block_size);
+    page = std::max(page, checked_mul(layer_kv_bytes_per_token(a, i, heads_per_rank, kv_bytes), block_size, "bytes"));
   }
   KvGroups g;
   g.page_bytes = page;
@@ -226,9 +226,10 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
 
     const KvGroups groups = vllm_groups(a, stages[s].first, stages[s].second, heads_per_rank, r.kv_bytes, r.block_size);
     for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
-      rank.kv_bytes_per_token += layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes);
+      rank.kv_bytes_per_token =
+          checked_add(rank.kv_bytes_per_token, layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes), "bytes");
     }
-    rank.page_bytes = groups.page_bytes * groups.group_size;
+    rank.page_bytes = checked_mul(groups.page_bytes, groups.group_size, "bytes");
     rank.blocks = rank.kv_cache_bytes <= 0 || rank.page_bytes == 0
                       ? 0
                       : static_cast<std::uint64_t>(rank.kv_cache_bytes) / rank.page_bytes;
@@ -305,7 +306,8 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
   rank.kv_cache_bytes = static_cast<std::int64_t>(std::max<long double>(left, -9.0e18L));
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     // SGLang sizes every layer's pool at the full length (no sliding-window pool)
-    rank.kv_bytes_per_token += layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes);
+    rank.kv_bytes_per_token =
+        checked_add(rank.kv_bytes_per_token, layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes), "bytes");
   }
   rank.page_bytes = rank.kv_bytes_per_token;
   rank.blocks = rank.kv_cache_bytes <= 0 ? 0 : static_cast<std::uint64_t>(rank.kv_cache_bytes) / rank.page_bytes;
@@ -356,8 +358,12 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
     } else {
       host_bytes = checked_add(host_bytes, layer, "KV bytes");
     }
-    per_token += util::mul_div_ceil(k_width, r.cache_type_k.block_bytes, r.cache_type_k.block_values, "bytes") +
-                 util::mul_div_ceil(v_width, r.cache_type_v.block_bytes, r.cache_type_v.block_values, "bytes");
+    per_token = checked_add(
+        per_token,
+        checked_add(util::mul_div_ceil(k_width, r.cache_type_k.block_bytes, r.cache_type_k.block_values, "bytes"),
+                    util::mul_div_ceil(v_width, r.cache_type_v.block_bytes, r.cache_type_v.block_values, "bytes"),
+                    "bytes"),
+        "bytes");
   }
   ServingRank& rank = p.rank;
   rank.total_bytes = r.gpu_memory_bytes;
