@@ -76,9 +76,12 @@ void require_modelled(const catalog::Model& model, ServingEngine engine) {
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     const AttentionKind k = a.attention(i).kind;
     if (k == AttentionKind::mamba || k == AttentionKind::linear || k == AttentionKind::cross) {
-      throw Error(ErrorKind::usage, fmt::format("--engine {}: not modelled for {}'s {} layers (their state lives in an "
-                                                "engine-specific pool); drop --engine for modelpick's own estimate",
-                                                to_string(engine), model.id, catalog::to_string(k)));
+      throw Error(ErrorKind::usage,
+                  fmt::format("--engine {}: not modelled for {}'s {} layers ({}); drop --engine for modelpick's "
+                              "own estimate",
+                              to_string(engine), model.id, catalog::to_string(k),
+                              k == AttentionKind::cross ? "their cache of image tokens is sized by the vision encoder"
+                                                        : "their recurrent state lives in an engine-specific pool"));
     }
   }
 }
@@ -291,8 +294,9 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
   ServingRequest& r = p.request;
   const std::uint64_t tp = r.tensor_parallel;
   if (r.pipeline_parallel != 1) {
-    throw Error(ErrorKind::usage,
-                "--engine sglang: pipeline parallelism is not modelled; use --pipeline-parallel-size 1");
+    throw Error(ErrorKind::usage, fmt::format("--engine sglang: pipeline parallelism (PP {}) is not modelled; give a "
+                                              "--tensor-parallel-size that holds {} without it",
+                                              r.pipeline_parallel, model.id));
   }
   const std::uint64_t heads_per_rank = std::max<std::uint64_t>(1, a.kv_heads / tp);
   ServingRank& rank = p.rank;
