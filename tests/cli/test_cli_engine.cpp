@@ -123,3 +123,19 @@ TEST_CASE("size --engine: bad values and misplaced flags are one-line usage erro
   CHECK(jamba.out.empty());
   CHECK(jamba.err.find("not modelled for jamba-1.5-mini's mamba layers") != std::string::npos);
 }
+
+TEST_CASE("size --engine: a config whose heads leave no per-token cache is an answer, not a crash", "[cli][engine]") {
+  // found by fuzz_hf_config: 832 heads over a hidden size of 512 leave head_dim 0, and SGLang's
+  // pool was divided by a zero per-token size
+  for (const char* engine : {"vllm", "sglang", "llama.cpp"}) {
+    const auto r =
+        run_modelpick({"size", "--config", fixture("hf/engine_no_kv_heads.json"), "--engine", engine, "--json"});
+    INFO(engine << ": " << r.err);
+    CHECK((r.exit_code == 0 || r.exit_code == 3));
+    const json j = json::parse(r.out);
+    CHECK(j["engine"]["name"] == engine);
+    if (std::string(engine) != "llama.cpp") {
+      CHECK(j["engine"]["kv_cache_tokens"] == 0);
+    }
+  }
+}

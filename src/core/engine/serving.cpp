@@ -314,7 +314,10 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
         checked_add(rank.kv_bytes_per_token, layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes), "bytes");
   }
   rank.page_bytes = rank.kv_bytes_per_token;
-  rank.blocks = rank.kv_cache_bytes <= 0 ? 0 : static_cast<std::uint64_t>(rank.kv_cache_bytes) / rank.page_bytes;
+  // a model that caches nothing per token (no attention heads left) has no pool to count
+  rank.blocks = rank.kv_cache_bytes <= 0 || rank.page_bytes == 0
+                    ? 0
+                    : static_cast<std::uint64_t>(rank.kv_cache_bytes) / rank.page_bytes;
   p.kv_cache_tokens = rank.blocks;
   p.kv_cache_bytes = checked_mul(checked_mul(rank.blocks, rank.page_bytes, "bytes"), p.gpus, "bytes");
   p.max_concurrency = static_cast<double>(p.kv_cache_tokens) / static_cast<double>(r.max_model_len);
