@@ -6,6 +6,7 @@
 #include "modelpick/engine/kv_cache.hpp"
 #include "modelpick/engine/memory.hpp"
 #include "modelpick/engine/plan.hpp"
+#include "modelpick/engine/serving.hpp"
 #include "modelpick/error.hpp"
 
 using namespace modelpick;
@@ -128,6 +129,57 @@ TEST_CASE("huge architectures give an error or an exact big number never a wrapp
       CHECK(r.kv_cache_bytes >= 1000ULL * 1'000'000);
     } catch (const Error& e) {
       CHECK(std::string(e.what()).find("overflows") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("serving engines: the arithmetic holds for every model, and more memory never means fewer tokens",
+          "[properties][serving]") {
+  const catalog::Catalog& c = embedded_catalog();
+  for (const auto& m : c.models()) {
+    if (!m.self_hostable()) {
+      continue;
+    }
+    bool modelled = true;
+    for (std::uint64_t i = 0; i < m.architecture->layers; ++i) {
+      const auto k = m.architecture->attention(i).kind;
+      modelled = modelled && k != catalog::AttentionKind::mamba && k != catalog::AttentionKind::linear &&
+                 k != catalog::AttentionKind::cross;
+    }
+    const catalog::Precision& precision = c.precision(m.native_precision);
+    for (const char* gpu_id : {"h100", "l40s", "a100-80gb"}) {
+      const catalog::Gpu& gpu = c.gpu(gpu_id);
+      engine::SizingRequest plan_request = request(std::min<std::uint64_t>(8192, m.max_context_tokens), 1);
+      const auto plan = engine::plan_size(m, precision, gpu, plan_request);
+      const engine::Layout layout = plan.fits ? plan.fit->layout : plan.closest->layout;
+      for (const auto e : {engine::ServingEngine::vllm, engine::ServingEngine::sglang}) {
+        INFO(m.id << " on " << gpu_id << " with " << engine::to_string(e));
+        engine::ServingRequest r;
+        r.engine = e;
+        r.max_model_len = plan_request.context_tokens;
+        r.tensor_parallel = layout.tensor_parallel;
+        r.pipeline_parallel = e == engine::ServingEngine::sglang ? 1 : layout.pipeline_parallel;
+        if (!modelled) {
+          CHECK_THROWS_AS(engine::predict_serving(m, precision, gpu, r), Error);
+          continue;
+        }
+        r.memory_fraction = 0.80;
+        const auto low = engine::predict_serving(m, precision, gpu, r);
+        r.memory_fraction = 0.95;
+        const auto high = engine::predict_serving(m, precision, gpu, r);
+        CHECK(high.kv_cache_tokens >= low.kv_cache_tokens);
+        const engine::ServingRank& k = high.rank;
+        if (k.kv_cache_bytes > 0 && k.page_bytes > 0) {
+          // the blocks fit in what is left, and one more would not
+          CHECK(k.blocks * k.page_bytes <= static_cast<std::uint64_t>(k.kv_cache_bytes));
+          CHECK((k.blocks + 1) * k.page_bytes > static_cast<std::uint64_t>(k.kv_cache_bytes));
+        }
+        if (e == engine::ServingEngine::vllm && high.kv_cache_groups == 1) {
+          // one group: tokens are blocks x block size, and concurrency is tokens / length in blocks
+          CHECK(high.kv_cache_tokens == k.blocks * high.request.block_size);
+          CHECK(high.starts == (k.kv_cache_bytes > 0 && high.max_concurrency >= 1.0));
+        }
+      }
     }
   }
 }
