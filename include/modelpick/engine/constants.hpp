@@ -109,7 +109,10 @@ inline constexpr std::uint64_t k_vllm_forward_intermediate_copies = 3;
 // Sampler: the dummy sampling step over max_num_seqs rows of fp32 logits holds this many
 // vocabulary-sized fp32 copies at its peak (logits, temperature, sort values and indices,
 // softmax). Fitted to four logs whose peak is the sampler's (256 rows): Llama-3-8B 1.26 GiB
-// (10.3 copies), Qwen2.5-7B 1.42 (9.8), Qwen2-1.5B 1.39 (9.6), Qwen3-235B 1.4 (9.7).
+// (10.3 copies; github.com/vllm-project/vllm/pull/10511), Qwen2.5-7B 1.42 (9.8; .../issues/13882),
+// a Qwen2-1.5B-class model 1.39 (9.6; .../issues/12529), Qwen3-235B 1.4 (9.7; fixture
+// vllm-0.10.2-qwen3-235b-fp8-8xl40s). Checked out of sample against llm-d-benchmark's vLLM 0.11.0
+// H100 table (1024 rows): 4.76 / 5.56 / 7.38 GiB measured, 4.65 / 5.51 / 7.29 predicted.
 inline constexpr double k_vllm_sampler_fp32_copies = 9.5;
 // A100s measure a far smaller profiling peak at the same defaults: every A100-80GB log we have
 // leaves 0.46-0.65 GiB for non-torch + activation (five runs, two sources, vLLM 0.10.1 and
