@@ -75,8 +75,11 @@ ThroughputReport estimate_throughput(const catalog::Model& model, const catalog:
 // uniformly at random: E x (1 - (1 - k/E)^tokens).
 double expected_distinct_experts(std::uint64_t experts, std::uint64_t k, double tokens);
 
-// vLLM's default --max-num-seqs for a GPU: 1024 on GPUs with at least 70 GiB that are not an
-// A100, 256 otherwise.
+// Whether vLLM gives a GPU its larger batch defaults: at least 70 GiB and not an A100
+// (EngineArgs.get_batch_defaults).
+bool vllm_large_batch_defaults(const catalog::Gpu& gpu);
+
+// vLLM's default --max-num-seqs for a GPU: 1024 with the larger defaults, 256 otherwise.
 std::uint64_t engine_batch_limit(const catalog::Gpu& gpu);
 
 } // namespace modelpick::engine

@@ -10,6 +10,7 @@
 #include "modelpick/engine/kv_cache.hpp"
 #include "modelpick/engine/memory.hpp"
 #include "modelpick/engine/parallelism.hpp"
+#include "modelpick/engine/throughput.hpp"
 #include "modelpick/error.hpp"
 #include "modelpick/util/numbers.hpp"
 
@@ -62,11 +63,6 @@ namespace {
 
 std::uint64_t gib_floor(long double bytes) {
   return bytes <= 0 ? 0 : static_cast<std::uint64_t>(std::floor(bytes));
-}
-
-// vLLM's larger batch defaults: 70 GiB or more, and not an A100 (EngineArgs.get_batch_defaults)
-bool large_gpu(const catalog::Gpu& gpu, std::uint64_t memory_bytes) {
-  return memory_bytes >= k_large_gpu_bytes && gpu.id.rfind("a100", 0) != 0;
 }
 
 // Layers whose cache the engine models: attention with a per-token cache. Recurrent and
@@ -420,12 +416,11 @@ ServingPrediction predict_serving(const catalog::Model& model, const catalog::Pr
     request.gpu_memory_bytes = gpu.memory_bytes;
   }
   if (request.max_num_seqs == 0) {
-    request.max_num_seqs = large_gpu(gpu, request.gpu_memory_bytes) ? k_max_num_seqs_large_gpu : k_max_num_seqs;
+    request.max_num_seqs = engine_batch_limit(gpu);
   }
   if (request.max_num_batched_tokens == 0) {
-    request.max_num_batched_tokens = large_gpu(gpu, request.gpu_memory_bytes)
-                                         ? static_cast<std::uint64_t>(k_prefill_chunk_tokens)
-                                         : k_vllm_batched_tokens;
+    request.max_num_batched_tokens =
+        vllm_large_batch_defaults(gpu) ? static_cast<std::uint64_t>(k_prefill_chunk_tokens) : k_vllm_batched_tokens;
   }
   if (request.memory_fraction == 0) {
     const std::uint64_t tp = request.tensor_parallel;

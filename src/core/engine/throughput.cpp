@@ -223,9 +223,12 @@ double expected_distinct_experts(std::uint64_t experts, std::uint64_t k, double 
   return e * (1 - std::pow(1 - static_cast<double>(k) / e, tokens));
 }
 
+bool vllm_large_batch_defaults(const catalog::Gpu& gpu) {
+  return gpu.memory_bytes >= k_large_gpu_bytes && gpu.id.rfind("a100", 0) != 0;
+}
+
 std::uint64_t engine_batch_limit(const catalog::Gpu& gpu) {
-  const bool large = gpu.memory_bytes >= k_large_gpu_bytes && gpu.id.rfind("a100", 0) != 0;
-  return large ? k_max_num_seqs_large_gpu : k_max_num_seqs;
+  return vllm_large_batch_defaults(gpu) ? k_max_num_seqs_large_gpu : k_max_num_seqs;
 }
 
 ThroughputReport estimate_throughput(const catalog::Model& model, const catalog::Precision& precision,
