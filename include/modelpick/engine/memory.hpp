@@ -52,6 +52,12 @@ struct WeightPlacement {
 // From the architecture at `precision`.
 WeightPlacement place_weights(const ParamCounts& params, const catalog::Precision& precision);
 
+// Bytes pipeline stage `stage` of `stages` holds ([first, last) layers each): its layers, the
+// embedding (and any vision encoder) on the first, the final norm and lm_head on the last,
+// which with PP > 1 is a separate copy even when the model ties them.
+std::uint64_t stage_weight_bytes(const WeightPlacement& weights,
+                                 const std::vector<std::pair<std::uint64_t, std::uint64_t>>& stages, std::size_t stage);
+
 // The same, or the model's stored bytes when it has them (a GGUF file).
 WeightPlacement place_weights(const catalog::Model& model, const ParamCounts& params,
                               const catalog::Precision& precision);

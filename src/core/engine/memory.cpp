@@ -167,6 +167,25 @@ WeightPlacement place_weights(const ParamCounts& params, const catalog::Precisio
   return out;
 }
 
+std::uint64_t stage_weight_bytes(const WeightPlacement& weights,
+                                 const std::vector<std::pair<std::uint64_t, std::uint64_t>>& stages,
+                                 std::size_t stage) {
+  std::uint64_t bytes = 0;
+  for (std::uint64_t i = stages[stage].first; i < stages[stage].second; ++i) {
+    bytes = checked_add(bytes, weights.layer_bytes[i], "weight bytes");
+  }
+  if (stage == 0) {
+    bytes = checked_add(bytes, weights.first_stage_bytes, "weight bytes");
+  }
+  if (stage + 1 == stages.size()) {
+    bytes = checked_add(bytes, weights.last_stage_bytes, "weight bytes");
+    if (stages.size() > 1) {
+      bytes = checked_add(bytes, weights.tied_head_bytes, "weight bytes");
+    }
+  }
+  return bytes;
+}
+
 WeightPlacement place_weights(const catalog::Model& model, const ParamCounts& params,
                               const catalog::Precision& precision) {
   if (!model.stored) {

@@ -34,10 +34,9 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlaceme
   LayoutEvaluation best{layout, {}};
   bool first = true;
   for (std::size_t s = 0; s < stages.size(); ++s) {
-    std::uint64_t stage_weights = 0;
+    const std::uint64_t stage_weights = stage_weight_bytes(weights, stages, s);
     std::uint64_t kv_per_sequence = 0;
     for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
-      stage_weights = checked_add(stage_weights, weights.layer_bytes[i], "weight bytes");
       kv_per_sequence = checked_add(kv_per_sequence,
                                     checked_mul(layer_kv_bytes_per_token(arch, i, kv_heads_per_gpu, request.kv_bytes),
                                                 layer_cached_tokens(arch, i, request.context_tokens), "KV cache bytes"),
@@ -45,17 +44,6 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlaceme
       // fixed per-sequence state (Mamba, linear attention) is split over TP ranks with the heads
       const std::uint64_t state = layer_state_bytes(arch, i);
       kv_per_sequence = checked_add(kv_per_sequence, util::ceil_div(state, tp), "KV cache bytes");
-    }
-    // Stage 0 holds the embedding (and any vision encoder); the last stage the final norm
-    // and lm_head, which with PP > 1 is a separate copy even when the model ties them.
-    if (s == 0) {
-      stage_weights = checked_add(stage_weights, weights.first_stage_bytes, "weight bytes");
-    }
-    if (s + 1 == stages.size()) {
-      stage_weights = checked_add(stage_weights, weights.last_stage_bytes, "weight bytes");
-      if (stages.size() > 1) {
-        stage_weights = checked_add(stage_weights, weights.tied_head_bytes, "weight bytes");
-      }
     }
 
     GpuShare share;

@@ -194,19 +194,7 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
 
   bool first = true;
   for (std::size_t s = 0; s < stages.size(); ++s) {
-    std::uint64_t stage_weights = 0;
-    for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
-      stage_weights = checked_add(stage_weights, weights.layer_bytes[i], "weight bytes");
-    }
-    if (s == 0) {
-      stage_weights = checked_add(stage_weights, weights.first_stage_bytes, "weight bytes");
-    }
-    if (s + 1 == stages.size()) {
-      stage_weights = checked_add(stage_weights, weights.last_stage_bytes, "weight bytes");
-      if (stages.size() > 1) {
-        stage_weights = checked_add(stage_weights, weights.tied_head_bytes, "weight bytes");
-      }
-    }
+    const std::uint64_t stage_weights = stage_weight_bytes(weights, stages, s);
     ServingRank rank;
     rank.pipeline_stage = s;
     rank.total_bytes = r.gpu_memory_bytes;
