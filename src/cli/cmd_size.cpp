@@ -16,7 +16,6 @@
 #include "modelpick/engine/plan.hpp"
 #include "modelpick/engine/serving.hpp"
 #include "modelpick/error.hpp"
-#include "modelpick/util/numbers.hpp"
 #include "registry.hpp"
 
 namespace modelpick::cli {
@@ -58,20 +57,10 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   if (serving && serving->max_model_len == 0) {
     serving->max_model_len = request.context_tokens;
   }
+  const catalog::Gpu& gpu = catalog.gpu(o.sizing.gpu);
   if (serving) {
-    // name the engine's flag, not the --context / --gpus the plan would blame
-    if (serving->max_model_len > model.max_context_tokens) {
-      throw Error(ErrorKind::usage, fmt::format("--max-model-len {} exceeds {}'s maximum context of {} tokens",
-                                                util::group_digits(serving->max_model_len), model.id,
-                                                util::group_digits(model.max_context_tokens)));
-    }
-    if (serving->tensor_parallel > 0 && model.architecture) {
-      if (const auto problem = engine::tensor_parallel_problem(*model.architecture, serving->tensor_parallel,
-                                                               catalog.gpu(o.sizing.gpu).gpus_per_node)) {
-        throw Error(ErrorKind::usage, fmt::format("--tensor-parallel-size {} is not accepted for {}: {}",
-                                                  serving->tensor_parallel, model.id, *problem));
-      }
-    }
+    // before planning, so that a bad value is blamed on the engine's flag, not on --context / --gpus
+    engine::check_serving_request(model, gpu, *serving);
   }
   if (serving && request.gpus && serving->tensor_parallel > 0 &&
       *request.gpus != serving->tensor_parallel * std::max<std::uint64_t>(1, serving->pipeline_parallel)) {
@@ -84,7 +73,6 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   if (serving && !request.gpus && serving->tensor_parallel > 0) {
     request.gpus = serving->tensor_parallel * std::max<std::uint64_t>(1, serving->pipeline_parallel);
   }
-  const catalog::Gpu& gpu = catalog.gpu(o.sizing.gpu);
   engine::require_self_hostable(model);
   const catalog::Precision& precision = input.precision(catalog);
   engine::SizingReport report = engine::plan_size(model, precision, gpu, request);

@@ -73,8 +73,13 @@ struct ServingPrediction {
   std::vector<std::string> assumptions;
 };
 
-// Throws Error(usage) for a layout the model cannot take, a length past its maximum, or
-// an architecture the engine model does not cover (recurrent or linear-attention layers).
+// Throws Error(usage), naming the engine's flag, for an API-only model, an architecture the
+// engine model does not cover (recurrent, linear- or cross-attention layers), a length past the
+// model's maximum, or a tensor / pipeline-parallel size the model cannot take. A length, TP or
+// PP of 0 means "not chosen yet" and is not checked (size calls this before it has a layout).
+void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu, const ServingRequest& request);
+
+// check_serving_request, then the prediction; TP and PP must be chosen (at least 1).
 ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
                                   const catalog::Gpu& gpu, ServingRequest request);
 

@@ -10,6 +10,7 @@
 #include "modelpick/engine/kv_cache.hpp"
 #include "modelpick/engine/memory.hpp"
 #include "modelpick/engine/parallelism.hpp"
+#include "modelpick/engine/plan.hpp"
 #include "modelpick/engine/throughput.hpp"
 #include "modelpick/error.hpp"
 #include "modelpick/util/numbers.hpp"
@@ -376,29 +377,39 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
 
 } // namespace
 
-ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
-                                  const catalog::Gpu& gpu, ServingRequest request) {
-  if (!model.self_hostable()) {
-    throw Error(ErrorKind::usage, fmt::format("'{}' is API-only: no engine can serve it", model.id));
-  }
+void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu, const ServingRequest& request) {
+  require_self_hostable(model);
   require_modelled(model, request.engine);
   const catalog::Architecture& a = *model.architecture;
-  if (request.max_model_len == 0) {
-    request.max_model_len = model.max_context_tokens;
-  }
   if (request.max_model_len > model.max_context_tokens) {
     throw Error(ErrorKind::usage,
                 fmt::format("--max-model-len {} exceeds {}'s maximum context of {} tokens",
                             group_digits(request.max_model_len), model.id, group_digits(model.max_context_tokens)));
   }
-  if (request.engine != ServingEngine::llama_cpp) {
+  if (request.engine == ServingEngine::llama_cpp) {
+    return;
+  }
+  if (request.tensor_parallel > 0) {
     if (const auto problem = tensor_parallel_problem(a, request.tensor_parallel, gpu.gpus_per_node)) {
-      throw Error(ErrorKind::usage, fmt::format("--tensor-parallel-size {}: {}", request.tensor_parallel, *problem));
+      throw Error(ErrorKind::usage, fmt::format("--tensor-parallel-size {} is not accepted for {}: {}",
+                                                request.tensor_parallel, model.id, *problem));
     }
-    if (request.pipeline_parallel == 0 || request.pipeline_parallel > a.layers) {
-      throw Error(ErrorKind::usage, fmt::format("--pipeline-parallel-size {} must be between 1 and {}'s {} layers",
-                                                request.pipeline_parallel, model.id, a.layers));
-    }
+  }
+  if (request.pipeline_parallel > a.layers) {
+    throw Error(ErrorKind::usage, fmt::format("--pipeline-parallel-size {} must be between 1 and {}'s {} layers",
+                                              request.pipeline_parallel, model.id, a.layers));
+  }
+}
+
+ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
+                                  const catalog::Gpu& gpu, ServingRequest request) {
+  check_serving_request(model, gpu, request);
+  const catalog::Architecture& a = *model.architecture;
+  if (request.max_model_len == 0) {
+    request.max_model_len = model.max_context_tokens;
+  }
+  if (request.engine != ServingEngine::llama_cpp && (request.tensor_parallel == 0 || request.pipeline_parallel == 0)) {
+    throw Error(ErrorKind::usage, "--tensor-parallel-size and --pipeline-parallel-size must be at least 1");
   }
   if (request.gpu_memory_bytes == 0) {
     request.gpu_memory_bytes = gpu.memory_bytes;
