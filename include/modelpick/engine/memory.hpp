@@ -36,6 +36,15 @@ ParamCounts count_params(const catalog::Architecture& arch);
 // Bytes of `params` linear weights stored at `precision` (group scales included).
 std::uint64_t quantized_bytes(std::uint64_t params, const catalog::Precision& precision);
 
+// How a layer's parameters are stored at `precision`: linear weights the precision quantises,
+// and the 16-bit rest (an experts-only format such as MXFP4 leaves attention and dense MLPs in
+// 16-bit). `active` counts only the routed experts a token uses.
+struct LayerStorage {
+  std::uint64_t quantized = 0;
+  std::uint64_t sixteen_bit = 0;
+};
+LayerStorage layer_storage(const LayerParams& layer, const catalog::Precision& precision, bool active = false);
+
 // Bytes of one layer at `precision`; `active` counts only the routed experts a token uses.
 std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision, bool active = false);
 

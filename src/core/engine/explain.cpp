@@ -133,15 +133,11 @@ ExplainSection weights_section(const SizingReport& r, const ParamCounts& p, cons
   const catalog::Precision& prec = *r.precision;
   ExplainSection s{fmt::format("Weights at {}", prec.id), {}};
   for (const LayerGroup& g : groups) {
-    const LayerParams& l = g.params;
-    const std::uint64_t linear = l.attention_linear + l.mlp_linear + l.expert_linear;
-    const std::uint64_t quantized = prec.experts_only ? l.expert_linear : linear;
-    const std::uint64_t sixteen = l.unquantized + (prec.experts_only ? l.attention_linear + l.mlp_linear : 0);
-    const std::uint64_t bytes = layer_weight_bytes(l, prec);
-    s.steps.push_back(
-        {group_name(g),
-         fmt::format("({}) + {} × 2 B, × {}", precision_arithmetic(quantized, prec), n(sixteen), n(g.count)),
-         b(bytes * g.count)});
+    const LayerStorage storage = layer_storage(g.params, prec);
+    s.steps.push_back({group_name(g),
+                       fmt::format("({}) + {} × 2 B, × {}", precision_arithmetic(storage.quantized, prec),
+                                   n(storage.sixteen_bit), n(g.count)),
+                       b(layer_weight_bytes(g.params, prec) * g.count)});
   }
   s.steps.push_back({"embedding, lm_head, norms (16-bit)",
                      fmt::format("({} + {} + {}{}) × 2 B", n(p.embedding), n(p.lm_head), n(p.final_norm),

@@ -139,13 +139,17 @@ std::uint64_t quantized_bytes(std::uint64_t params, const catalog::Precision& p)
   return util::ceil_div(bits, 8);
 }
 
-std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision, bool active) {
+LayerStorage layer_storage(const LayerParams& layer, const catalog::Precision& precision, bool active) {
   const std::uint64_t experts = active ? layer.active_expert_linear : layer.expert_linear;
   const std::uint64_t dense_linear = layer.attention_linear + layer.mlp_linear;
   // An experts-only format (MXFP4 in gpt-oss) leaves attention and dense MLPs in 16-bit.
-  const std::uint64_t quantized = precision.experts_only ? experts : dense_linear + experts;
-  const std::uint64_t sixteen = layer.unquantized + (precision.experts_only ? dense_linear : 0);
-  return checked_add(quantized_bytes(quantized, precision), checked_mul(sixteen, k_bytes_16bit, "weight bytes"),
+  return {precision.experts_only ? experts : dense_linear + experts,
+          layer.unquantized + (precision.experts_only ? dense_linear : 0)};
+}
+
+std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision, bool active) {
+  const LayerStorage s = layer_storage(layer, precision, active);
+  return checked_add(quantized_bytes(s.quantized, precision), checked_mul(s.sixteen_bit, k_bytes_16bit, "weight bytes"),
                      "weight bytes");
 }
 
