@@ -62,16 +62,16 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
     // before planning, so that a bad value is blamed on the engine's flag, not on --context / --gpus
     engine::check_serving_request(model, gpu, *serving);
   }
-  if (serving && request.gpus && serving->tensor_parallel > 0 &&
-      *request.gpus != serving->tensor_parallel * std::max<std::uint64_t>(1, serving->pipeline_parallel)) {
-    throw Error(ErrorKind::usage,
-                fmt::format("--gpus {} does not match --tensor-parallel-size {} x --pipeline-parallel-size {}: give "
-                            "one or the other",
-                            *request.gpus, serving->tensor_parallel,
-                            std::max<std::uint64_t>(1, serving->pipeline_parallel)));
-  }
-  if (serving && !request.gpus && serving->tensor_parallel > 0) {
-    request.gpus = serving->tensor_parallel * std::max<std::uint64_t>(1, serving->pipeline_parallel);
+  if (serving && serving->tensor_parallel > 0) {
+    // a given TP (and PP, 1 unless given) fixes the GPU count the plan evaluates
+    const std::uint64_t pp = std::max<std::uint64_t>(1, serving->pipeline_parallel);
+    if (request.gpus && *request.gpus != serving->tensor_parallel * pp) {
+      throw Error(ErrorKind::usage,
+                  fmt::format("--gpus {} does not match --tensor-parallel-size {} x --pipeline-parallel-size {}: "
+                              "give one or the other",
+                              *request.gpus, serving->tensor_parallel, pp));
+    }
+    request.gpus = serving->tensor_parallel * pp;
   }
   engine::require_self_hostable(model);
   const catalog::Precision& precision = input.precision(catalog);
