@@ -1,7 +1,9 @@
 // libFuzzer target: a --catalog overlay file, merged over the embedded precisions and GPUs and
 // two licenses (the embedded models, prices and 120 kB of license texts are left out so each run
-// parses a twentieth as much) and validated; every model it defines is then sized.
+// parses a twentieth as much) and validated; every model it defines is then sized, and the
+// catalog must read back whole from its compiled image.
 #include "fuzz_common.hpp"
+#include "modelpick/catalog/compiled.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace modelpick;
@@ -21,6 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   docs.push_back(catalog::Document{"fuzz.json", std::string(reinterpret_cast<const char*>(data), size), false});
   try {
     const catalog::Catalog c = catalog::Catalog::load(docs);
+    if (!(catalog::read_image(catalog::write_image(c)) == c)) {
+      __builtin_trap();
+    }
     for (const catalog::Model& m : c.models()) {
       if (m.origin == "fuzz.json") {
         fuzz::exercise(m);

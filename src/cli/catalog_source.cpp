@@ -82,12 +82,21 @@ catalog::ConfigImport read_gguf_model(const std::string& path) {
 }
 
 catalog::Catalog load_catalog(const std::vector<std::string>& overlay_files) {
-  std::vector<catalog::Document> documents = catalog::embedded_documents();
-  for (const std::string& path : overlay_files) {
-    spdlog::debug("reading catalog overlay {}", path);
-    documents.push_back(catalog::Document{path, read_user_file(path, "catalog file", k_max_catalog_file_bytes), false});
-  }
-  catalog::Catalog catalog = catalog::Catalog::load(documents);
+  catalog::Catalog catalog = [&] {
+    if (overlay_files.empty()) {
+      // The build compiled and validated the embedded catalog: there is no JSON to parse.
+      spdlog::debug("reading the compiled embedded catalog");
+      return catalog::embedded_catalog();
+    }
+    // Overlays merge with the embedded files field by field, as JSON.
+    std::vector<catalog::Document> documents = catalog::embedded_documents();
+    for (const std::string& path : overlay_files) {
+      spdlog::debug("reading catalog overlay {}", path);
+      documents.push_back(
+          catalog::Document{path, read_user_file(path, "catalog file", k_max_catalog_file_bytes), false});
+    }
+    return catalog::Catalog::load(documents);
+  }();
   spdlog::debug("catalog {}: {} models, {} GPUs, {} precisions", catalog.version(), catalog.models().size(),
                 catalog.gpus().size(), catalog.precisions().size());
   return catalog;

@@ -26,6 +26,7 @@ std::string_view to_string(AttentionKind k);
 struct AttentionLayer {
   AttentionKind kind = AttentionKind::full;
   std::uint64_t window = 0;
+  bool operator==(const AttentionLayer&) const = default;
 };
 
 // Multi-head latent attention (DeepSeek-V2/V3, Kimi K2). q_lora_rank 0 = no query LoRA.
@@ -39,6 +40,7 @@ struct Mla {
   // index_head_dim over one shared key per token, cached as FP8 with one fp32 scale.
   std::uint64_t index_n_heads = 0;
   std::uint64_t index_head_dim = 0;
+  bool operator==(const Mla&) const = default;
 };
 
 // A Mamba (v1) mixer layer, as in Jamba: in_proj, conv1d, x_proj, dt_proj, A, D, out_proj.
@@ -47,6 +49,7 @@ struct Mamba {
   std::uint64_t d_conv = 0;
   std::uint64_t d_inner = 0;
   std::uint64_t dt_rank = 0;
+  bool operator==(const Mamba&) const = default;
 };
 
 struct Moe {
@@ -63,6 +66,7 @@ struct Moe {
   [[nodiscard]] bool is_moe_layer(std::uint64_t layer) const {
     return layer >= first_dense_layers && layer % layer_step == layer_step - 1;
   }
+  bool operator==(const Moe&) const = default;
 };
 
 struct Architecture {
@@ -88,6 +92,7 @@ struct Architecture {
   [[nodiscard]] const AttentionLayer& attention(std::uint64_t layer) const {
     return attention_pattern[layer % attention_pattern.size()];
   }
+  bool operator==(const Architecture&) const = default;
 };
 
 // Exact bytes of a weights file's tensors (a GGUF header), used instead of the architecture's
@@ -101,6 +106,7 @@ struct StoredWeights {
   std::uint64_t active_bytes = 0;                                   // what one token reads (routed experts pro rata)
   std::uint64_t params = 0;                                         // elements over all tensors
   std::vector<std::pair<std::string, std::uint64_t>> bytes_by_type; // "Q4_K" -> bytes
+  bool operator==(const StoredWeights&) const = default;
 };
 
 // An API's list price in USD per million tokens (data/prices.json, "api_prices").
@@ -116,6 +122,7 @@ struct TokenPrice {
   std::optional<double> long_context_cached_input;
   std::string date;
   std::string source;
+  bool operator==(const TokenPrice&) const = default;
 };
 
 // One provider's on-demand rate for a GPU.
@@ -125,6 +132,7 @@ struct GpuOffer {
   std::string terms; // "on-demand, 8x H100 SXM instance"
   std::string date;
   std::string source;
+  bool operator==(const GpuOffer&) const = default;
 };
 
 // A GPU's rental price (data/prices.json, "gpu_prices"): the reference rate `cost` uses
@@ -135,6 +143,7 @@ struct GpuPrice {
   std::vector<GpuOffer> offers;
   std::string date;
   std::string source;
+  bool operator==(const GpuPrice&) const = default;
 };
 
 struct Model {
@@ -159,6 +168,7 @@ struct Model {
   std::string origin;                         // "embedded" or the overlay file it came from
 
   [[nodiscard]] bool self_hostable() const { return architecture.has_value(); }
+  bool operator==(const Model&) const = default;
 };
 
 struct Gpu {
@@ -180,6 +190,7 @@ struct Gpu {
   std::map<std::string, std::string> sources;
   std::string origin;
   std::vector<std::string> aliases;
+  bool operator==(const Gpu&) const = default;
 };
 
 // Storage of quantised linear weights: `weight_bits` per weight plus, for group-wise
@@ -196,6 +207,7 @@ struct Precision {
   std::vector<std::string> aliases;
   std::map<std::string, std::string> sources;
   std::string origin;
+  bool operator==(const Precision&) const = default;
 };
 
 // What a deploying company does with a model (license-check --use).
@@ -209,6 +221,7 @@ struct Clause {
   std::string quote;
   std::string section;
   std::string source;
+  bool operator==(const Clause&) const = default;
 };
 
 // One deciding clause: it applies when every condition it names holds.
@@ -223,6 +236,7 @@ struct LicenseRule {
   std::string with;       // needs_agreement: who grants the separate license
   std::string obligation; // obligation: what the user must do
   Clause clause;
+  bool operator==(const LicenseRule&) const = default;
 };
 
 struct License {
@@ -233,6 +247,7 @@ struct License {
   std::vector<LicenseRule> rules;
   std::string notes;
   std::string origin;
+  bool operator==(const License&) const = default;
 };
 
 // One catalog document: its origin (for messages) and its JSON text.
@@ -241,6 +256,10 @@ struct Document {
   std::string text;
   bool embedded = false; // embedded documents must source every fact
 };
+
+class Catalog;
+// The compiled form (catalog/compiled.hpp) writes and reads a validated catalog whole.
+Catalog read_image(std::string_view image);
 
 class Catalog {
 public:
@@ -260,7 +279,11 @@ public:
   [[nodiscard]] const Precision& precision(std::string_view name) const;
   [[nodiscard]] const License* find_license(std::string_view id) const;
 
+  bool operator==(const Catalog&) const = default;
+
 private:
+  friend Catalog read_image(std::string_view image);
+
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
   std::vector<Precision> precisions_;
