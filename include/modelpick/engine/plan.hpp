@@ -67,6 +67,14 @@ void require_self_hostable(const catalog::Model& model);
 SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                        const SizingRequest& request);
 
+// plan_size without its `assumptions` (left empty): for callers that size many candidates and
+// print few (pick sizes every model at every precision).
+SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
+                      const SizingRequest& request);
+
+// The assumptions plan_size lists for a report: what was assumed, in words.
+std::vector<std::string> sizing_assumptions(const SizingReport& report);
+
 // Evaluates one layout (exposed for tests and for --gpus).
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout);

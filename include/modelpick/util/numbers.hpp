@@ -19,10 +19,26 @@ std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBa
 // Parses a plain decimal fraction such as "0.9" in [min, max] (both inclusive).
 double parse_fraction(std::string_view text, std::string_view what, double min, double max);
 
+// Throws Error(invalid_catalog): "`what` overflows 64-bit bytes (a op b)".
+[[noreturn]] void throw_overflow(std::string_view what, std::uint64_t a, char op, std::uint64_t b);
+
 // Overflow-checked arithmetic: throws Error(invalid_catalog) naming `what` on overflow, so a
-// 10^15-parameter model gives a clear error instead of a wrapped number.
-std::uint64_t checked_mul(std::uint64_t a, std::uint64_t b, std::string_view what);
-std::uint64_t checked_add(std::uint64_t a, std::uint64_t b, std::string_view what);
+// 10^15-parameter model gives a clear error instead of a wrapped number. Inline: the sizing
+// engine calls them millions of times in one `pick`.
+inline std::uint64_t checked_mul(std::uint64_t a, std::uint64_t b, std::string_view what) {
+  std::uint64_t out = 0;
+  if (__builtin_mul_overflow(a, b, &out)) [[unlikely]] {
+    throw_overflow(what, a, 'x', b);
+  }
+  return out;
+}
+inline std::uint64_t checked_add(std::uint64_t a, std::uint64_t b, std::string_view what) {
+  std::uint64_t out = 0;
+  if (__builtin_add_overflow(a, b, &out)) [[unlikely]] {
+    throw_overflow(what, a, '+', b);
+  }
+  return out;
+}
 
 // a / b rounded up (b > 0).
 constexpr std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {

@@ -120,9 +120,10 @@ std::optional<std::string> filtered_out(const catalog::Model& m, const Question&
   return std::nullopt;
 }
 
-// The license verdict, the API bill and the sizing: everything but throughput and cost.
+// The license verdict, the API bill and the sizing: everything but throughput and cost. A
+// trial (pick's sizing of every precision) leaves the sizing's assumptions to the one chosen.
 Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model, const catalog::Precision* precision,
-                    const catalog::Gpu& gpu, const Question& q) {
+                    const catalog::Gpu& gpu, const Question& q, bool trial = false) {
   Answer a;
   a.model = &model;
   a.gpu = &gpu;
@@ -138,7 +139,8 @@ Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model
     return a;
   }
   a.precision = precision != nullptr ? precision : &catalog.precision(model.native_precision);
-  a.sizing = engine::plan_size(model, *a.precision, gpu, q.sizing);
+  a.sizing = trial ? engine::fit_size(model, *a.precision, gpu, q.sizing)
+                   : engine::plan_size(model, *a.precision, gpu, q.sizing);
   return a;
 }
 
@@ -171,7 +173,7 @@ std::vector<Answer> try_precisions(const catalog::Catalog& catalog, const catalo
     if ((f.precision != nullptr && f.precision != &p) || !runs_on(p, gpu, m)) {
       continue;
     }
-    out.push_back(sized_answer(catalog, m, &p, gpu, sized));
+    out.push_back(sized_answer(catalog, m, &p, gpu, sized, true));
   }
   return out;
 }
@@ -350,15 +352,16 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
       out.excluded.push_back({&m, fmt::format("{}", fmt::join(reasons, "; ")), fewest ? gpus_of(*fewest) : 0});
       continue;
     }
-    const Answer* best = nullptr;
+    Answer* best = nullptr;
     for (Answer* a : qualifying) {
       add_throughput_and_cost(*a, q);
       if (best == nullptr || better(*a, *best, sort, &catalog)) {
         best = a;
       }
     }
-    Answer chosen = *best;
+    Answer chosen = std::move(*best);
     chosen.license = verdict;
+    chosen.sizing->assumptions = engine::sizing_assumptions(*chosen.sizing);
     out.results.push_back(std::move(chosen));
   }
   std::stable_sort(out.results.begin(), out.results.end(),

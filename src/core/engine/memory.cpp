@@ -1,4 +1,5 @@
 #include "modelpick/engine/memory.hpp"
+#include <algorithm>
 
 #include "modelpick/engine/constants.hpp"
 #include "modelpick/util/numbers.hpp"
@@ -88,6 +89,38 @@ std::pair<std::uint64_t, std::uint64_t> mixer_params(const catalog::Architecture
 
 } // namespace
 
+namespace {
+
+// One block's parameters: its token mixer, its MLP (or routed and shared experts) and norms.
+LayerParams block_params(const catalog::Architecture& a, const catalog::AttentionLayer& attention, bool moe_layer) {
+  LayerParams layer;
+  const auto [mixer_linear, mixer_other] = mixer_params(a, attention);
+  layer.attention_linear = mixer_linear;
+  layer.unquantized = sum({mixer_other, product({2, a.hidden_size})}); // two RMSNorms per block
+  if (moe_layer) {
+    const catalog::Moe& m = *a.moe;
+    const std::uint64_t expert = mlp(a.hidden_size, m.expert_intermediate_size, a.mlp_gated);
+    layer.expert_linear = product({m.experts, expert});
+    layer.active_expert_linear = product({m.experts_per_token, expert});
+    layer.mlp_linear = product({m.shared_experts, mlp(a.hidden_size, m.shared_expert_intermediate_size, a.mlp_gated)});
+    if (m.dense_residual) {
+      layer.mlp_linear = sum({layer.mlp_linear, mlp(a.hidden_size, m.dense_intermediate_size, a.mlp_gated)});
+    }
+    layer.unquantized = sum({layer.unquantized, product({m.experts, a.hidden_size})}); // router
+    if (m.expert_bias) {
+      // per expert: gate/up biases (2 x width when gated) and the down bias (hidden)
+      const std::uint64_t bias = (a.mlp_gated ? 2 : 1) * m.expert_intermediate_size + a.hidden_size;
+      layer.unquantized = sum({layer.unquantized, product({m.experts, bias})});
+    }
+  } else {
+    const std::uint64_t width = a.moe ? a.moe->dense_intermediate_size : a.intermediate_size;
+    layer.mlp_linear = mlp(a.hidden_size, width, a.mlp_gated);
+  }
+  return layer;
+}
+
+} // namespace
+
 ParamCounts count_params(const catalog::Architecture& a) {
   ParamCounts out;
   out.embedding = product({a.vocab_size, a.hidden_size});
@@ -97,34 +130,25 @@ ParamCounts count_params(const catalog::Architecture& a) {
   out.total = sum({out.embedding, out.lm_head, out.final_norm, out.extra});
   out.active = sum({out.embedding, out.lm_head, out.final_norm}); // a text token skips the vision encoder
   out.layers.reserve(a.layers);
+  // Blocks of one kind (the same attention layer, MoE or dense) hold the same parameters: a
+  // model has a few kinds over up to a hundred-odd blocks, so each kind is counted once.
+  struct Kind {
+    catalog::AttentionLayer attention;
+    bool moe_layer = false;
+    LayerParams params;
+  };
+  std::vector<Kind> kinds;
   for (std::uint64_t i = 0; i < a.layers; ++i) {
-    LayerParams layer;
-    const auto [mixer_linear, mixer_other] = mixer_params(a, a.attention(i));
-    layer.attention_linear = mixer_linear;
-    layer.unquantized = sum({mixer_other, product({2, a.hidden_size})}); // two RMSNorms per block
-    if (a.moe && a.moe->is_moe_layer(i)) {
-      const catalog::Moe& m = *a.moe;
-      const std::uint64_t expert = mlp(a.hidden_size, m.expert_intermediate_size, a.mlp_gated);
-      layer.expert_linear = product({m.experts, expert});
-      layer.active_expert_linear = product({m.experts_per_token, expert});
-      layer.mlp_linear =
-          product({m.shared_experts, mlp(a.hidden_size, m.shared_expert_intermediate_size, a.mlp_gated)});
-      if (m.dense_residual) {
-        layer.mlp_linear = sum({layer.mlp_linear, mlp(a.hidden_size, m.dense_intermediate_size, a.mlp_gated)});
-      }
-      layer.unquantized = sum({layer.unquantized, product({m.experts, a.hidden_size})}); // router
-      if (m.expert_bias) {
-        // per expert: gate/up biases (2 x width when gated) and the down bias (hidden)
-        const std::uint64_t bias = (a.mlp_gated ? 2 : 1) * m.expert_intermediate_size + a.hidden_size;
-        layer.unquantized = sum({layer.unquantized, product({m.experts, bias})});
-      }
-    } else {
-      const std::uint64_t width = a.moe ? a.moe->dense_intermediate_size : a.intermediate_size;
-      layer.mlp_linear = mlp(a.hidden_size, width, a.mlp_gated);
+    const catalog::AttentionLayer& attention = a.attention(i);
+    const bool moe_layer = a.moe && a.moe->is_moe_layer(i);
+    auto kind = std::find_if(kinds.begin(), kinds.end(),
+                             [&](const Kind& k) { return k.attention == attention && k.moe_layer == moe_layer; });
+    if (kind == kinds.end()) {
+      kind = kinds.insert(kinds.end(), Kind{attention, moe_layer, block_params(a, attention, moe_layer)});
     }
-    out.total = sum({out.total, layer.total()});
-    out.active = sum({out.active, layer.active()});
-    out.layers.push_back(layer);
+    out.total = sum({out.total, kind->params.total()});
+    out.active = sum({out.active, kind->params.active()});
+    out.layers.push_back(kind->params);
   }
   return out;
 }

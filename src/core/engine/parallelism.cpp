@@ -5,18 +5,46 @@
 
 namespace modelpick::engine {
 
-std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& arch, std::uint64_t tp,
-                                                   std::uint64_t gpus_per_node) {
+namespace {
+
+enum class TpProblem { none, zero, past_node, heads, kv_heads };
+
+// Why a tensor-parallel size does not work, without words: layout searches ask this of every
+// size for every model pick tries, and need no message.
+TpProblem tp_problem(const catalog::Architecture& arch, std::uint64_t tp, std::uint64_t gpus_per_node) {
   if (tp == 0) {
-    return "tensor parallel size must be at least 1";
+    return TpProblem::zero;
   }
   if (tp > gpus_per_node) {
-    return fmt::format("tensor parallel {} exceeds the {} GPUs of one node", tp, gpus_per_node);
+    return TpProblem::past_node;
   }
   if (arch.attention_heads % tp != 0) {
-    return fmt::format("{} attention heads do not split evenly over tensor parallel {}", arch.attention_heads, tp);
+    return TpProblem::heads;
   }
   if (!arch.mla && arch.kv_heads % tp != 0 && tp % arch.kv_heads != 0) {
+    return TpProblem::kv_heads;
+  }
+  return TpProblem::none;
+}
+
+bool tp_works(const catalog::Architecture& arch, std::uint64_t tp, std::uint64_t gpus_per_node) {
+  return tp_problem(arch, tp, gpus_per_node) == TpProblem::none;
+}
+
+} // namespace
+
+std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& arch, std::uint64_t tp,
+                                                   std::uint64_t gpus_per_node) {
+  switch (tp_problem(arch, tp, gpus_per_node)) {
+  case TpProblem::none:
+    return std::nullopt;
+  case TpProblem::zero:
+    return "tensor parallel size must be at least 1";
+  case TpProblem::past_node:
+    return fmt::format("tensor parallel {} exceeds the {} GPUs of one node", tp, gpus_per_node);
+  case TpProblem::heads:
+    return fmt::format("{} attention heads do not split evenly over tensor parallel {}", arch.attention_heads, tp);
+  case TpProblem::kv_heads:
     return fmt::format("{} KV heads neither divide nor are divided by tensor parallel {}", arch.kv_heads, tp);
   }
   return std::nullopt;
@@ -26,7 +54,7 @@ namespace {
 
 std::uint64_t largest_tp(const catalog::Architecture& arch, std::uint64_t gpus_per_node) {
   for (std::uint64_t tp = gpus_per_node; tp > 1; --tp) {
-    if (!tensor_parallel_problem(arch, tp, gpus_per_node)) {
+    if (tp_works(arch, tp, gpus_per_node)) {
       return tp;
     }
   }
@@ -39,7 +67,7 @@ std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::ui
                                       std::uint64_t max_stages) {
   std::vector<Layout> out;
   for (std::uint64_t tp = 1; tp <= gpus_per_node; ++tp) {
-    if (!tensor_parallel_problem(arch, tp, gpus_per_node)) {
+    if (tp_works(arch, tp, gpus_per_node)) {
       out.push_back({tp, 1});
     }
   }

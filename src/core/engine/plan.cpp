@@ -80,8 +80,13 @@ std::string layout_list(const std::vector<Layout>& layouts) {
   return fmt::format("{}", fmt::join(counts, ", "));
 }
 
-std::vector<std::string> assumptions_for(const catalog::Model& model, const catalog::Precision& precision,
-                                         const catalog::Gpu& gpu, const SizingRequest& request) {
+} // namespace
+
+std::vector<std::string> sizing_assumptions(const SizingReport& report) {
+  const catalog::Model& model = *report.model;
+  const catalog::Precision& precision = *report.precision;
+  const catalog::Gpu& gpu = *report.gpu;
+  const SizingRequest& request = report.request;
   const catalog::Architecture& a = *model.architecture;
   std::vector<std::string> out;
   out.push_back(fmt::format("request: {} tokens of context x {} concurrent sequence(s)",
@@ -146,6 +151,8 @@ std::vector<std::string> assumptions_for(const catalog::Model& model, const cata
   return out;
 }
 
+namespace {
+
 // A weights file's model carries exact bytes and only the architecture its metadata gives (enough
 // for the KV cache); its parameters are counted from its tensors, not from that architecture.
 ParamCounts params_of(const catalog::Model& model) {
@@ -170,6 +177,13 @@ void require_self_hostable(const catalog::Model& model) {
 
 SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                        const SizingRequest& request) {
+  SizingReport r = fit_size(model, precision, gpu, request);
+  r.assumptions = sizing_assumptions(r);
+  return r;
+}
+
+SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
+                      const SizingRequest& request) {
   require_self_hostable(model);
   if (request.context_tokens > model.max_context_tokens) {
     throw Error(ErrorKind::usage,
@@ -194,7 +208,6 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
   r.kv_bytes_per_token = kv_bytes_per_token(arch, request.kv_bytes);
   r.kv_cache_bytes = kv_cache_bytes(arch, request.kv_bytes, request.context_tokens, request.concurrency);
   r.state_bytes_per_sequence = state_bytes_per_sequence(arch);
-  r.assumptions = assumptions_for(model, precision, gpu, request);
   if (precision.needs_fp8_hardware && !gpu.fp8) {
     r.warnings.push_back(fmt::format("{} has no FP8 tensor cores: serving engines run {} weights through a "
                                      "weight-only kernel (W8A16) there; memory is as shown, compute stays 16-bit",

@@ -119,20 +119,8 @@ double parse_fraction(std::string_view text, std::string_view what, double min, 
   return static_cast<double>(value);
 }
 
-std::uint64_t checked_mul(std::uint64_t a, std::uint64_t b, std::string_view what) {
-  std::uint64_t out = 0;
-  if (__builtin_mul_overflow(a, b, &out)) {
-    throw Error(ErrorKind::invalid_catalog, fmt::format("{} overflows 64-bit bytes ({} x {})", what, a, b));
-  }
-  return out;
-}
-
-std::uint64_t checked_add(std::uint64_t a, std::uint64_t b, std::string_view what) {
-  std::uint64_t out = 0;
-  if (__builtin_add_overflow(a, b, &out)) {
-    throw Error(ErrorKind::invalid_catalog, fmt::format("{} overflows 64-bit bytes ({} + {})", what, a, b));
-  }
-  return out;
+void throw_overflow(std::string_view what, std::uint64_t a, char op, std::uint64_t b) {
+  throw Error(ErrorKind::invalid_catalog, fmt::format("{} overflows 64-bit bytes ({} {} {})", what, a, op, b));
 }
 
 std::uint64_t mul_div_ceil(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::string_view what) {
