@@ -86,6 +86,10 @@ Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day,
 // Everything `modelpick cost` reports. `throughput` is the replica's estimate at the request
 // shape; `apis` the API models to compare (each must carry an api_price).
 CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volume, const SelfHostPlan& plan,
-                         const std::vector<const catalog::Model*>& apis);
+                         const std::vector<const catalog::Model*>& apis, Detail detail = Detail::full);
+
+// The assumptions estimate_cost lists in words (with Detail::full): the throughput report's,
+// then the cost's.
+std::vector<std::string> cost_assumptions(const CostReport& report);
 
 } // namespace modelpick::engine

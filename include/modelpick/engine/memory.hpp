@@ -19,6 +19,7 @@ struct LayerParams {
   [[nodiscard]] std::uint64_t active() const {
     return attention_linear + mlp_linear + active_expert_linear + unquantized;
   }
+  bool operator==(const LayerParams&) const = default;
 };
 
 struct ParamCounts {

@@ -145,7 +145,7 @@ Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model
 }
 
 // Throughput of the layout a sized answer fits, and the cost of the volume on it.
-void add_throughput_and_cost(Answer& a, const Question& q) {
+void add_throughput_and_cost(Answer& a, const Question& q, engine::Detail detail = engine::Detail::full) {
   const catalog::Model& model = *a.model;
   const catalog::Gpu& gpu = *a.gpu;
   const engine::Layout layout = a.sizing->fit->layout;
@@ -154,11 +154,23 @@ void add_throughput_and_cost(Answer& a, const Question& q) {
   average.concurrency = 1;
   const std::uint64_t kv_batch =
       engine::evaluate_layout(model, *a.precision, gpu, average, layout).share.max_concurrency;
-  a.throughput = engine::estimate_throughput(model, *a.precision, gpu, layout, q.shape, q.batch, kv_batch);
+  a.throughput = engine::estimate_throughput(model, *a.precision, gpu, layout, q.shape, q.batch, kv_batch, detail);
   if (q.volume) {
     engine::SelfHostPlan plan = q.plan;
     plan.gpu_hour_usd = gpu_hour_usd(plan, gpu);
-    a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, q.apis);
+    a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, q.apis, detail);
+  }
+}
+
+// The assumptions in words of an answer whose reports were computed with Detail::numbers.
+void add_assumptions(Answer& a) {
+  a.sizing->assumptions = engine::sizing_assumptions(*a.sizing);
+  if (a.throughput) {
+    a.throughput->assumptions = engine::throughput_assumptions(*a.throughput, *a.model, *a.gpu);
+  }
+  if (a.cost) {
+    a.cost->throughput.assumptions = a.throughput->assumptions;
+    a.cost->assumptions = engine::cost_assumptions(*a.cost);
   }
 }
 
@@ -354,14 +366,14 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     }
     Answer* best = nullptr;
     for (Answer* a : qualifying) {
-      add_throughput_and_cost(*a, q);
+      add_throughput_and_cost(*a, q, engine::Detail::numbers);
       if (best == nullptr || better(*a, *best, sort, &catalog)) {
         best = a;
       }
     }
     Answer chosen = std::move(*best);
     chosen.license = verdict;
-    chosen.sizing->assumptions = engine::sizing_assumptions(*chosen.sizing);
+    add_assumptions(chosen);
     out.results.push_back(std::move(chosen));
   }
   std::stable_sort(out.results.begin(), out.results.end(),

@@ -187,10 +187,18 @@ WeightPlacement place_weights(const ParamCounts& params, const catalog::Precisio
   out.tied_head_bytes = params.lm_head == 0 ? checked_mul(params.embedding, k_bytes_16bit, "weight bytes") : 0;
   out.total = checked_add(out.first_stage_bytes, out.last_stage_bytes, "weight bytes");
   out.active = checked_mul(params.embedding + params.lm_head + params.final_norm, k_bytes_16bit, "weight bytes");
-  for (const LayerParams& layer : params.layers) {
-    out.layer_bytes.push_back(layer_weight_bytes(layer, precision));
+  out.layer_bytes.reserve(params.layers.size());
+  std::uint64_t active = 0;
+  for (std::size_t i = 0; i < params.layers.size(); ++i) {
+    const LayerParams& layer = params.layers[i];
+    if (i == 0 || !(layer == params.layers[i - 1])) { // blocks repeat: store each run's bytes once
+      out.layer_bytes.push_back(layer_weight_bytes(layer, precision));
+      active = layer_weight_bytes(layer, precision, true);
+    } else {
+      out.layer_bytes.push_back(out.layer_bytes.back());
+    }
     out.total = checked_add(out.total, out.layer_bytes.back(), "weight bytes");
-    out.active = checked_add(out.active, layer_weight_bytes(layer, precision, true), "weight bytes");
+    out.active = checked_add(out.active, active, "weight bytes");
   }
   return out;
 }

@@ -104,39 +104,77 @@ ModelSums sum_stages(const catalog::Model& model, const catalog::Precision& prec
   const std::uint64_t tp = layout.tensor_parallel;
   const std::uint64_t kv_heads_per_gpu = std::max<std::uint64_t>(1, a.kv_heads / tp);
   const std::uint64_t decode_context = w.input_tokens + w.output_tokens / 2;
+  // One layer's share of its stage's sums.
+  struct LayerSums {
+    double dense_bytes = 0;
+    double expert_bytes = 0;
+    double linear_flops = 0;
+    double kv_read_decode = 0;
+    double attention_decode = 0;
+    double attention_prefill = 0;
+  };
+  const auto layer_sums = [&](std::uint64_t i) {
+    LayerSums s;
+    const AttentionKind kind = a.attention(i).kind;
+    if (model.stored) {
+      const auto bytes = static_cast<double>(placed.layer_bytes[i]);
+      const double experts = a.moe && a.moe->is_moe_layer(i) ? bytes * stored_expert_share : 0;
+      s.dense_bytes = bytes - experts;
+      s.expert_bytes = experts;
+      const double active =
+          bytes - experts +
+          (out.experts == 0 ? 0
+                            : experts * static_cast<double>(out.experts_per_token) / static_cast<double>(out.experts));
+      s.linear_flops = 2 * active * stored_flops_per_byte;
+    } else {
+      const LayerParams& l = params.layers[i];
+      LayerParams dense = l;
+      dense.expert_linear = 0;
+      dense.active_expert_linear = 0;
+      const auto all = static_cast<double>(layer_weight_bytes(l, precision));
+      const auto kept = static_cast<double>(layer_weight_bytes(dense, precision));
+      s.dense_bytes = kept;
+      s.expert_bytes = all - kept;
+      s.linear_flops = 2 * static_cast<double>(l.active());
+    }
+    const auto cached = static_cast<double>(layer_cached_tokens(a, i, decode_context));
+    s.kv_read_decode = static_cast<double>(layer_kv_bytes_per_token(a, i, kv_heads_per_gpu, w.kv_bytes)) * cached +
+                       static_cast<double>(layer_state_bytes(a, i)) / static_cast<double>(tp);
+    s.attention_decode = attention_flops_per_pair(a, kind, true) * cached;
+    const std::uint64_t window = a.attention(i).window;
+    s.attention_prefill = attention_flops_per_pair(a, kind, false) *
+                          average_causal_context(std::max<std::uint64_t>(1, w.input_tokens), window);
+    return s;
+  };
+  // Without a weights file, a layer's sums follow from its place in the attention pattern and
+  // whether it is an MoE layer (count_params builds its parameters from those two): each such
+  // kind is worked out once. A weights file's blocks each have their own bytes.
+  const std::uint64_t pattern = a.attention_pattern.size();
+  std::vector<std::pair<std::pair<std::uint64_t, bool>, LayerSums>> kinds;
+  const auto sums_of = [&](std::uint64_t i) -> LayerSums {
+    if (model.stored) {
+      return layer_sums(i);
+    }
+    const std::pair<std::uint64_t, bool> key{i % pattern, a.moe && a.moe->is_moe_layer(i)};
+    for (const auto& [k, sums] : kinds) {
+      if (k == key) {
+        return sums;
+      }
+    }
+    kinds.emplace_back(key, layer_sums(i));
+    return kinds.back().second;
+  };
   for (const auto& [first, last] : pipeline_stages(a.layers, layout.pipeline_parallel)) {
     StageSums s;
     s.layers = last - first;
     for (std::uint64_t i = first; i < last; ++i) {
-      const AttentionKind kind = a.attention(i).kind;
-      if (model.stored) {
-        const auto bytes = static_cast<double>(placed.layer_bytes[i]);
-        const double experts = a.moe && a.moe->is_moe_layer(i) ? bytes * stored_expert_share : 0;
-        s.dense_bytes += bytes - experts;
-        s.expert_bytes += experts;
-        const double active = bytes - experts +
-                              (out.experts == 0 ? 0
-                                                : experts * static_cast<double>(out.experts_per_token) /
-                                                      static_cast<double>(out.experts));
-        s.linear_flops += 2 * active * stored_flops_per_byte;
-      } else {
-        const LayerParams& l = params.layers[i];
-        LayerParams dense = l;
-        dense.expert_linear = 0;
-        dense.active_expert_linear = 0;
-        const auto all = static_cast<double>(layer_weight_bytes(l, precision));
-        const auto kept = static_cast<double>(layer_weight_bytes(dense, precision));
-        s.dense_bytes += kept;
-        s.expert_bytes += all - kept;
-        s.linear_flops += 2 * static_cast<double>(l.active());
-      }
-      const auto cached = static_cast<double>(layer_cached_tokens(a, i, decode_context));
-      s.kv_read_decode += static_cast<double>(layer_kv_bytes_per_token(a, i, kv_heads_per_gpu, w.kv_bytes)) * cached +
-                          static_cast<double>(layer_state_bytes(a, i)) / static_cast<double>(tp);
-      s.attention_decode += attention_flops_per_pair(a, kind, true) * cached;
-      const std::uint64_t window = a.attention(i).window;
-      s.attention_prefill += attention_flops_per_pair(a, kind, false) *
-                             average_causal_context(std::max<std::uint64_t>(1, w.input_tokens), window);
+      const LayerSums l = sums_of(i);
+      s.dense_bytes += l.dense_bytes;
+      s.expert_bytes += l.expert_bytes;
+      s.linear_flops += l.linear_flops;
+      s.kv_read_decode += l.kv_read_decode;
+      s.attention_decode += l.attention_decode;
+      s.attention_prefill += l.attention_prefill;
     }
     out.stages.push_back(s);
   }
@@ -231,9 +269,33 @@ std::uint64_t engine_batch_limit(const catalog::Gpu& gpu) {
   return vllm_large_batch_defaults(gpu) ? k_max_num_seqs_large_gpu : k_max_num_seqs;
 }
 
+std::vector<std::string> throughput_assumptions(const ThroughputReport& r, const catalog::Model& model,
+                                                const catalog::Gpu& gpu) {
+  std::vector<std::string> out;
+  const std::uint64_t experts = model.architecture && model.architecture->moe ? model.architecture->moe->experts : 0;
+  out.push_back(fmt::format(
+      "roofline: a step takes max(bytes read / ({:.0f}% of {:.2f} TB/s), FLOPs / ({:.0f}% of {:.0f} {} TFLOPS)) + "
+      "tensor-parallel all-reduces + {:.1f} ms engine overhead",
+      k_memory_bandwidth_efficiency * 100, static_cast<double>(gpu.bandwidth_bytes_per_s) / 1e12,
+      k_compute_efficiency * 100, r.compute_tflops, r.compute_dtype, k_step_overhead_seconds * 1e3));
+  out.push_back(fmt::format("decode reads each sequence's cache at {} tokens (prompt + half the output)",
+                            util::group_digits(r.workload.input_tokens + r.workload.output_tokens / 2)));
+  if (experts > 0) {
+    out.push_back(fmt::format(
+        "MoE: a step reads the experts its tokens route to, E x (1 - (1 - k/E)^tokens) per layer with uniform "
+        "routing ({} of {} at batch {})",
+        fmt::format("{:.1f}", r.saturated.distinct_experts), experts, r.saturating_batch));
+  }
+  out.push_back(
+      fmt::format("serving mixes prefill and decode on the same GPUs, their times added (no overlap); batch capped "
+                  "at {} sequences (vLLM's default --max-num-seqs on this GPU)",
+                  r.engine_batch_limit));
+  return out;
+}
+
 ThroughputReport estimate_throughput(const catalog::Model& model, const catalog::Precision& precision,
                                      const catalog::Gpu& gpu, const Layout& layout, const Workload& workload,
-                                     std::uint64_t batch, std::uint64_t kv_fit_batch) {
+                                     std::uint64_t batch, std::uint64_t kv_fit_batch, Detail detail) {
   ThroughputReport r;
   r.layout = layout;
   r.workload = workload;
@@ -292,23 +354,9 @@ ThroughputReport estimate_throughput(const catalog::Model& model, const catalog:
   r.output_tokens_per_s = out * r.requests_per_s;
   r.prefill_time_share = per_request > 0 ? prefill_seconds / per_request : 0;
 
-  r.assumptions.push_back(fmt::format(
-      "roofline: a step takes max(bytes read / ({:.0f}% of {:.2f} TB/s), FLOPs / ({:.0f}% of {:.0f} {} TFLOPS)) + "
-      "tensor-parallel all-reduces + {:.1f} ms engine overhead",
-      k_memory_bandwidth_efficiency * 100, hw.bandwidth / 1e12, k_compute_efficiency * 100, r.compute_tflops,
-      r.compute_dtype, k_step_overhead_seconds * 1e3));
-  r.assumptions.push_back(fmt::format("decode reads each sequence's cache at {} tokens (prompt + half the output)",
-                                      util::group_digits(workload.input_tokens + workload.output_tokens / 2)));
-  if (sums.experts > 0) {
-    r.assumptions.push_back(fmt::format(
-        "MoE: a step reads the experts its tokens route to, E x (1 - (1 - k/E)^tokens) per layer with uniform "
-        "routing ({} of {} at batch {})",
-        fmt::format("{:.1f}", r.saturated.distinct_experts), sums.experts, r.saturating_batch));
+  if (detail == Detail::full) {
+    r.assumptions = throughput_assumptions(r, model, gpu);
   }
-  r.assumptions.push_back(
-      fmt::format("serving mixes prefill and decode on the same GPUs, their times added (no overlap); batch capped "
-                  "at {} sequences (vLLM's default --max-num-seqs on this GPU)",
-                  r.engine_batch_limit));
   return r;
 }
 
