@@ -34,6 +34,10 @@ struct ParamCounts {
 
 ParamCounts count_params(const catalog::Architecture& arch);
 
+// A model's counts: from its architecture, or none for a weights file's model, whose bytes come
+// from its tensors and whose metadata gives only the architecture the KV cache needs.
+ParamCounts model_params(const catalog::Model& model);
+
 // Bytes of `params` linear weights stored at `precision` (group scales included).
 std::uint64_t quantized_bytes(std::uint64_t params, const catalog::Precision& precision);
 

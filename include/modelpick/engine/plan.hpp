@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "modelpick/catalog/catalog.hpp"
+#include "modelpick/engine/memory.hpp"
 #include "modelpick/engine/parallelism.hpp"
 
 namespace modelpick::engine {
@@ -71,6 +72,10 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
 // print few (pick sizes every model at every precision).
 SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                       const SizingRequest& request);
+// The same with the model's parameter counts (model_params) given: pick counts them once per
+// model for every precision it tries.
+SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const catalog::Precision& precision,
+                      const catalog::Gpu& gpu, const SizingRequest& request);
 
 // The assumptions plan_size lists for a report: what was assumed, in words.
 std::vector<std::string> sizing_assumptions(const SizingReport& report);
@@ -78,5 +83,8 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report);
 // Evaluates one layout (exposed for tests and for --gpus).
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout);
+LayoutEvaluation evaluate_layout(const catalog::Model& model, const ParamCounts& params,
+                                 const catalog::Precision& precision, const catalog::Gpu& gpu,
+                                 const SizingRequest& request, const Layout& layout);
 
 } // namespace modelpick::engine

@@ -7,6 +7,7 @@
 
 #include "modelpick/catalog/catalog.hpp"
 #include "modelpick/engine/detail.hpp"
+#include "modelpick/engine/memory.hpp"
 #include "modelpick/engine/parallelism.hpp"
 
 namespace modelpick::engine {
@@ -71,6 +72,12 @@ struct ThroughputReport {
 ThroughputReport estimate_throughput(const catalog::Model& model, const catalog::Precision& precision,
                                      const catalog::Gpu& gpu, const Layout& layout, const Workload& workload,
                                      std::uint64_t batch, std::uint64_t kv_fit_batch, Detail detail = Detail::full);
+// The same with the model's parameter counts (model_params) given: pick counts them once per
+// model for every precision it tries.
+ThroughputReport estimate_throughput(const catalog::Model& model, const ParamCounts& params,
+                                     const catalog::Precision& precision, const catalog::Gpu& gpu, const Layout& layout,
+                                     const Workload& workload, std::uint64_t batch, std::uint64_t kv_fit_batch,
+                                     Detail detail = Detail::full);
 
 // The assumptions estimate_throughput lists in words (with Detail::full) for its report.
 std::vector<std::string> throughput_assumptions(const ThroughputReport& report, const catalog::Model& model,

@@ -120,10 +120,15 @@ std::optional<std::string> filtered_out(const catalog::Model& m, const Question&
   return std::nullopt;
 }
 
-// The license verdict, the API bill and the sizing: everything but throughput and cost. A
-// trial (pick's sizing of every precision) leaves the sizing's assumptions to the one chosen.
+// pick's trial of a model at one precision: the model's parameter counts, counted once for all
+// its precisions, and numbers only (the chosen answer's assumptions are worded afterwards).
+struct Trial {
+  const engine::ParamCounts* params = nullptr;
+};
+
+// The license verdict, the API bill and the sizing: everything but throughput and cost.
 Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model, const catalog::Precision* precision,
-                    const catalog::Gpu& gpu, const Question& q, bool trial = false) {
+                    const catalog::Gpu& gpu, const Question& q, std::optional<Trial> trial = std::nullopt) {
   Answer a;
   a.model = &model;
   a.gpu = &gpu;
@@ -139,22 +144,26 @@ Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model
     return a;
   }
   a.precision = precision != nullptr ? precision : &catalog.precision(model.native_precision);
-  a.sizing = trial ? engine::fit_size(model, *a.precision, gpu, q.sizing)
+  a.sizing = trial ? engine::fit_size(model, *trial->params, *a.precision, gpu, q.sizing)
                    : engine::plan_size(model, *a.precision, gpu, q.sizing);
   return a;
 }
 
 // Throughput of the layout a sized answer fits, and the cost of the volume on it.
-void add_throughput_and_cost(Answer& a, const Question& q, engine::Detail detail = engine::Detail::full) {
+void add_throughput_and_cost(Answer& a, const Question& q, std::optional<Trial> trial = std::nullopt) {
   const catalog::Model& model = *a.model;
   const catalog::Gpu& gpu = *a.gpu;
   const engine::Layout layout = a.sizing->fit->layout;
   engine::SizingRequest average = q.sizing;
   average.context_tokens = std::min(model.max_context_tokens, q.shape.input_tokens + q.shape.output_tokens / 2);
   average.concurrency = 1;
+  const engine::ParamCounts params = trial ? engine::ParamCounts{} : engine::model_params(model);
+  const engine::ParamCounts& counted = trial ? *trial->params : params;
+  const engine::Detail detail = trial ? engine::Detail::numbers : engine::Detail::full;
   const std::uint64_t kv_batch =
-      engine::evaluate_layout(model, *a.precision, gpu, average, layout).share.max_concurrency;
-  a.throughput = engine::estimate_throughput(model, *a.precision, gpu, layout, q.shape, q.batch, kv_batch, detail);
+      engine::evaluate_layout(model, counted, *a.precision, gpu, average, layout).share.max_concurrency;
+  a.throughput =
+      engine::estimate_throughput(model, counted, *a.precision, gpu, layout, q.shape, q.batch, kv_batch, detail);
   if (q.volume) {
     engine::SelfHostPlan plan = q.plan;
     plan.gpu_hour_usd = gpu_hour_usd(plan, gpu);
@@ -177,15 +186,16 @@ void add_assumptions(Answer& a) {
 // The model sized at every precision the filter and the GPU allow; throughput and cost come
 // later, for the precisions that qualify.
 std::vector<Answer> try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, const catalog::Gpu& gpu,
-                                   const Question& q, const PickFilter& f) {
+                                   const Question& q, const PickFilter& f, Trial trial) {
   std::vector<Answer> out;
+  out.reserve(catalog.precisions().size());
   Question sized = q;
   sized.license.reset(); // checked once per model
   for (const catalog::Precision& p : catalog.precisions()) {
     if ((f.precision != nullptr && f.precision != &p) || !runs_on(p, gpu, m)) {
       continue;
     }
-    out.push_back(sized_answer(catalog, m, &p, gpu, sized, true));
+    out.push_back(sized_answer(catalog, m, &p, gpu, sized, trial));
   }
   return out;
 }
@@ -340,7 +350,9 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     if (q.license) {
       verdict = license::check(m, catalog.find_license(m.license), *q.license);
     }
-    std::vector<Answer> tried = try_precisions(catalog, m, gpu, q, f);
+    const engine::ParamCounts params = engine::model_params(m);
+    const Trial trial{&params};
+    std::vector<Answer> tried = try_precisions(catalog, m, gpu, q, f, trial);
     const Answer* fewest = nullptr; // the precision needing the fewest GPUs, for the reason
     std::vector<Answer*> qualifying;
     for (Answer& a : tried) {
@@ -366,7 +378,7 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     }
     Answer* best = nullptr;
     for (Answer* a : qualifying) {
-      add_throughput_and_cost(*a, q, engine::Detail::numbers);
+      add_throughput_and_cost(*a, q, trial);
       if (best == nullptr || better(*a, *best, sort, &catalog)) {
         best = a;
       }

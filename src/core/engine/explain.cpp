@@ -219,7 +219,7 @@ ExplainSection fit_section(const SizingReport& r) {
 std::vector<ExplainSection> explain_size(const SizingReport& r) {
   std::vector<ExplainSection> out;
   const catalog::Model& m = *r.model;
-  const ParamCounts p = m.stored ? ParamCounts{} : count_params(*m.architecture);
+  const ParamCounts p = model_params(m);
   const std::vector<LayerGroup> groups = group_layers(*m.architecture, p);
   if (m.stored) {
     out.push_back(

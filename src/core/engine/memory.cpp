@@ -153,6 +153,10 @@ ParamCounts count_params(const catalog::Architecture& a) {
   return out;
 }
 
+ParamCounts model_params(const catalog::Model& model) {
+  return model.stored ? ParamCounts{} : count_params(*model.architecture);
+}
+
 std::uint64_t quantized_bytes(std::uint64_t params, const catalog::Precision& p) {
   // bits = params x weight_bits + ceil(params / group) x overhead_bits; bytes = ceil(bits / 8)
   std::uint64_t bits = checked_mul(params, p.weight_bits, "weight bytes");

@@ -156,19 +156,15 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
   return out;
 }
 
-namespace {
-
-// A weights file's model carries exact bytes and only the architecture its metadata gives (enough
-// for the KV cache); its parameters are counted from its tensors, not from that architecture.
-ParamCounts params_of(const catalog::Model& model) {
-  return model.stored ? ParamCounts{} : count_params(*model.architecture);
-}
-
-} // namespace
-
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout) {
-  return evaluate(*model.architecture, place_weights(model, params_of(model), precision), gpu, request, layout);
+  return evaluate_layout(model, model_params(model), precision, gpu, request, layout);
+}
+
+LayoutEvaluation evaluate_layout(const catalog::Model& model, const ParamCounts& params,
+                                 const catalog::Precision& precision, const catalog::Gpu& gpu,
+                                 const SizingRequest& request, const Layout& layout) {
+  return evaluate(*model.architecture, place_weights(model, params, precision), gpu, request, layout);
 }
 
 void require_self_hostable(const catalog::Model& model) {
@@ -190,13 +186,18 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
 SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                       const SizingRequest& request) {
   require_self_hostable(model);
+  return fit_size(model, model_params(model), precision, gpu, request);
+}
+
+SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const catalog::Precision& precision,
+                      const catalog::Gpu& gpu, const SizingRequest& request) {
+  require_self_hostable(model);
   if (request.context_tokens > model.max_context_tokens) {
     throw Error(ErrorKind::usage,
                 fmt::format("--context {} exceeds {}'s maximum context of {} tokens",
                             group_digits(request.context_tokens), model.id, group_digits(model.max_context_tokens)));
   }
   const catalog::Architecture& arch = *model.architecture;
-  const ParamCounts params = params_of(model);
   const WeightPlacement weights = place_weights(model, params, precision);
 
   SizingReport r;

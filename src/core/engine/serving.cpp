@@ -404,7 +404,6 @@ void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu,
 ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
                                   const catalog::Gpu& gpu, ServingRequest request) {
   check_serving_request(model, gpu, request);
-  const catalog::Architecture& a = *model.architecture;
   if (request.max_model_len == 0) {
     request.max_model_len = model.max_context_tokens;
   }
@@ -433,7 +432,7 @@ ServingPrediction predict_serving(const catalog::Model& model, const catalog::Pr
   ServingPrediction p;
   p.request = request;
   p.gpus = request.tensor_parallel * request.pipeline_parallel;
-  const WeightPlacement weights = place_weights(model, model.stored ? ParamCounts{} : count_params(a), precision);
+  const WeightPlacement weights = place_weights(model, model_params(model), precision);
   switch (request.engine) {
   case ServingEngine::vllm:
     predict_vllm(model, precision, gpu, weights, p);

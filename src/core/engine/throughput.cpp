@@ -73,10 +73,9 @@ struct ModelSums {
   double hidden = 0;
 };
 
-ModelSums sum_stages(const catalog::Model& model, const catalog::Precision& precision, const Layout& layout,
-                     const Workload& w) {
+ModelSums sum_stages(const catalog::Model& model, const ParamCounts& params, const catalog::Precision& precision,
+                     const Layout& layout, const Workload& w) {
   const catalog::Architecture& a = *model.architecture;
-  const ParamCounts params = model.stored ? ParamCounts{} : count_params(a);
   const WeightPlacement placed = place_weights(model, params, precision);
   ModelSums out;
   out.hidden = static_cast<double>(a.hidden_size);
@@ -296,6 +295,13 @@ std::vector<std::string> throughput_assumptions(const ThroughputReport& r, const
 ThroughputReport estimate_throughput(const catalog::Model& model, const catalog::Precision& precision,
                                      const catalog::Gpu& gpu, const Layout& layout, const Workload& workload,
                                      std::uint64_t batch, std::uint64_t kv_fit_batch, Detail detail) {
+  return estimate_throughput(model, model_params(model), precision, gpu, layout, workload, batch, kv_fit_batch, detail);
+}
+
+ThroughputReport estimate_throughput(const catalog::Model& model, const ParamCounts& params,
+                                     const catalog::Precision& precision, const catalog::Gpu& gpu, const Layout& layout,
+                                     const Workload& workload, std::uint64_t batch, std::uint64_t kv_fit_batch,
+                                     Detail detail) {
   ThroughputReport r;
   r.layout = layout;
   r.workload = workload;
@@ -308,7 +314,7 @@ ThroughputReport estimate_throughput(const catalog::Model& model, const catalog:
   hw.link = gpu.link_bytes_per_s > 0 ? static_cast<double>(gpu.link_bytes_per_s) : k_fallback_link_bytes_per_s;
   hw.tp = layout.tensor_parallel;
   hw.pp = layout.pipeline_parallel;
-  const ModelSums sums = sum_stages(model, precision, layout, workload);
+  const ModelSums sums = sum_stages(model, params, precision, layout, workload);
 
   r.engine_batch_limit = engine_batch_limit(gpu);
   r.max_batch = std::max<std::uint64_t>(1, std::min(kv_fit_batch, r.engine_batch_limit));
