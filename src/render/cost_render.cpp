@@ -77,7 +77,7 @@ std::string token_count(double tokens) {
 
 std::string usd(double value) {
   if (value >= 100) {
-    return "$" + group_digits(static_cast<std::uint64_t>(std::llround(value)));
+    return fmt::format("${}", group_digits(static_cast<std::uint64_t>(std::llround(value))));
   }
   if (value >= 0.1) {
     return fmt::format("${:.2f}", value);

@@ -25,7 +25,7 @@ std::string engine_name(engine::ServingEngine e) {
 }
 
 std::string signed_gib(std::int64_t bytes) {
-  return bytes < 0 ? "-" + binary_gib(static_cast<std::uint64_t>(-bytes))
+  return bytes < 0 ? fmt::format("-{}", binary_gib(static_cast<std::uint64_t>(-bytes)))
                    : binary_gib(static_cast<std::uint64_t>(bytes));
 }
 

@@ -19,7 +19,7 @@ std::string attention_text(const catalog::Architecture& a) {
     const auto& l = a.attention(i);
     std::string name(catalog::to_string(l.kind));
     if (l.window > 0) {
-      name += " " + group_digits(l.window);
+      name += fmt::format(" {}", group_digits(l.window));
     }
     auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == name; });
     if (it == counts.end()) {

@@ -63,7 +63,7 @@ void Svg::line(double x1, double y1, double x2, double y2, const std::string& st
 void Svg::polyline(const std::vector<std::pair<double, double>>& points, const std::string& stroke, double width) {
   std::string list;
   for (const auto& [x, y] : points) {
-    list += (list.empty() ? "" : " ") + num(x) + "," + num(y);
+    list += fmt::format("{}{},{}", list.empty() ? "" : " ", num(x), num(y));
   }
   body_ += fmt::format(R"(<polyline points="{}" fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round"/>)",
                        list, stroke, num(width)) +
