@@ -120,6 +120,16 @@ std::optional<std::string> filtered_out(const catalog::Model& m, const Question&
   return std::nullopt;
 }
 
+// Precisions the engine cannot tell apart (bf16 and fp16: 16 bits, no scales, 16-bit math) size
+// and run alike; only their names differ, which the tie-break between them reads. The engine
+// reads a precision through these fields alone (and names it only in the words of a sizing's
+// assumptions, worded for the chosen answer, and of an FP8 warning, which these never carry).
+bool stored_alike(const catalog::Precision& a, const catalog::Precision& b) {
+  return !a.needs_fp8_hardware && !b.needs_fp8_hardware && a.weight_bits == b.weight_bits &&
+         a.group_size == b.group_size && a.group_overhead_bits == b.group_overhead_bits &&
+         a.experts_only == b.experts_only;
+}
+
 // pick's trial of a model at one precision: the model's parameter counts, counted once for all
 // its precisions, and numbers only (the chosen answer's assumptions are worded afterwards).
 struct Trial {
@@ -193,6 +203,16 @@ std::vector<Answer> try_precisions(const catalog::Catalog& catalog, const catalo
   sized.license.reset(); // checked once per model
   for (const catalog::Precision& p : catalog.precisions()) {
     if ((f.precision != nullptr && f.precision != &p) || !runs_on(p, gpu, m)) {
+      continue;
+    }
+    // A precision stored like one tried already: that trial, under its own name.
+    const auto twin =
+        std::find_if(out.begin(), out.end(), [&](const Answer& a) { return stored_alike(*a.precision, p); });
+    if (twin != out.end()) {
+      Answer same = *twin;
+      same.precision = &p;
+      same.sizing->precision = &p;
+      out.push_back(std::move(same));
       continue;
     }
     out.push_back(sized_answer(catalog, m, &p, gpu, sized, trial));
@@ -377,8 +397,16 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
       continue;
     }
     Answer* best = nullptr;
-    for (Answer* a : qualifying) {
-      add_throughput_and_cost(*a, q, trial);
+    for (auto it = qualifying.begin(); it != qualifying.end(); ++it) {
+      Answer* a = *it;
+      const auto twin = std::find_if(qualifying.begin(), it,
+                                     [&](const Answer* b) { return stored_alike(*b->precision, *a->precision); });
+      if (twin != it) {
+        a->throughput = (*twin)->throughput;
+        a->cost = (*twin)->cost;
+      } else {
+        add_throughput_and_cost(*a, q, trial);
+      }
       if (best == nullptr || better(*a, *best, sort, &catalog)) {
         best = a;
       }

@@ -63,31 +63,38 @@ std::uint64_t layer_state_bytes(const catalog::Architecture& arch, std::uint64_t
   }
 }
 
-std::uint64_t state_bytes_per_sequence(const catalog::Architecture& arch) {
+namespace {
+
+// The sum of `per_layer(i)` over the layers, for a function of the layer's attention layer only:
+// each entry of the repeating pattern is worked out once and counted as often as it occurs.
+template <class PerLayer>
+std::uint64_t sum_over_layers(const catalog::Architecture& arch, const char* what, PerLayer per_layer) {
+  const std::uint64_t pattern = arch.attention_pattern.size();
   std::uint64_t total = 0;
-  for (std::uint64_t i = 0; i < arch.layers; ++i) {
-    total = util::checked_add(total, layer_state_bytes(arch, i), "state bytes");
+  for (std::uint64_t j = 0; j < pattern && j < arch.layers; ++j) {
+    const std::uint64_t occurrences = (arch.layers - j + pattern - 1) / pattern; // i < layers with i % pattern == j
+    total = util::checked_add(total, util::checked_mul(per_layer(j), occurrences, what), what);
   }
   return total;
 }
 
+} // namespace
+
+std::uint64_t state_bytes_per_sequence(const catalog::Architecture& arch) {
+  return sum_over_layers(arch, "state bytes", [&](std::uint64_t i) { return layer_state_bytes(arch, i); });
+}
+
 std::uint64_t kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_t kv_bytes) {
-  std::uint64_t total = 0;
-  for (std::uint64_t i = 0; i < arch.layers; ++i) {
-    total = util::checked_add(total, layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes), "KV bytes");
-  }
-  return total;
+  return sum_over_layers(arch, "KV bytes",
+                         [&](std::uint64_t i) { return layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes); });
 }
 
 std::uint64_t kv_cache_bytes(const catalog::Architecture& arch, std::uint64_t kv_bytes, std::uint64_t context,
                              std::uint64_t concurrency) {
-  std::uint64_t per_sequence = 0;
-  for (std::uint64_t i = 0; i < arch.layers; ++i) {
-    per_sequence = util::checked_add(per_sequence,
-                                     util::checked_mul(layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes),
-                                                       layer_cached_tokens(arch, i, context), "KV cache bytes"),
-                                     "KV cache bytes");
-  }
+  std::uint64_t per_sequence = sum_over_layers(arch, "KV cache bytes", [&](std::uint64_t i) {
+    return util::checked_mul(layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes),
+                             layer_cached_tokens(arch, i, context), "KV cache bytes");
+  });
   per_sequence = util::checked_add(per_sequence, state_bytes_per_sequence(arch), "KV cache bytes");
   return util::checked_mul(per_sequence, concurrency, "KV cache bytes");
 }

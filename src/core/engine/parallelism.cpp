@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <iterator>
 
 namespace modelpick::engine {
 
@@ -65,17 +66,22 @@ std::uint64_t largest_tp(const catalog::Architecture& arch, std::uint64_t gpus_p
 
 std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
                                       std::uint64_t max_stages) {
-  std::vector<Layout> out;
+  std::vector<Layout> tensor_only;
   for (std::uint64_t tp = 1; tp <= gpus_per_node; ++tp) {
     if (tp_works(arch, tp, gpus_per_node)) {
-      out.push_back({tp, 1});
+      tensor_only.push_back({tp, 1});
     }
   }
+  std::vector<Layout> pipelined;
   const std::uint64_t node_tp = largest_tp(arch, gpus_per_node);
   for (std::uint64_t pp = 2; pp <= max_stages && pp <= arch.layers; ++pp) {
-    out.push_back({node_tp, pp});
+    pipelined.push_back({node_tp, pp});
   }
-  std::stable_sort(out.begin(), out.end(), [](const Layout& a, const Layout& b) { return a.gpus() < b.gpus(); });
+  // Both lists ascend in GPUs; merged by GPUs, a tensor-parallel layout comes first on a tie.
+  std::vector<Layout> out;
+  out.reserve(tensor_only.size() + pipelined.size());
+  std::merge(tensor_only.begin(), tensor_only.end(), pipelined.begin(), pipelined.end(), std::back_inserter(out),
+             [](const Layout& a, const Layout& b) { return a.gpus() < b.gpus(); });
   return out;
 }
 
