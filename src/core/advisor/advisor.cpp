@@ -396,20 +396,28 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
       out.excluded.push_back({&m, fmt::format("{}", fmt::join(reasons, "; ")), fewest ? gpus_of(*fewest) : 0});
       continue;
     }
+    // Ranking by cost or throughput needs every qualifying precision's estimate; ranking by
+    // parameters or context does not, and estimates the chosen precision only.
+    const bool rank_needs_estimates = sort == PickSort::cost || sort == PickSort::throughput;
     Answer* best = nullptr;
     for (auto it = qualifying.begin(); it != qualifying.end(); ++it) {
       Answer* a = *it;
-      const auto twin = std::find_if(qualifying.begin(), it,
-                                     [&](const Answer* b) { return stored_alike(*b->precision, *a->precision); });
-      if (twin != it) {
-        a->throughput = (*twin)->throughput;
-        a->cost = (*twin)->cost;
-      } else {
-        add_throughput_and_cost(*a, q, trial);
+      if (rank_needs_estimates) {
+        const auto twin = std::find_if(qualifying.begin(), it,
+                                       [&](const Answer* b) { return stored_alike(*b->precision, *a->precision); });
+        if (twin != it) {
+          a->throughput = (*twin)->throughput;
+          a->cost = (*twin)->cost;
+        } else {
+          add_throughput_and_cost(*a, q, trial);
+        }
       }
       if (best == nullptr || better(*a, *best, sort, &catalog)) {
         best = a;
       }
+    }
+    if (!rank_needs_estimates) {
+      add_throughput_and_cost(*best, q, trial);
     }
     Answer chosen = std::move(*best);
     chosen.license = verdict;
