@@ -30,12 +30,6 @@ struct LayerGroup {
   LayerParams params;
 };
 
-bool same(const LayerParams& x, const LayerParams& y) {
-  return x.attention_linear == y.attention_linear && x.mlp_linear == y.mlp_linear &&
-         x.expert_linear == y.expert_linear && x.active_expert_linear == y.active_expert_linear &&
-         x.unquantized == y.unquantized;
-}
-
 std::vector<LayerGroup> group_layers(const catalog::Architecture& a, const ParamCounts& p) {
   std::vector<LayerGroup> groups;
   for (std::uint64_t i = 0; i < a.layers; ++i) {
@@ -43,7 +37,7 @@ std::vector<LayerGroup> group_layers(const catalog::Architecture& a, const Param
     const LayerParams params = p.layers.empty() ? LayerParams{} : p.layers[i]; // a file's model: KV only
     bool placed = false;
     for (LayerGroup& g : groups) {
-      if (g.attention.kind == l.kind && g.attention.window == l.window && same(g.params, params)) {
+      if (g.attention == l && g.params == params) {
         ++g.count;
         placed = true;
         break;
