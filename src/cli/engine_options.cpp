@@ -13,7 +13,7 @@ using engine::ServingEngine;
 
 void add_engine_options(CLI::App& cmd, EngineOptions& o) {
   cmd.add_option("--engine", o.engine,
-                 "Predict what this serving engine allocates at start-up: vllm, sglang or llama.cpp")
+                 "Predict what this serving engine allocates at start-up: " + engine::serving_engine_names())
       ->type_name("E")
       ->group("Serving engine (--engine)");
   const auto add = [&](const char* names, std::string& target, const char* help, const char* type) {
@@ -43,24 +43,20 @@ void add_engine_options(CLI::App& cmd, EngineOptions& o) {
 
 namespace {
 
-// An engine-specific flag given with another engine is a mistake worth naming.
-void require_engine(const std::string& value, const char* flag, ServingEngine wanted, const char* wanted_name,
-                    std::optional<ServingEngine> engine) {
-  if (value.empty()) {
-    return;
-  }
-  if (!engine) {
-    throw Error(ErrorKind::usage, fmt::format("{} needs --engine (vllm, sglang or llama.cpp)", flag));
-  }
-  if (*engine != wanted) {
-    throw Error(ErrorKind::usage,
-                fmt::format("{} is a {} flag, but --engine is {}", flag, wanted_name, engine::to_string(*engine)));
+// An engine's flag given without --engine is a mistake worth naming.
+void require_some_engine(const std::string& value, const char* flag, std::optional<ServingEngine> engine) {
+  if (!value.empty() && !engine) {
+    throw Error(ErrorKind::usage, fmt::format("{} needs --engine ({})", flag, engine::serving_engine_names()));
   }
 }
 
-void require_some_engine(const std::string& value, const char* flag, std::optional<ServingEngine> engine) {
-  if (!value.empty() && !engine) {
-    throw Error(ErrorKind::usage, fmt::format("{} needs --engine (vllm, sglang or llama.cpp)", flag));
+// So is one engine's flag given with another engine.
+void require_engine(const std::string& value, const char* flag, ServingEngine wanted,
+                    std::optional<ServingEngine> engine) {
+  require_some_engine(value, flag, engine);
+  if (!value.empty() && *engine != wanted) {
+    throw Error(ErrorKind::usage, fmt::format("{} is a {} flag, but --engine is {}", flag, engine::display_name(wanted),
+                                              engine::to_string(*engine)));
   }
 }
 
@@ -70,9 +66,8 @@ engine::CacheType parse_cache_type(const std::string& text, const char* flag) {
   }
   const auto t = engine::cache_type_from(text);
   if (!t) {
-    throw Error(ErrorKind::usage, fmt::format("{} '{}' is not accepted: expected f16, bf16, f32, q8_0, q5_1, q5_0, "
-                                              "q4_1, q4_0 or iq4_nl",
-                                              flag, text));
+    throw Error(ErrorKind::usage,
+                fmt::format("{} '{}' is not accepted: expected {}", flag, text, engine::cache_type_names()));
   }
   return *t;
 }
@@ -86,19 +81,19 @@ std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::
     e = engine::serving_engine_from(o.engine);
     if (!e) {
       throw Error(ErrorKind::usage,
-                  fmt::format("--engine '{}' is not accepted: expected vllm, sglang or llama.cpp", o.engine));
+                  fmt::format("--engine '{}' is not accepted: expected {}", o.engine, engine::serving_engine_names()));
     }
   }
   require_some_engine(o.max_model_len, "--max-model-len", e);
   require_some_engine(o.tensor_parallel, "--tensor-parallel-size", e);
   require_some_engine(o.pipeline_parallel, "--pipeline-parallel-size", e);
-  require_engine(o.block_size, "--block-size", ServingEngine::vllm, "vLLM", e);
-  require_engine(o.max_num_seqs, "--max-num-seqs", ServingEngine::vllm, "vLLM", e);
-  require_engine(o.max_num_batched_tokens, "--max-num-batched-tokens", ServingEngine::vllm, "vLLM", e);
-  require_engine(o.mem_fraction_static, "--mem-fraction-static", ServingEngine::sglang, "SGLang", e);
-  require_engine(o.n_gpu_layers, "--n-gpu-layers", ServingEngine::llama_cpp, "llama.cpp", e);
-  require_engine(o.cache_type_k, "--cache-type-k", ServingEngine::llama_cpp, "llama.cpp", e);
-  require_engine(o.cache_type_v, "--cache-type-v", ServingEngine::llama_cpp, "llama.cpp", e);
+  require_engine(o.block_size, "--block-size", ServingEngine::vllm, e);
+  require_engine(o.max_num_seqs, "--max-num-seqs", ServingEngine::vllm, e);
+  require_engine(o.max_num_batched_tokens, "--max-num-batched-tokens", ServingEngine::vllm, e);
+  require_engine(o.mem_fraction_static, "--mem-fraction-static", ServingEngine::sglang, e);
+  require_engine(o.n_gpu_layers, "--n-gpu-layers", ServingEngine::llama_cpp, e);
+  require_engine(o.cache_type_k, "--cache-type-k", ServingEngine::llama_cpp, e);
+  require_engine(o.cache_type_v, "--cache-type-v", ServingEngine::llama_cpp, e);
   if (!e) {
     return std::nullopt;
   }

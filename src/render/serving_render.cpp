@@ -12,18 +12,6 @@ using util::group_digits;
 
 namespace {
 
-std::string engine_name(engine::ServingEngine e) {
-  switch (e) {
-  case engine::ServingEngine::vllm:
-    return "vLLM";
-  case engine::ServingEngine::sglang:
-    return "SGLang";
-  case engine::ServingEngine::llama_cpp:
-    return "llama.cpp";
-  }
-  return "vLLM";
-}
-
 std::string signed_gib(std::int64_t bytes) {
   return bytes < 0 ? fmt::format("-{}", binary_gib(static_cast<std::uint64_t>(-bytes)))
                    : binary_gib(static_cast<std::uint64_t>(bytes));
@@ -61,7 +49,7 @@ std::string serving_table(const engine::ServingPrediction& p, const catalog::Gpu
     out += fmt::format("n_ctx = {} tokens (one sequence; --parallel N shares them)\n", group_digits(p.kv_cache_tokens));
   } else {
     out += fmt::format("\n{}: TP {} × PP {} on {} × {} · max model len {} · per GPU (the rank with the least room)\n",
-                       engine_name(r.engine), r.tensor_parallel, r.pipeline_parallel, p.gpus, gpu.name,
+                       engine::display_name(r.engine), r.tensor_parallel, r.pipeline_parallel, p.gpus, gpu.name,
                        group_digits(r.max_model_len));
     t.add_row({"memory per GPU", "bytes", "GiB (2^30)"});
     t.add_row(row("GPU total (CUDA)", as_signed(k.total_bytes)));

@@ -13,9 +13,11 @@
 namespace modelpick::engine {
 
 enum class ServingEngine { vllm, sglang, llama_cpp };
-std::string_view to_string(ServingEngine engine);
+std::string_view to_string(ServingEngine engine);    // "vllm", "sglang", "llama.cpp": the --engine value
+std::string_view display_name(ServingEngine engine); // "vLLM", "SGLang", "llama.cpp"
 // "vllm", "sglang", "llama.cpp" (also "llamacpp", "llama-cpp"); nullopt otherwise.
 std::optional<ServingEngine> serving_engine_from(std::string_view name);
+std::string serving_engine_names(); // "vllm, sglang or llama.cpp", from the same table
 
 // A llama.cpp cache type (--cache-type-k / -v): bytes per block of values.
 struct CacheType {
@@ -23,8 +25,9 @@ struct CacheType {
   std::uint64_t block_bytes = 2;
   std::uint64_t block_values = 1;
 };
-// f32, f16, bf16, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl (ggml's type sizes); nullopt otherwise.
+// f16, bf16, f32, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl (ggml's type sizes); nullopt otherwise.
 std::optional<CacheType> cache_type_from(std::string_view name);
+std::string cache_type_names(); // "f16, bf16, ... or iq4_nl", from the same table
 
 struct ServingRequest {
   ServingEngine engine = ServingEngine::vllm;

@@ -17,47 +17,94 @@
 
 namespace modelpick::engine {
 
+// One row of ggml's type sizes (see k_cache_types).
+struct CacheTypeSize {
+  std::string_view name;
+  std::uint64_t block_bytes;
+  std::uint64_t block_values;
+};
+
 using catalog::AttentionKind;
 using util::checked_add;
 using util::checked_mul;
 using util::group_digits;
 
-std::string_view to_string(ServingEngine engine) {
-  switch (engine) {
-  case ServingEngine::vllm:
-    return "vllm";
-  case ServingEngine::sglang:
-    return "sglang";
-  case ServingEngine::llama_cpp:
-    return "llama.cpp";
+namespace {
+
+// One table per name set: parsing, printing and the accepted list in an error agree.
+struct EngineName {
+  ServingEngine engine;
+  std::string_view id;      // the --engine value
+  std::string_view display; // as the project writes it
+};
+constexpr EngineName k_engine_names[] = {
+    {ServingEngine::vllm, "vllm", "vLLM"},
+    {ServingEngine::sglang, "sglang", "SGLang"},
+    {ServingEngine::llama_cpp, "llama.cpp", "llama.cpp"},
+};
+
+// ggml's type traits: bytes per block and values per block (ggml/src/ggml.c, type_traits)
+constexpr CacheTypeSize k_cache_types[] = {
+    {"f16", 2, 1},    {"bf16", 2, 1},   {"f32", 4, 1},    {"q8_0", 34, 32},   {"q5_1", 24, 32},
+    {"q5_0", 22, 32}, {"q4_1", 20, 32}, {"q4_0", 18, 32}, {"iq4_nl", 18, 32},
+};
+
+const EngineName& entry(ServingEngine engine) {
+  for (const EngineName& e : k_engine_names) {
+    if (e.engine == engine) {
+      return e;
+    }
   }
-  return "vllm";
+  return k_engine_names[0];
+}
+
+// "a, b or c"
+template <class Entries, class Name> std::string or_list(const Entries& entries, Name name) {
+  std::string out;
+  const std::size_t n = std::size(entries);
+  for (std::size_t i = 0; i < n; ++i) {
+    out += fmt::format("{}{}", i == 0 ? "" : i + 1 == n ? " or " : ", ", name(entries[i]));
+  }
+  return out;
+}
+
+} // namespace
+
+std::string_view to_string(ServingEngine engine) {
+  return entry(engine).id;
+}
+
+std::string_view display_name(ServingEngine engine) {
+  return entry(engine).display;
 }
 
 std::optional<ServingEngine> serving_engine_from(std::string_view name) {
-  if (name == "vllm") {
-    return ServingEngine::vllm;
-  }
-  if (name == "sglang") {
-    return ServingEngine::sglang;
-  }
-  if (name == "llama.cpp" || name == "llamacpp" || name == "llama-cpp") {
+  if (name == "llamacpp" || name == "llama-cpp") {
     return ServingEngine::llama_cpp;
+  }
+  for (const EngineName& e : k_engine_names) {
+    if (e.id == name) {
+      return e.engine;
+    }
   }
   return std::nullopt;
 }
 
+std::string serving_engine_names() {
+  return or_list(k_engine_names, [](const EngineName& e) { return e.id; });
+}
+
 std::optional<CacheType> cache_type_from(std::string_view name) {
-  // ggml's type traits: bytes per block and values per block (ggml/src/ggml.c, type_traits)
-  static const std::map<std::string_view, std::pair<std::uint64_t, std::uint64_t>> types = {
-      {"f32", {4, 1}},    {"f16", {2, 1}},    {"bf16", {2, 1}},   {"q8_0", {34, 32}},   {"q5_1", {24, 32}},
-      {"q5_0", {22, 32}}, {"q4_1", {20, 32}}, {"q4_0", {18, 32}}, {"iq4_nl", {18, 32}},
-  };
-  const auto it = types.find(name);
-  if (it == types.end()) {
-    return std::nullopt;
+  for (const CacheTypeSize& t : k_cache_types) {
+    if (t.name == name) {
+      return CacheType{std::string(t.name), t.block_bytes, t.block_values};
+    }
   }
-  return CacheType{std::string(name), it->second.first, it->second.second};
+  return std::nullopt;
+}
+
+std::string cache_type_names() {
+  return or_list(k_cache_types, [](const CacheTypeSize& t) { return t.name; });
 }
 
 namespace {
