@@ -3,8 +3,28 @@
 #include <cstdint>
 
 #include "modelpick/catalog/catalog.hpp"
+#include "modelpick/util/numbers.hpp"
 
 namespace modelpick::engine {
+
+// The sum of `per_layer(i)` over the layers [first, last), for a function of the layer's
+// attention layer only (every per-layer KV function here): the pattern repeats, so each of
+// its entries is worked out once, at a layer that holds it, and counted as often as it occurs.
+template <class PerLayer>
+std::uint64_t sum_over_layers(const catalog::Architecture& arch, std::uint64_t first, std::uint64_t last,
+                              const char* what, PerLayer per_layer) {
+  const std::uint64_t pattern = arch.attention_pattern.size();
+  std::uint64_t total = 0;
+  for (std::uint64_t j = 0; j < pattern; ++j) {
+    const std::uint64_t start = first + (j + pattern - first % pattern) % pattern; // first i >= first, i % pattern == j
+    if (start >= last) {
+      continue;
+    }
+    const std::uint64_t occurrences = (last - 1 - start) / pattern + 1;
+    total = util::checked_add(total, util::checked_mul(per_layer(start), occurrences, what), what);
+  }
+  return total;
+}
 
 // Bytes one token adds to one layer's cache, for `kv_heads` heads held (a TP rank may hold
 // fewer than the model has). MLA caches one latent of kv_lora_rank + rope dims, not K and V.

@@ -63,35 +63,19 @@ std::uint64_t layer_state_bytes(const catalog::Architecture& arch, std::uint64_t
   }
 }
 
-namespace {
-
-// The sum of `per_layer(i)` over the layers, for a function of the layer's attention layer only:
-// each entry of the repeating pattern is worked out once and counted as often as it occurs.
-template <class PerLayer>
-std::uint64_t sum_over_layers(const catalog::Architecture& arch, const char* what, PerLayer per_layer) {
-  const std::uint64_t pattern = arch.attention_pattern.size();
-  std::uint64_t total = 0;
-  for (std::uint64_t j = 0; j < pattern && j < arch.layers; ++j) {
-    const std::uint64_t occurrences = (arch.layers - j + pattern - 1) / pattern; // i < layers with i % pattern == j
-    total = util::checked_add(total, util::checked_mul(per_layer(j), occurrences, what), what);
-  }
-  return total;
-}
-
-} // namespace
-
 std::uint64_t state_bytes_per_sequence(const catalog::Architecture& arch) {
-  return sum_over_layers(arch, "state bytes", [&](std::uint64_t i) { return layer_state_bytes(arch, i); });
+  return sum_over_layers(arch, 0, arch.layers, "state bytes",
+                         [&](std::uint64_t i) { return layer_state_bytes(arch, i); });
 }
 
 std::uint64_t kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_t kv_bytes) {
-  return sum_over_layers(arch, "KV bytes",
+  return sum_over_layers(arch, 0, arch.layers, "KV bytes",
                          [&](std::uint64_t i) { return layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes); });
 }
 
 std::uint64_t kv_cache_bytes(const catalog::Architecture& arch, std::uint64_t kv_bytes, std::uint64_t context,
                              std::uint64_t concurrency) {
-  std::uint64_t per_sequence = sum_over_layers(arch, "KV cache bytes", [&](std::uint64_t i) {
+  std::uint64_t per_sequence = sum_over_layers(arch, 0, arch.layers, "KV cache bytes", [&](std::uint64_t i) {
     return util::checked_mul(layer_kv_bytes_per_token(arch, i, arch.kv_heads, kv_bytes),
                              layer_cached_tokens(arch, i, context), "KV cache bytes");
   });

@@ -31,25 +31,18 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlaceme
   const std::uint64_t kv_heads_per_gpu = std::max<std::uint64_t>(1, arch.kv_heads / tp);
   const std::uint64_t usable = usable_bytes(gpu, request.gpu_memory_utilization);
 
-  // A layer's cache per sequence depends on its attention layer only, and the pattern repeats:
-  // each entry of the pattern is worked out once.
-  std::vector<std::uint64_t> pattern_bytes;
-  pattern_bytes.reserve(arch.attention_pattern.size());
-  for (std::uint64_t j = 0; j < arch.attention_pattern.size() && j < arch.layers; ++j) {
-    const std::uint64_t cache = checked_mul(layer_kv_bytes_per_token(arch, j, kv_heads_per_gpu, request.kv_bytes),
-                                            layer_cached_tokens(arch, j, request.context_tokens), "KV cache bytes");
-    // fixed per-sequence state (Mamba, linear attention) is split over TP ranks with the heads
-    pattern_bytes.push_back(checked_add(cache, util::ceil_div(layer_state_bytes(arch, j), tp), "KV cache bytes"));
-  }
-
   LayoutEvaluation best{layout, {}};
   bool first = true;
   for (std::size_t s = 0; s < stages.size(); ++s) {
     const std::uint64_t stage_weights = stage_weight_bytes(weights, stages, s);
-    std::uint64_t kv_per_sequence = 0;
-    for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
-      kv_per_sequence = checked_add(kv_per_sequence, pattern_bytes[i % pattern_bytes.size()], "KV cache bytes");
-    }
+    const std::uint64_t kv_per_sequence =
+        sum_over_layers(arch, stages[s].first, stages[s].second, "KV cache bytes", [&](std::uint64_t i) {
+          const std::uint64_t cache =
+              checked_mul(layer_kv_bytes_per_token(arch, i, kv_heads_per_gpu, request.kv_bytes),
+                          layer_cached_tokens(arch, i, request.context_tokens), "KV cache bytes");
+          // fixed per-sequence state (Mamba, linear attention) is split over TP ranks with the heads
+          return checked_add(cache, util::ceil_div(layer_state_bytes(arch, i), tp), "KV cache bytes");
+        });
 
     GpuShare share;
     share.weights_bytes = util::ceil_div(stage_weights, tp);

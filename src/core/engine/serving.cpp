@@ -113,6 +113,16 @@ std::uint64_t gib_floor(long double bytes) {
   return bytes <= 0 ? 0 : static_cast<std::uint64_t>(std::floor(bytes));
 }
 
+// What a budget leaves for the KV cache once its terms are paid; negative when it falls short.
+std::int64_t kv_left(long double left) {
+  return static_cast<std::int64_t>(std::max<long double>(left, -9.0e18L));
+}
+
+// Whole pages of `page_bytes` in what is left (none when short, or when nothing is cached).
+std::uint64_t whole_pages(std::int64_t kv_cache_bytes, std::uint64_t page_bytes) {
+  return kv_cache_bytes <= 0 || page_bytes == 0 ? 0 : static_cast<std::uint64_t>(kv_cache_bytes) / page_bytes;
+}
+
 // Layers whose cache the engine models: attention with a per-token cache. Recurrent and
 // linear-attention state lives in engine-specific pools this model does not cover.
 void require_modelled(const catalog::Model& model, ServingEngine engine) {
@@ -130,7 +140,7 @@ void require_modelled(const catalog::Model& model, ServingEngine engine) {
   }
 }
 
-// Tokens a layer's cache holds for one request of `len` tokens, in vLLM / llama.cpp terms.
+// Sliding-window and chunked layers: their cache holds a window of tokens, not the request.
 bool windowed(const catalog::AttentionLayer& l) {
   return l.kind == AttentionKind::sliding || l.kind == AttentionKind::chunked;
 }
@@ -257,17 +267,14 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
     const long double left = static_cast<long double>(budget) - static_cast<long double>(rank.weights_bytes) -
                              static_cast<long double>(rank.non_torch_bytes) -
                              static_cast<long double>(rank.activation_bytes);
-    rank.kv_cache_bytes = static_cast<std::int64_t>(std::max<long double>(left, -9.0e18L));
+    rank.kv_cache_bytes = kv_left(left);
 
     const KvGroups groups = vllm_groups(a, stages[s].first, stages[s].second, heads_per_rank, r.kv_bytes, r.block_size);
-    for (std::uint64_t i = stages[s].first; i < stages[s].second; ++i) {
-      rank.kv_bytes_per_token =
-          checked_add(rank.kv_bytes_per_token, layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes), "bytes");
-    }
+    rank.kv_bytes_per_token = sum_over_layers(a, stages[s].first, stages[s].second, "bytes", [&](std::uint64_t i) {
+      return layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes);
+    });
     rank.page_bytes = checked_mul(groups.page_bytes, groups.group_size, "bytes");
-    rank.blocks = rank.kv_cache_bytes <= 0 || rank.page_bytes == 0
-                      ? 0
-                      : static_cast<std::uint64_t>(rank.kv_cache_bytes) / rank.page_bytes;
+    rank.blocks = whole_pages(rank.kv_cache_bytes, rank.page_bytes);
     // tokens as vLLM reports them: blocks per group x block size
     const std::uint64_t n_groups = std::max<std::size_t>(1, groups.windows.size());
     const std::uint64_t tokens = rank.blocks / n_groups * r.block_size;
@@ -339,17 +346,14 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
       gib_floor(static_cast<long double>(r.gpu_memory_bytes - rank.non_torch_bytes) * r.memory_fraction);
   rank.weights_bytes = util::ceil_div(weights.total, tp);
   const long double left = static_cast<long double>(rank.budget_bytes) - static_cast<long double>(rank.weights_bytes);
-  rank.kv_cache_bytes = static_cast<std::int64_t>(std::max<long double>(left, -9.0e18L));
-  for (std::uint64_t i = 0; i < a.layers; ++i) {
-    // SGLang sizes every layer's pool at the full length (no sliding-window pool)
-    rank.kv_bytes_per_token =
-        checked_add(rank.kv_bytes_per_token, layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes), "bytes");
-  }
+  rank.kv_cache_bytes = kv_left(left);
+  // SGLang sizes every layer's pool at the full length (no sliding-window pool)
+  rank.kv_bytes_per_token = sum_over_layers(a, 0, a.layers, "bytes", [&](std::uint64_t i) {
+    return layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes);
+  });
   rank.page_bytes = rank.kv_bytes_per_token;
   // a model that caches nothing per token (no attention heads left) has no pool to count
-  rank.blocks = rank.kv_cache_bytes <= 0 || rank.page_bytes == 0
-                    ? 0
-                    : static_cast<std::uint64_t>(rank.kv_cache_bytes) / rank.page_bytes;
+  rank.blocks = whole_pages(rank.kv_cache_bytes, rank.page_bytes);
   p.kv_cache_tokens = rank.blocks;
   p.kv_cache_bytes = checked_mul(checked_mul(rank.blocks, rank.page_bytes, "bytes"), p.gpus, "bytes");
   p.max_concurrency = static_cast<double>(p.kv_cache_tokens) / static_cast<double>(r.max_model_len);
@@ -387,22 +391,22 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
         windowed(l) ? std::min(r.max_model_len,
                                util::ceil_div(l.window + k_llama_cpp_ubatch, k_llama_cpp_swa_pad) * k_llama_cpp_swa_pad)
                     : r.max_model_len;
-    const auto bytes = [&](std::uint64_t width, const CacheType& t) {
-      return util::mul_div_ceil(checked_mul(width, cells, "KV bytes"), t.block_bytes, t.block_values, "KV bytes");
+    // K and V of `n` cells, in the cache types' blocks
+    const auto bytes = [&](std::uint64_t n) {
+      return checked_add(util::mul_div_ceil(checked_mul(k_width, n, "KV bytes"), r.cache_type_k.block_bytes,
+                                            r.cache_type_k.block_values, "KV bytes"),
+                         util::mul_div_ceil(checked_mul(v_width, n, "KV bytes"), r.cache_type_v.block_bytes,
+                                            r.cache_type_v.block_values, "KV bytes"),
+                         "bytes");
     };
-    const std::uint64_t layer = checked_add(bytes(k_width, r.cache_type_k), bytes(v_width, r.cache_type_v), "bytes");
+    const std::uint64_t layer = bytes(cells);
     // --n-gpu-layers offloads the last layers first (llama.cpp's i_gpu_start = n_layer - n_gpu_layers)
     if (i >= a.layers - on_gpu) {
       gpu_bytes = checked_add(gpu_bytes, layer, "KV bytes");
     } else {
       host_bytes = checked_add(host_bytes, layer, "KV bytes");
     }
-    per_token = checked_add(
-        per_token,
-        checked_add(util::mul_div_ceil(k_width, r.cache_type_k.block_bytes, r.cache_type_k.block_values, "bytes"),
-                    util::mul_div_ceil(v_width, r.cache_type_v.block_bytes, r.cache_type_v.block_values, "bytes"),
-                    "bytes"),
-        "bytes");
+    per_token = checked_add(per_token, bytes(1), "bytes");
   }
   ServingRank& rank = p.rank;
   rank.total_bytes = r.gpu_memory_bytes;
