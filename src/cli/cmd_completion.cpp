@@ -97,8 +97,7 @@ Runner add_completion_command(CLI::App& app, const CommandSpec& spec) {
 }
 
 Runner add_manpage_command(CLI::App& app, const CommandSpec& spec) {
-  CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
-  cmd->group(""); // hidden: the build runs it to write modelpick.1
+  app.add_subcommand(spec.name, spec.summary);
   return [&app](const catalog::Catalog& catalog) {
     CommandOutput out;
     out.human = false;

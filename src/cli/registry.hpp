@@ -25,6 +25,9 @@ struct CommandSpec {
   const char* summary;
   // Adds the subcommand and its options to `app`; returns the runner bound to them.
   Runner (*add)(CLI::App& app, const CommandSpec& spec);
+  // Reads every command's options (completion scripts, the man page): main builds them all.
+  bool reads_all_commands = false;
+  bool hidden = false; // left out of --help and the completions (the build runs it)
 };
 
 const std::vector<CommandSpec>& commands();

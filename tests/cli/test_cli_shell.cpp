@@ -95,4 +95,30 @@ TEST_CASE("the man page documents every subcommand from its own help text", "[cl
   CHECK(r.out.find(".SH EXIT STATUS") != std::string::npos);
   // The hidden generator does not list itself.
   CHECK(run_modelpick({"--help"}).out.find("manpage") == std::string::npos);
+  const auto none = run_modelpick({});
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.find("a subcommand is required: size, compare, pick") != std::string::npos);
+  CHECK(none.err.find("manpage") == std::string::npos);
+  CHECK(run_modelpick({"manpages"}).err.find("did you mean manpage") == std::string::npos);
+}
+
+// main builds in full only the commands named on the line; whatever reads every command must
+// still see each one's options, and a command's own help must not depend on which is named.
+TEST_CASE("every command's options reach its help, the completions and the man page", "[cli][shell]") {
+  // An option only this command has.
+  const std::vector<std::pair<std::string, std::string>> own = {
+      {"pick", "--top"}, {"list", "--max-active"}, {"license-check", "--fail-on"}, {"check", "FILE"}};
+  const auto bash = run_modelpick({"completion", "bash"}).out;
+  const auto man = run_modelpick({"manpage"}).out;
+  for (const auto& [command, option] : own) {
+    INFO(command << " " << option);
+    CHECK(run_modelpick({command, "--help"}).out.find(option) != std::string::npos);
+    if (option != "FILE") {
+      CHECK(bash.find(option) != std::string::npos);
+      CHECK(man.find(option) != std::string::npos);
+    }
+  }
+  // A command's help is the same whether or not another command is also named on the line.
+  CHECK(run_modelpick({"pick", "--help"}).out == run_modelpick({"pick", "--help", "list"}).out);
+  CHECK(run_modelpick({"pick", "--help"}).out.find("--top") != std::string::npos);
 }
