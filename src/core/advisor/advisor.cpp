@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <functional>
 
 #include "modelpick/error.hpp"
 #include "modelpick/util/names.hpp"
@@ -358,6 +359,7 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
                 PickSort sort) {
   PickResult out;
   out.gpu = &gpu;
+  out.results.reserve(catalog.models().size()); // an Answer is large: grown by doubling, most is copying
   for (const catalog::Model& m : catalog.models()) {
     if (!m.self_hostable()) {
       continue;
@@ -424,8 +426,11 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     add_assumptions(chosen);
     out.results.push_back(std::move(chosen));
   }
-  std::stable_sort(out.results.begin(), out.results.end(),
-                   [&](const Answer& a, const Answer& b) { return better(a, b, sort, &catalog); });
+  // Stable (ties keep the catalog's order, which results are in) without stable_sort's buffer of
+  // Answers: ties are broken by the model's place in the catalog.
+  std::sort(out.results.begin(), out.results.end(), [&](const Answer& a, const Answer& b) {
+    return better(a, b, sort, &catalog) || (!better(b, a, sort, &catalog) && std::less<>{}(a.model, b.model));
+  });
   // Nearest misses first: fitting on the fewest GPUs (license-only exclusions lead).
   std::stable_sort(out.excluded.begin(), out.excluded.end(), [](const Exclusion& a, const Exclusion& b) {
     const auto key = [](const Exclusion& e) { return e.gpus_needed == 0 ? UINT64_MAX : e.gpus_needed; };
