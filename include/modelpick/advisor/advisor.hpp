@@ -78,7 +78,10 @@ struct Exclusion {
 
 struct PickResult {
   const catalog::Gpu* gpu = nullptr;
-  std::vector<Answer> results;     // ranked, one per model (its best precision for the sort)
+  // Ranked, one per model (its best precision for the sort). Numbers only: the reports'
+  // `assumptions` are left empty, since pick prints none (engine::sizing_assumptions,
+  // throughput_assumptions and cost_assumptions word them for a report).
+  std::vector<Answer> results;
   std::vector<Exclusion> excluded; // every other self-hostable model, nearest misses first
 };
 

@@ -132,7 +132,7 @@ bool stored_alike(const catalog::Precision& a, const catalog::Precision& b) {
 }
 
 // pick's trial of a model at one precision: the model's parameter counts, counted once for all
-// its precisions, and numbers only (the chosen answer's assumptions are worded afterwards).
+// its precisions, and numbers only (pick prints no assumptions).
 struct Trial {
   const engine::ParamCounts* params = nullptr;
 };
@@ -179,18 +179,6 @@ void add_throughput_and_cost(Answer& a, const Question& q, std::optional<Trial> 
     engine::SelfHostPlan plan = q.plan;
     plan.gpu_hour_usd = gpu_hour_usd(plan, gpu);
     a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, q.apis, detail);
-  }
-}
-
-// The assumptions in words of an answer whose reports were computed with Detail::numbers.
-void add_assumptions(Answer& a) {
-  a.sizing->assumptions = engine::sizing_assumptions(*a.sizing);
-  if (a.throughput) {
-    a.throughput->assumptions = engine::throughput_assumptions(*a.throughput, *a.model, *a.gpu);
-  }
-  if (a.cost) {
-    a.cost->throughput.assumptions = a.throughput->assumptions;
-    a.cost->assumptions = engine::cost_assumptions(*a.cost);
   }
 }
 
@@ -423,7 +411,6 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     }
     Answer chosen = std::move(*best);
     chosen.license = verdict;
-    add_assumptions(chosen);
     out.results.push_back(std::move(chosen));
   }
   // Stable (ties keep the catalog's order, which results are in) without stable_sort's buffer of
