@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <iterator>
 
 namespace modelpick::engine {
 
@@ -51,37 +50,25 @@ std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& 
   return std::nullopt;
 }
 
-namespace {
-
-std::uint64_t largest_tp(const catalog::Architecture& arch, std::uint64_t gpus_per_node) {
-  for (std::uint64_t tp = gpus_per_node; tp > 1; --tp) {
-    if (tp_works(arch, tp, gpus_per_node)) {
-      return tp;
-    }
-  }
-  return 1;
-}
-
-} // namespace
-
 std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
                                       std::uint64_t max_stages) {
-  std::vector<Layout> tensor_only;
+  // Ascending in GPUs: tensor-parallel layouts inside a node, then one pipeline stage per node at
+  // the largest TP that works. The lists do not interleave: every working TP is at most that
+  // largest one, below any pipelined layout's 2 x TP GPUs.
+  std::vector<Layout> out;
+  out.reserve(gpus_per_node + max_stages);
   for (std::uint64_t tp = 1; tp <= gpus_per_node; ++tp) {
     if (tp_works(arch, tp, gpus_per_node)) {
-      tensor_only.push_back({tp, 1});
+      out.push_back({tp, 1});
     }
   }
-  std::vector<Layout> pipelined;
-  const std::uint64_t node_tp = largest_tp(arch, gpus_per_node);
-  for (std::uint64_t pp = 2; pp <= max_stages && pp <= arch.layers; ++pp) {
-    pipelined.push_back({node_tp, pp});
+  if (out.empty()) { // no GPU in a node (the catalog requires one)
+    return out;
   }
-  // Both lists ascend in GPUs; merged by GPUs, a tensor-parallel layout comes first on a tie.
-  std::vector<Layout> out;
-  out.reserve(tensor_only.size() + pipelined.size());
-  std::merge(tensor_only.begin(), tensor_only.end(), pipelined.begin(), pipelined.end(), std::back_inserter(out),
-             [](const Layout& a, const Layout& b) { return a.gpus() < b.gpus(); });
+  const std::uint64_t node_tp = out.back().tensor_parallel;
+  for (std::uint64_t pp = 2; pp <= max_stages && pp <= arch.layers; ++pp) {
+    out.push_back({node_tp, pp});
+  }
   return out;
 }
 

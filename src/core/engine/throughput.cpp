@@ -76,7 +76,8 @@ struct ModelSums {
 ModelSums sum_stages(const catalog::Model& model, const ParamCounts& params, const catalog::Precision& precision,
                      const Layout& layout, const Workload& w) {
   const catalog::Architecture& a = *model.architecture;
-  const WeightPlacement placed = place_weights(model, params, precision);
+  // Only a weights file's sums read the placed bytes; the architecture's read the parameters.
+  const WeightPlacement placed = model.stored ? place_weights(model, params, precision) : WeightPlacement{};
   ModelSums out;
   out.hidden = static_cast<double>(a.hidden_size);
   if (a.moe) {
