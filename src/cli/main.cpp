@@ -85,6 +85,19 @@ bool build_every_command(int argc, char** argv) {
   });
 }
 
+// Leaving through std::_Exit hands every page back at once: destroying the catalog, the report
+// and the parser's options first, allocation by allocation, took about 0.3 ms of a 3 ms pick.
+// Sanitized builds return normally, so that LeakSanitizer still sees everything freed.
+int leave(int code) {
+#if MODELPICK_EXIT_WITHOUT_TEARDOWN
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
+#else
+  return code;
+#endif
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -156,7 +169,7 @@ int main(int argc, char** argv) {
                                  !out.human || out.text.rfind('{', 0) == 0 || out.text.rfind('[', 0) == 0);
         const std::string text = colour ? render::colourize(out.text) : out.text;
         std::fwrite(text.data(), 1, text.size(), stdout);
-        return out.exit_code;
+        return leave(out.exit_code);
       }
     }
     return fail("no command given", k_exit_usage);
