@@ -86,15 +86,14 @@ std::vector<Layout> layouts_for_count(const catalog::Architecture& arch, std::ui
 std::vector<std::pair<std::uint64_t, std::uint64_t>> pipeline_stages(std::uint64_t layers, std::uint64_t stages) {
   // vllm/distributed/utils.py get_pp_indices: partitions of layers // stages, the remainder
   // added one layer each to partitions[-2], partitions[-3], ... (the last stage also holds
-  // the lm_head, so it is spared).
-  std::vector<std::uint64_t> sizes(stages, layers / stages);
+  // the lm_head, so it is spared): stages [stages - 1 - remainder, stages - 2] get one more.
   const std::uint64_t remainder = layers % stages;
-  for (std::uint64_t i = 2; i < remainder + 2; ++i) {
-    sizes[stages - i] += 1;
-  }
   std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+  out.reserve(stages);
   std::uint64_t first = 0;
-  for (const std::uint64_t n : sizes) {
+  for (std::uint64_t s = 0; s < stages; ++s) {
+    const bool extra = s + 1 + remainder >= stages && s + 2 <= stages;
+    const std::uint64_t n = layers / stages + (extra ? 1 : 0);
     out.emplace_back(first, first + n);
     first += n;
   }
