@@ -72,10 +72,11 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
 // print few (pick sizes every model at every precision).
 SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                       const SizingRequest& request);
-// The same with the model's parameter counts (model_params) given: pick counts them once per
-// model for every precision it tries.
-SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const catalog::Precision& precision,
-                      const catalog::Gpu& gpu, const SizingRequest& request);
+// The same with the model's parameter counts (model_params) and its weights placed at
+// `precision` (place_weights) given: pick counts once per model, places once per precision, and
+// evaluates the fitting layout again from the same placement.
+SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const WeightPlacement& weights,
+                      const catalog::Precision& precision, const catalog::Gpu& gpu, const SizingRequest& request);
 
 // The assumptions plan_size lists for a report: what was assumed, in words.
 std::vector<std::string> sizing_assumptions(const SizingReport& report);
@@ -83,8 +84,7 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report);
 // Evaluates one layout (exposed for tests and for --gpus).
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout);
-LayoutEvaluation evaluate_layout(const catalog::Model& model, const ParamCounts& params,
-                                 const catalog::Precision& precision, const catalog::Gpu& gpu,
+LayoutEvaluation evaluate_layout(const catalog::Model& model, const WeightPlacement& weights, const catalog::Gpu& gpu,
                                  const SizingRequest& request, const Layout& layout);
 
 } // namespace modelpick::engine

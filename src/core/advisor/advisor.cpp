@@ -132,9 +132,10 @@ bool stored_alike(const catalog::Precision& a, const catalog::Precision& b) {
 }
 
 // pick's trial of a model at one precision: the model's parameter counts, counted once for all
-// its precisions, and numbers only (pick prints no assumptions).
+// its precisions, the weights placed at this one, and numbers only (pick prints no assumptions).
 struct Trial {
   const engine::ParamCounts* params = nullptr;
+  const engine::WeightPlacement* weights = nullptr;
 };
 
 // The license verdict, the API bill and the sizing: everything but throughput and cost.
@@ -155,7 +156,7 @@ Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model
     return a;
   }
   a.precision = precision != nullptr ? precision : &catalog.precision(model.native_precision);
-  a.sizing = trial ? engine::fit_size(model, *trial->params, *a.precision, gpu, q.sizing)
+  a.sizing = trial ? engine::fit_size(model, *trial->params, *trial->weights, *a.precision, gpu, q.sizing)
                    : engine::plan_size(model, *a.precision, gpu, q.sizing);
   return a;
 }
@@ -170,9 +171,11 @@ void add_throughput_and_cost(Answer& a, const Question& q, std::optional<Trial> 
   average.concurrency = 1;
   const engine::ParamCounts params = trial ? engine::ParamCounts{} : engine::model_params(model);
   const engine::ParamCounts& counted = trial ? *trial->params : params;
+  const engine::WeightPlacement placed =
+      trial ? engine::WeightPlacement{} : engine::place_weights(model, counted, *a.precision);
+  const engine::WeightPlacement& weights = trial ? *trial->weights : placed;
   const engine::Detail detail = trial ? engine::Detail::numbers : engine::Detail::full;
-  const std::uint64_t kv_batch =
-      engine::evaluate_layout(model, counted, *a.precision, gpu, average, layout).share.max_concurrency;
+  const std::uint64_t kv_batch = engine::evaluate_layout(model, weights, gpu, average, layout).share.max_concurrency;
   a.throughput =
       engine::estimate_throughput(model, counted, *a.precision, gpu, layout, q.shape, q.batch, kv_batch, detail);
   if (q.volume) {
@@ -182,12 +185,22 @@ void add_throughput_and_cost(Answer& a, const Question& q, std::optional<Trial> 
   }
 }
 
-// The model sized at every precision the filter and the GPU allow; throughput and cost come
-// later, for the precisions that qualify.
-std::vector<Answer> try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, const catalog::Gpu& gpu,
-                                   const Question& q, const PickFilter& f, Trial trial) {
-  std::vector<Answer> out;
-  out.reserve(catalog.precisions().size());
+// The model sized at every precision the filter and the GPU allow, and where each one's weights
+// sit (weights[i] is answers[i]'s); throughput and cost come later, for those that qualify.
+struct Tried {
+  std::vector<Answer> answers;
+  std::vector<engine::WeightPlacement> weights;
+
+  [[nodiscard]] Trial trial(const engine::ParamCounts& params, const Answer& a) const {
+    return {&params, &weights[static_cast<std::size_t>(&a - answers.data())]};
+  }
+};
+
+Tried try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, const catalog::Gpu& gpu,
+                     const Question& q, const PickFilter& f, const engine::ParamCounts& params) {
+  Tried out;
+  out.answers.reserve(catalog.precisions().size());
+  out.weights.reserve(catalog.precisions().size());
   Question sized = q;
   sized.license.reset(); // checked once per model
   for (const catalog::Precision& p : catalog.precisions()) {
@@ -195,16 +208,18 @@ std::vector<Answer> try_precisions(const catalog::Catalog& catalog, const catalo
       continue;
     }
     // A precision stored like one tried already: that trial, under its own name.
-    const auto twin =
-        std::find_if(out.begin(), out.end(), [&](const Answer& a) { return stored_alike(*a.precision, p); });
-    if (twin != out.end()) {
+    const auto twin = std::find_if(out.answers.begin(), out.answers.end(),
+                                   [&](const Answer& a) { return stored_alike(*a.precision, p); });
+    if (twin != out.answers.end()) {
       Answer same = *twin;
       same.precision = &p;
       same.sizing->precision = &p;
-      out.push_back(std::move(same));
+      out.weights.push_back(out.weights[static_cast<std::size_t>(twin - out.answers.begin())]);
+      out.answers.push_back(std::move(same));
       continue;
     }
-    out.push_back(sized_answer(catalog, m, &p, gpu, sized, trial));
+    out.weights.push_back(engine::place_weights(m, params, p));
+    out.answers.push_back(sized_answer(catalog, m, &p, gpu, sized, Trial{&params, &out.weights.back()}));
   }
   return out;
 }
@@ -361,11 +376,10 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
       verdict = license::check(m, catalog.find_license(m.license), *q.license);
     }
     const engine::ParamCounts params = engine::model_params(m);
-    const Trial trial{&params};
-    std::vector<Answer> tried = try_precisions(catalog, m, gpu, q, f, trial);
+    Tried tried = try_precisions(catalog, m, gpu, q, f, params);
     const Answer* fewest = nullptr; // the precision needing the fewest GPUs, for the reason
     std::vector<Answer*> qualifying;
-    for (Answer& a : tried) {
+    for (Answer& a : tried.answers) {
       if (a.fits() && (fewest == nullptr || gpus_of(a) < gpus_of(*fewest))) {
         fewest = &a;
       }
@@ -399,7 +413,7 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
           a->throughput = (*twin)->throughput;
           a->cost = (*twin)->cost;
         } else {
-          add_throughput_and_cost(*a, q, trial);
+          add_throughput_and_cost(*a, q, tried.trial(params, *a));
         }
       }
       if (best == nullptr || better(*a, *best, sort, &catalog)) {
@@ -407,7 +421,7 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
       }
     }
     if (!rank_needs_estimates) {
-      add_throughput_and_cost(*best, q, trial);
+      add_throughput_and_cost(*best, q, tried.trial(params, *best));
     }
     Answer chosen = std::move(*best);
     chosen.license = verdict;

@@ -151,13 +151,12 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
 
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout) {
-  return evaluate_layout(model, model_params(model), precision, gpu, request, layout);
+  return evaluate_layout(model, place_weights(model, model_params(model), precision), gpu, request, layout);
 }
 
-LayoutEvaluation evaluate_layout(const catalog::Model& model, const ParamCounts& params,
-                                 const catalog::Precision& precision, const catalog::Gpu& gpu,
+LayoutEvaluation evaluate_layout(const catalog::Model& model, const WeightPlacement& weights, const catalog::Gpu& gpu,
                                  const SizingRequest& request, const Layout& layout) {
-  return evaluate(*model.architecture, place_weights(model, params, precision), gpu, request, layout);
+  return evaluate(*model.architecture, weights, gpu, request, layout);
 }
 
 void require_self_hostable(const catalog::Model& model) {
@@ -179,11 +178,12 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
 SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                       const SizingRequest& request) {
   require_self_hostable(model);
-  return fit_size(model, model_params(model), precision, gpu, request);
+  const ParamCounts params = model_params(model);
+  return fit_size(model, params, place_weights(model, params, precision), precision, gpu, request);
 }
 
-SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const catalog::Precision& precision,
-                      const catalog::Gpu& gpu, const SizingRequest& request) {
+SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const WeightPlacement& weights,
+                      const catalog::Precision& precision, const catalog::Gpu& gpu, const SizingRequest& request) {
   require_self_hostable(model);
   if (request.context_tokens > model.max_context_tokens) {
     throw Error(ErrorKind::usage,
@@ -191,7 +191,6 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
                             group_digits(request.context_tokens), model.id, group_digits(model.max_context_tokens)));
   }
   const catalog::Architecture& arch = *model.architecture;
-  const WeightPlacement weights = place_weights(model, params, precision);
 
   SizingReport r;
   r.model = &model;
