@@ -11,12 +11,23 @@ namespace modelpick::cli {
 
 using engine::ServingEngine;
 
+namespace {
+
+// The --block-size values modelpick accepts for vLLM (docs/cli.md).
+constexpr std::array<std::uint64_t, 7> k_vllm_block_sizes = {1, 8, 16, 32, 64, 128, 256};
+
+std::string block_sizes() {
+  return fmt::format("{}", fmt::join(k_vllm_block_sizes, ", "));
+}
+
+} // namespace
+
 void add_engine_options(CLI::App& cmd, EngineOptions& o) {
   cmd.add_option("--engine", o.engine,
                  "Predict what this serving engine allocates at start-up: " + engine::serving_engine_names())
       ->type_name("E")
       ->group("Serving engine (--engine)");
-  const auto add = [&](const char* names, std::string& target, const char* help, const char* type) {
+  const auto add = [&](const char* names, std::string& target, const std::string& help, const char* type) {
     cmd.add_option(names, target, help)->type_name(type)->group("Serving engine (--engine)");
   };
   add("--max-model-len,--context-length,--ctx-size", o.max_model_len,
@@ -26,7 +37,7 @@ void add_engine_options(CLI::App& cmd, EngineOptions& o) {
   add("--tensor-parallel-size,--tp-size", o.tensor_parallel,
       "GPUs per tensor-parallel group (default: the layout modelpick finds)", "N");
   add("--pipeline-parallel-size,--pp-size", o.pipeline_parallel, "Pipeline stages (default: as found)", "N");
-  add("--block-size", o.block_size, "vLLM tokens per KV block: 1, 8, 16, 32, 64, 128 or 256 (default 16)", "N");
+  add("--block-size", o.block_size, "vLLM tokens per KV block, one of " + block_sizes() + " (default 16)", "N");
   add("--max-num-seqs", o.max_num_seqs,
       "vLLM sequences per step (default 1024 on 70+ GiB GPUs other than the A100, else 256)", "N");
   add("--max-num-batched-tokens", o.max_num_batched_tokens,
@@ -110,12 +121,11 @@ std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::
                                                     : util::parse_count(o.pipeline_parallel, "--pipeline-parallel-size",
                                                                         util::SuffixBase::decimal, 1, k_max_gpus);
   if (!o.block_size.empty()) {
-    static constexpr std::array<std::uint64_t, 7> accepted = {1, 8, 16, 32, 64, 128, 256};
-    const std::uint64_t b = util::parse_count(o.block_size, "--block-size", util::SuffixBase::decimal, 1, 256);
-    if (std::find(accepted.begin(), accepted.end(), b) == accepted.end()) {
-      throw Error(
-          ErrorKind::usage,
-          fmt::format("--block-size '{}' is not accepted: expected 1, 8, 16, 32, 64, 128 or 256", o.block_size));
+    const std::uint64_t b =
+        util::parse_count(o.block_size, "--block-size", util::SuffixBase::decimal, 1, k_vllm_block_sizes.back());
+    if (std::find(k_vllm_block_sizes.begin(), k_vllm_block_sizes.end(), b) == k_vllm_block_sizes.end()) {
+      throw Error(ErrorKind::usage,
+                  fmt::format("--block-size '{}' is not accepted: expected one of {}", o.block_size, block_sizes()));
     }
     r.block_size = b;
   }
