@@ -123,8 +123,8 @@ std::optional<std::string> filtered_out(const catalog::Model& m, const Question&
 
 // Precisions the engine cannot tell apart (bf16 and fp16: 16 bits, no scales, 16-bit math) size
 // and run alike; only their names differ, which the tie-break between them reads. The engine
-// reads a precision through these fields alone (and names it only in the words of a sizing's
-// assumptions, worded for the chosen answer, and of an FP8 warning, which these never carry).
+// reads a precision through these fields alone (and names it only in a sizing's assumptions,
+// which pick does not word, and in an FP8 warning, which these never carry).
 bool stored_alike(const catalog::Precision& a, const catalog::Precision& b) {
   return !a.needs_fp8_hardware && !b.needs_fp8_hardware && a.weight_bits == b.weight_bits &&
          a.group_size == b.group_size && a.group_overhead_bits == b.group_overhead_bits &&
@@ -169,15 +169,18 @@ void add_throughput_and_cost(Answer& a, const Question& q, std::optional<Trial> 
   engine::SizingRequest average = q.sizing;
   average.context_tokens = std::min(model.max_context_tokens, q.shape.input_tokens + q.shape.output_tokens / 2);
   average.concurrency = 1;
-  const engine::ParamCounts params = trial ? engine::ParamCounts{} : engine::model_params(model);
-  const engine::ParamCounts& counted = trial ? *trial->params : params;
-  const engine::WeightPlacement placed =
-      trial ? engine::WeightPlacement{} : engine::place_weights(model, counted, *a.precision);
-  const engine::WeightPlacement& weights = trial ? *trial->weights : placed;
   const engine::Detail detail = trial ? engine::Detail::numbers : engine::Detail::full;
-  const std::uint64_t kv_batch = engine::evaluate_layout(model, weights, gpu, average, layout).share.max_concurrency;
+  engine::ParamCounts params;
+  engine::WeightPlacement placed;
+  if (!trial) { // one answer (size, compare): counted and placed here
+    params = engine::model_params(model);
+    placed = engine::place_weights(model, params, *a.precision);
+    trial = Trial{&params, &placed};
+  }
+  const std::uint64_t kv_batch =
+      engine::evaluate_layout(model, *trial->weights, gpu, average, layout).share.max_concurrency;
   a.throughput =
-      engine::estimate_throughput(model, counted, *a.precision, gpu, layout, q.shape, q.batch, kv_batch, detail);
+      engine::estimate_throughput(model, *trial->params, *a.precision, gpu, layout, q.shape, q.batch, kv_batch, detail);
   if (q.volume) {
     engine::SelfHostPlan plan = q.plan;
     plan.gpu_hour_usd = gpu_hour_usd(plan, gpu);
