@@ -16,8 +16,9 @@ const std::vector<CommandSpec>& commands() {
       {"show", "Everything the catalog knows about one model, with sources", add_show_command},
       {"list", "The catalog's models (filtered, sorted), GPUs (--gpus) or precisions (--precisions)", add_list_command},
       {"completion", "A bash or zsh completion script (commands, options, model, GPU and precision ids)",
-       add_completion_command, true},
-      {"manpage", "The man page (written at build time)", add_manpage_command, true, true},
+       add_completion_command, /*reads_all_commands=*/true},
+      {"manpage", "The man page (written at build time)", add_manpage_command, /*reads_all_commands=*/true,
+       /*hidden=*/true},
   };
   return table;
 }
