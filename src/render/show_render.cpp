@@ -76,8 +76,13 @@ ordered_json architecture_json(const catalog::Architecture& a) {
                   {"d_inner", a.mamba->d_inner},
                   {"dt_rank", a.mamba->dt_rank}};
   }
-  if (a.extra_params > 0) {
-    j["extra_params"] = {{"count", a.extra_params}, {"what", a.extra_params_what}};
+  if (!a.extras.empty()) {
+    j["extra_params"] = {{"count", a.extra_params()}, {"what", a.extras.front().what}};
+    ordered_json extras = ordered_json::array();
+    for (const catalog::ExtraWeights& e : a.extras) {
+      extras.push_back({{"what", e.what}, {"params", e.params}, {"text_only_drops", e.text_only_drops}});
+    }
+    j["extras"] = extras;
   }
   return j;
 }
@@ -119,14 +124,14 @@ std::string show_text(const engine::ModelSummary& s) {
     if (a.moe) {
       std::uint64_t moe_layers = 0;
       for (std::uint64_t i = 0; i < a.layers; ++i) {
-        moe_layers += a.moe->is_moe_layer(i) ? 1 : 0;
+        moe_layers += a.is_moe_layer(i) ? 1 : 0;
       }
       t.add_row({"MoE", fmt::format("{} experts, {} per token, {} shared; expert FFN {}; {} of {} layers",
                                     a.moe->experts, a.moe->experts_per_token, a.moe->shared_experts,
                                     group_digits(a.moe->expert_intermediate_size), moe_layers, a.layers)});
     }
-    if (a.extra_params > 0) {
-      t.add_row({"also loaded", fmt::format("{} params: {}", group_digits(a.extra_params), a.extra_params_what)});
+    for (const catalog::ExtraWeights& e : a.extras) {
+      t.add_row({"also loaded", fmt::format("{} params: {}", group_digits(e.params), e.what)});
     }
     t.add_row({"KV per token", fmt::format("{} bytes at 16-bit", group_digits(s.kv_bytes_per_token))});
     if (s.state_bytes_per_sequence > 0) {

@@ -21,11 +21,25 @@ std::string category_names(); // "dense, moe, small, long-context, api-only"
 enum class AttentionKind { full, sliding, chunked, mla, linear, mamba, cross, none };
 std::string_view to_string(AttentionKind k);
 
-// One layer's attention; `window` is the sliding window or chunk size in tokens (0 for
-// full / MLA / none).
+// What a layer's feed-forward part is: `model` follows the model-wide rule (MoE layers by
+// Moe::is_moe_layer, else the dense MLP); the others say it for this layer (Nemotron-H's blocks
+// hold either a mixer or an MLP, NAS block_configs drop or resize the FFN).
+enum class FfnKind { model, dense, moe, none };
+std::string_view to_string(FfnKind k);
+
+// One layer: its token mixer and what it holds beyond the model-wide defaults. `window` is the
+// sliding window or chunk size in tokens (0 for full / MLA / none). The per-layer fields are 0
+// (or false) where the layer follows the model's value.
 struct AttentionLayer {
   AttentionKind kind = AttentionKind::full;
   std::uint64_t window = 0;
+  std::uint64_t attention_heads = 0; // query heads (NAS block_configs); 0: the model's
+  std::uint64_t kv_heads = 0;        // per-layer GQA (NAS, Gemma 4 global layers); 0: the model's
+  std::uint64_t head_dim = 0;        // Gemma 4's global layers; 0: the model's
+  bool shares_kv = false;            // reads an earlier layer's cache (Gemma-3n): caches nothing itself
+  bool linear_replacement = false;   // kind none: a hidden x hidden linear in place of attention (NAS)
+  FfnKind ffn = FfnKind::model;
+  std::uint64_t ffn_intermediate_size = 0; // dense FFN width of this layer; 0: the model's
   bool operator==(const AttentionLayer&) const = default;
 };
 
@@ -43,13 +57,44 @@ struct Mla {
   bool operator==(const Mla&) const = default;
 };
 
-// A Mamba (v1) mixer layer, as in Jamba: in_proj, conv1d, x_proj, dt_proj, A, D, out_proj.
+// A Mamba mixer layer. Mamba-1 (Jamba, Falcon-Mamba): in_proj, conv1d, x_proj, dt_proj, A, D,
+// out_proj, with `dt_rank`. Mamba-2 (Nemotron-H, Granite 4.0-H, Falcon-H1) when `heads` > 0:
+// in_proj to [z, x, B, C, dt], conv1d over x, B and C, per-head A, D and dt bias, a gated norm.
 struct Mamba {
   std::uint64_t d_state = 0;
   std::uint64_t d_conv = 0;
   std::uint64_t d_inner = 0;
-  std::uint64_t dt_rank = 0;
+  std::uint64_t dt_rank = 0;  // Mamba-1 only
+  std::uint64_t heads = 0;    // Mamba-2: SSM heads (d_inner = heads x head_dim); 0 = Mamba-1
+  std::uint64_t head_dim = 0; // Mamba-2
+  std::uint64_t groups = 0;   // Mamba-2: B/C groups (n_groups)
   bool operator==(const Mamba&) const = default;
+};
+
+// Linear attention with a fixed-size state per sequence. Lightning (MiniMax-01) keeps one
+// head_dim x head_dim matrix per attention head and has no convolution. Gated DeltaNet (Qwen3-Next,
+// Qwen3.5) and Kimi Delta Attention (Kimi-Linear) keep a key_head_dim x value_head_dim matrix per
+// value head plus a short causal convolution over q, k and v.
+enum class LinearKind { lightning, gated_deltanet, kda };
+std::string_view to_string(LinearKind k);
+struct LinearAttention {
+  LinearKind kind = LinearKind::lightning;
+  std::uint64_t key_heads = 0;
+  std::uint64_t value_heads = 0;
+  std::uint64_t key_head_dim = 0;
+  std::uint64_t value_head_dim = 0;
+  std::uint64_t conv_kernel = 0; // 0: no convolution (lightning)
+  bool operator==(const LinearAttention&) const = default;
+};
+
+// Weights a checkpoint loads beside the language model: a vision or audio tower, multi-token
+// prediction (MTP) layers. `text_only` parts are left out under --text-only.
+struct ExtraWeights {
+  std::string what;
+  std::uint64_t params = 0;
+  bool text_only_drops = false;
+  std::string source;
+  bool operator==(const ExtraWeights&) const = default;
 };
 
 struct Moe {
@@ -80,20 +125,68 @@ struct Architecture {
   bool tied_embeddings = false;
   bool attention_bias = false;
   bool mlp_gated = true; // gate/up/down (SwiGLU, GeGLU); false: up/down only (Falcon's GELU MLP)
+  bool attention_output_gate = false; // q_proj also yields a sigmoid gate per head (Qwen3-Next, Qwen3.5)
   std::vector<AttentionLayer> attention_pattern; // repeats from layer 0
   std::optional<Mla> mla;
   std::optional<Mamba> mamba;
+  std::optional<LinearAttention> linear; // absent: lightning over attention_heads x head_dim
   std::optional<Moe> moe;
-  std::uint64_t extra_params = 0; // e.g. a vision encoder the checkpoint ships
-  std::string extra_params_what;
-  std::string extra_params_source;
+  // Bytes per element of the fixed per-sequence state (Mamba conv and SSM state, linear
+  // attention's conv and recurrent state): the model dtype unless the config asks for another
+  // (Nemotron-H's mamba_ssm_cache_dtype float32).
+  std::uint64_t conv_state_bytes = 2;
+  std::uint64_t recurrent_state_bytes = 2;
+  std::vector<ExtraWeights> extras; // vision / audio towers, MTP layers
   std::string source;
+
+  [[nodiscard]] std::uint64_t extra_params() const {
+    std::uint64_t n = 0;
+    for (const ExtraWeights& e : extras) {
+      n += e.params;
+    }
+    return n;
+  }
 
   [[nodiscard]] const AttentionLayer& attention(std::uint64_t layer) const {
     return attention_pattern[layer % attention_pattern.size()];
   }
+  // Whether layer `layer` runs routed experts: its own FFN kind where it names one, else the
+  // model-wide MoE rule.
+  [[nodiscard]] bool is_moe_layer(std::uint64_t layer) const {
+    const AttentionLayer& l = attention(layer);
+    if (l.ffn != FfnKind::model) {
+      return l.ffn == FfnKind::moe;
+    }
+    return moe && moe->is_moe_layer(layer);
+  }
+  // The dense FFN width of a layer that is not an MoE layer (0: it has no FFN).
+  [[nodiscard]] std::uint64_t ffn_width_of(std::uint64_t layer) const {
+    const AttentionLayer& l = attention(layer);
+    if (l.ffn == FfnKind::none) {
+      return 0;
+    }
+    if (l.ffn_intermediate_size > 0) {
+      return l.ffn_intermediate_size;
+    }
+    return moe && moe->dense_intermediate_size > 0 ? moe->dense_intermediate_size : intermediate_size;
+  }
+  // A layer's own value where it has one, else the model's.
+  [[nodiscard]] std::uint64_t heads_of(const AttentionLayer& l) const {
+    return l.attention_heads > 0 ? l.attention_heads : attention_heads;
+  }
+  [[nodiscard]] std::uint64_t kv_heads_of(const AttentionLayer& l) const {
+    return l.kv_heads > 0 ? l.kv_heads : kv_heads;
+  }
+  [[nodiscard]] std::uint64_t head_dim_of(const AttentionLayer& l) const {
+    return l.head_dim > 0 ? l.head_dim : head_dim;
+  }
   bool operator==(const Architecture&) const = default;
 };
+
+// What makes an architecture impossible (empty when none): zero sizes, KV heads that do not
+// divide the query heads, windows of 0, experts used outside 1..experts, a linear-attention or
+// Mamba block without sizes. The catalog, config.json and GGUF readers all apply it.
+std::string architecture_problem(const Architecture& a);
 
 // Exact bytes of a weights file's tensors (a GGUF header), used instead of the architecture's
 // parameter count x precision.

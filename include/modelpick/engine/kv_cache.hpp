@@ -26,9 +26,11 @@ std::uint64_t sum_over_layers(const catalog::Architecture& arch, std::uint64_t f
   return total;
 }
 
-// Bytes one token adds to one layer's cache, for `kv_heads` heads held (a TP rank may hold
-// fewer than the model has). MLA caches one latent of kv_lora_rank + rope dims, not K and V.
-std::uint64_t layer_kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_t layer, std::uint64_t kv_heads,
+// Bytes one token adds to one layer's cache on one of `tp` tensor-parallel ranks (tp 1: the
+// whole layer): a rank holds max(1, the layer's KV heads / tp) heads. MLA caches one latent of
+// kv_lora_rank + rope dims on every rank, not K and V; a layer that shares an earlier layer's
+// cache adds nothing.
+std::uint64_t layer_kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_t layer, std::uint64_t tp,
                                        std::uint64_t kv_bytes);
 
 // Tokens one layer keeps for a sequence of `context` tokens: sliding-window and chunked
@@ -36,7 +38,8 @@ std::uint64_t layer_kv_bytes_per_token(const catalog::Architecture& arch, std::u
 std::uint64_t layer_cached_tokens(const catalog::Architecture& arch, std::uint64_t layer, std::uint64_t context);
 
 // Fixed-size state one sequence keeps in a layer, whatever its length: Mamba's conv + SSM
-// state, a linear-attention layer's head_dim x head_dim matrix per head (16-bit).
+// state, a linear-attention layer's conv state and recurrent matrices, in the architecture's
+// state dtypes (docs/formulas.md).
 std::uint64_t layer_state_bytes(const catalog::Architecture& arch, std::uint64_t layer);
 std::uint64_t state_bytes_per_sequence(const catalog::Architecture& arch);
 

@@ -31,6 +31,10 @@ constexpr std::pair<AttentionKind, std::string_view> k_attention_names[] = {
     {AttentionKind::mla, "mla"},     {AttentionKind::linear, "linear"},   {AttentionKind::mamba, "mamba"},
     {AttentionKind::cross, "cross"}, {AttentionKind::none, "none"},
 };
+constexpr std::pair<FfnKind, std::string_view> k_ffn_names[] = {
+    {FfnKind::model, "model"}, {FfnKind::dense, "dense"}, {FfnKind::moe, "moe"}, {FfnKind::none, "none"}};
+constexpr std::pair<LinearKind, std::string_view> k_linear_names[] = {
+    {LinearKind::lightning, "lightning"}, {LinearKind::gated_deltanet, "gated-deltanet"}, {LinearKind::kda, "kda"}};
 
 constexpr std::pair<Use, std::string_view> k_use_names[] = {
     {Use::serve, "serve"},         {Use::hosted_api, "hosted-api"},
@@ -66,6 +70,55 @@ std::string category_names() {
 
 std::string_view to_string(AttentionKind k) {
   return name_of(k_attention_names, k);
+}
+
+std::string architecture_problem(const Architecture& a) {
+  if (a.layers == 0 || a.hidden_size == 0 || a.attention_heads == 0 || a.kv_heads == 0 || a.head_dim == 0 ||
+      a.vocab_size == 0) {
+    return "layers, hidden_size, attention_heads, kv_heads, head_dim and vocab_size must each be at least 1";
+  }
+  if (a.attention_pattern.empty() || a.attention_pattern.size() > a.layers) {
+    return fmt::format("the attention pattern has {} entries for {} layers", a.attention_pattern.size(), a.layers);
+  }
+  bool any_linear = false;
+  for (std::size_t i = 0; i < a.attention_pattern.size(); ++i) {
+    const AttentionLayer& l = a.attention_pattern[i];
+    const std::uint64_t heads = l.attention_heads > 0 ? l.attention_heads : a.attention_heads;
+    const std::uint64_t kv = l.kv_heads > 0 ? l.kv_heads : a.kv_heads;
+    if (heads % kv != 0) {
+      return fmt::format("layer {}: {} attention heads are not a multiple of {} KV heads", i, heads, kv);
+    }
+    if ((l.kind == AttentionKind::sliding || l.kind == AttentionKind::chunked) && l.window == 0) {
+      return fmt::format("layer {}: a {} layer needs a window of at least 1 token", i, to_string(l.kind));
+    }
+    if (l.ffn == FfnKind::moe && !a.moe) {
+      return fmt::format("layer {}: an MoE feed-forward needs the model's experts", i);
+    }
+    any_linear = any_linear || l.kind == AttentionKind::linear;
+  }
+  if (a.linear && !any_linear) {
+    return "a linear-attention block without any layer of kind linear";
+  }
+  if (a.mamba && (a.mamba->d_state == 0 || a.mamba->d_conv == 0 || a.mamba->d_inner == 0)) {
+    return "mamba d_state, d_conv and d_inner must each be at least 1";
+  }
+  if (a.linear && (a.linear->key_heads == 0 || a.linear->value_heads == 0 || a.linear->key_head_dim == 0 ||
+                   a.linear->value_head_dim == 0)) {
+    return "linear-attention heads and head dims must each be at least 1";
+  }
+  if (a.moe && (a.moe->experts_per_token == 0 || a.moe->experts_per_token > a.moe->experts)) {
+    return fmt::format("experts per token {} must be between 1 and the {} experts", a.moe->experts_per_token,
+                       a.moe->experts);
+  }
+  return {};
+}
+
+std::string_view to_string(FfnKind k) {
+  return name_of(k_ffn_names, k);
+}
+
+std::string_view to_string(LinearKind k) {
+  return name_of(k_linear_names, k);
 }
 
 namespace {
@@ -265,14 +318,31 @@ AttentionLayer parse_attention_layer(const Reader& r) {
   if (!kind) {
     invalid(r.where, fmt::format("attention kind \"{}\" is not one of {}", name, names_of(k_attention_names)));
   }
-  switch (*kind) {
-  case AttentionKind::sliding:
-    return {*kind, r.uint("window", 1, k_big)};
-  case AttentionKind::chunked:
-    return {*kind, r.uint("chunk", 1, k_big)};
-  default:
-    return {*kind, 0};
+  AttentionLayer l;
+  l.kind = *kind;
+  if (*kind == AttentionKind::sliding) {
+    l.window = r.uint("window", 1, k_big);
+  } else if (*kind == AttentionKind::chunked) {
+    l.window = r.uint("chunk", 1, k_big);
   }
+  l.attention_heads = r.uint("attention_heads", 1, 100'000, 0);
+  l.kv_heads = r.uint("kv_heads", 1, 100'000, 0);
+  l.head_dim = r.uint("head_dim", 1, 65'536, 0);
+  l.shares_kv = r.boolean("shares_kv", false);
+  l.linear_replacement = r.boolean("linear_replacement", false);
+  if (l.linear_replacement && l.kind != AttentionKind::none) {
+    invalid(r.where, "\"linear_replacement\" goes with attention kind \"none\"");
+  }
+  const std::string ffn = r.str("ffn", false);
+  if (!ffn.empty()) {
+    const auto f = value_of(k_ffn_names, ffn);
+    if (!f) {
+      invalid(r.where, fmt::format("ffn \"{}\" is not one of {}", ffn, names_of(k_ffn_names)));
+    }
+    l.ffn = *f;
+  }
+  l.ffn_intermediate_size = r.uint("ffn_intermediate_size", 1, 10'000'000, 0);
+  return l;
 }
 
 Architecture parse_architecture(const Reader& r) {
@@ -288,6 +358,7 @@ Architecture parse_architecture(const Reader& r) {
   a.tied_embeddings = r.boolean("tied_embeddings", false);
   a.attention_bias = r.boolean("attention_bias", false);
   a.mlp_gated = r.boolean("mlp_gated", true);
+  a.attention_output_gate = r.boolean("attention_output_gate", false);
   const json* pattern = r.find("attention_pattern");
   if (pattern == nullptr) {
     a.attention_pattern = {AttentionLayer{}};
@@ -321,13 +392,50 @@ Architecture parse_architecture(const Reader& r) {
   }
   if (const json* mamba = r.find("mamba")) {
     const Reader m{*mamba, r.where + ".mamba"};
-    a.mamba = Mamba{m.uint("d_state", 1, 65'536), m.uint("d_conv", 1, 1'024), m.uint("d_inner", 1, 10'000'000),
-                    m.uint("dt_rank", 1, 1'000'000)};
+    Mamba x;
+    x.d_state = m.uint("d_state", 1, 65'536);
+    x.d_conv = m.uint("d_conv", 1, 1'024);
+    x.d_inner = m.uint("d_inner", 1, 10'000'000);
+    x.heads = m.uint("heads", 1, 1'000'000, 0);
+    if (x.heads == 0) {
+      x.dt_rank = m.uint("dt_rank", 1, 1'000'000);
+    } else {
+      x.head_dim = m.uint("head_dim", 1, 65'536);
+      x.groups = m.uint("groups", 1, x.heads);
+      if (x.heads * x.head_dim != x.d_inner) {
+        invalid(m.where, fmt::format("heads {} x head_dim {} is not d_inner {}", x.heads, x.head_dim, x.d_inner));
+      }
+    }
+    a.mamba = x;
+  }
+  if (const json* linear = r.find("linear")) {
+    const Reader m{*linear, r.where + ".linear"};
+    LinearAttention x;
+    const std::string kind = m.str("kind");
+    const auto k = value_of(k_linear_names, kind);
+    if (!k) {
+      invalid(m.where, fmt::format("linear kind \"{}\" is not one of {}", kind, names_of(k_linear_names)));
+    }
+    x.kind = *k;
+    x.key_heads = m.uint("key_heads", 1, 100'000);
+    x.value_heads = m.uint("value_heads", 1, 100'000);
+    x.key_head_dim = m.uint("key_head_dim", 1, 65'536);
+    x.value_head_dim = m.uint("value_head_dim", 1, 65'536);
+    x.conv_kernel = m.uint("conv_kernel", 0, 1'024, 0);
+    a.linear = x;
+  }
+  if (const json* state = r.find("state_dtype_bytes")) {
+    const Reader m{*state, r.where + ".state_dtype_bytes"};
+    a.conv_state_bytes = m.uint("conv", 1, 8, 2);
+    a.recurrent_state_bytes = m.uint("recurrent", 1, 8, 2);
   }
   const bool any_mamba = std::any_of(a.attention_pattern.begin(), a.attention_pattern.end(),
                                      [](const AttentionLayer& l) { return l.kind == AttentionKind::mamba; });
   if (any_mamba != a.mamba.has_value()) {
     invalid(r.where, "a \"mamba\" block and attention kind \"mamba\" go together");
+  }
+  if (const std::string problem = architecture_problem(a); !problem.empty()) {
+    invalid(r.where, problem);
   }
   const bool any_kv = std::any_of(a.attention_pattern.begin(), a.attention_pattern.end(), [](const AttentionLayer& l) {
     return l.kind == AttentionKind::full || l.kind == AttentionKind::sliding || l.kind == AttentionKind::chunked ||
@@ -354,9 +462,26 @@ Architecture parse_architecture(const Reader& r) {
   }
   if (const json* extra = r.find("extra_params")) {
     const Reader x{*extra, r.where + ".extra_params"};
-    a.extra_params_source = x.source();
-    a.extra_params = x.uint("count", 0, k_big);
-    a.extra_params_what = x.str("what");
+    ExtraWeights e;
+    e.source = x.source();
+    e.params = x.uint("count", 0, k_big);
+    e.what = x.str("what");
+    e.text_only_drops = x.boolean("text_only_drops", false);
+    a.extras.push_back(e);
+  }
+  if (const json* extras = r.find("extras")) {
+    if (!extras->is_array()) {
+      invalid(r.where, "\"extras\" must be an array of {\"what\", \"count\", \"source\"} objects");
+    }
+    for (std::size_t i = 0; i < extras->size(); ++i) {
+      const Reader x{(*extras)[i], fmt::format("{}.extras[{}]", r.where, i)};
+      ExtraWeights e;
+      e.source = x.source();
+      e.params = x.uint("count", 0, k_big);
+      e.what = x.str("what");
+      e.text_only_drops = x.boolean("text_only_drops", false);
+      a.extras.push_back(e);
+    }
   }
   return a;
 }
@@ -392,8 +517,8 @@ Model parse_model(const Reader& r, const std::string& origin) {
   const Reader arch = r.object("architecture");
   m.architecture = parse_architecture(arch);
   m.sources["architecture"] = m.architecture->source;
-  if (m.architecture->extra_params > 0) {
-    m.sources["extra_params"] = m.architecture->extra_params_source;
+  for (const ExtraWeights& e : m.architecture->extras) {
+    m.sources["extra_params"] = e.source;
   }
   return m;
 }

@@ -19,7 +19,7 @@ namespace {
 
 // Names the layout: an image written by another layout is refused, never misread. Change the
 // number whenever a member is added, removed or reordered below.
-constexpr std::string_view k_magic = "modelpick catalog image 1\n";
+constexpr std::string_view k_magic = "modelpick catalog image 2\n";
 
 template <class S, class T>
 concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
@@ -28,14 +28,21 @@ concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
 // left out here would not survive the round trip: the unit test that compares the compiled
 // embedded catalog with the one parsed from JSON fails when one is missing.
 template <member_list_of<AttentionLayer> S> auto members(S& v) {
-  return std::tie(v.kind, v.window);
+  return std::tie(v.kind, v.window, v.attention_heads, v.kv_heads, v.head_dim, v.shares_kv, v.linear_replacement, v.ffn,
+                  v.ffn_intermediate_size);
 }
 template <member_list_of<Mla> S> auto members(S& v) {
   return std::tie(v.q_lora_rank, v.kv_lora_rank, v.qk_nope_head_dim, v.qk_rope_head_dim, v.v_head_dim, v.index_n_heads,
                   v.index_head_dim);
 }
 template <member_list_of<Mamba> S> auto members(S& v) {
-  return std::tie(v.d_state, v.d_conv, v.d_inner, v.dt_rank);
+  return std::tie(v.d_state, v.d_conv, v.d_inner, v.dt_rank, v.heads, v.head_dim, v.groups);
+}
+template <member_list_of<LinearAttention> S> auto members(S& v) {
+  return std::tie(v.kind, v.key_heads, v.value_heads, v.key_head_dim, v.value_head_dim, v.conv_kernel);
+}
+template <member_list_of<ExtraWeights> S> auto members(S& v) {
+  return std::tie(v.what, v.params, v.text_only_drops, v.source);
 }
 template <member_list_of<Moe> S> auto members(S& v) {
   return std::tie(v.experts, v.experts_per_token, v.shared_experts, v.expert_intermediate_size,
@@ -44,8 +51,8 @@ template <member_list_of<Moe> S> auto members(S& v) {
 }
 template <member_list_of<Architecture> S> auto members(S& v) {
   return std::tie(v.layers, v.hidden_size, v.intermediate_size, v.attention_heads, v.kv_heads, v.head_dim, v.vocab_size,
-                  v.tied_embeddings, v.attention_bias, v.mlp_gated, v.attention_pattern, v.mla, v.mamba, v.moe,
-                  v.extra_params, v.extra_params_what, v.extra_params_source, v.source);
+                  v.tied_embeddings, v.attention_bias, v.mlp_gated, v.attention_output_gate, v.attention_pattern, v.mla,
+                  v.mamba, v.linear, v.moe, v.conv_state_bytes, v.recurrent_state_bytes, v.extras, v.source);
 }
 template <member_list_of<StoredWeights> S> auto members(S& v) {
   return std::tie(v.format, v.layer_bytes, v.first_stage_bytes, v.last_stage_bytes, v.tied_head_bytes, v.active_bytes,

@@ -115,8 +115,8 @@ ExplainSection parameters_section(const catalog::Architecture& a, const ParamCou
       {"embedding", fmt::format("vocabulary {} × hidden {}", n(a.vocab_size), n(a.hidden_size)), n(p.embedding)});
   s.steps.push_back({"lm_head", a.tied_embeddings ? "tied to the embedding" : "vocabulary × hidden", n(p.lm_head)});
   s.steps.push_back({"final norm", "hidden", n(p.final_norm)});
-  if (p.extra > 0) {
-    s.steps.push_back({"extra (" + a.extra_params_what + ")", "as published", n(p.extra)});
+  for (const catalog::ExtraWeights& e : a.extras) {
+    s.steps.push_back({"extra (" + e.what + ")", "as published or counted from the config", n(e.params)});
   }
   s.steps.push_back(
       {"total", "layers + embedding + lm_head + final norm" + std::string(p.extra > 0 ? " + extra" : ""), n(p.total)});
@@ -146,7 +146,7 @@ ExplainSection kv_section(const SizingReport& r, const std::vector<LayerGroup>& 
   const std::uint64_t kvb = r.request.kv_bytes;
   ExplainSection s{"KV cache", {}};
   for (const LayerGroup& g : groups) {
-    const std::uint64_t per_token = layer_kv_bytes_per_token(a, g.first, a.kv_heads, kvb);
+    const std::uint64_t per_token = layer_kv_bytes_per_token(a, g.first, 1, kvb);
     if (per_token == 0) {
       continue;
     }

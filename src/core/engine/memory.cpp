@@ -34,40 +34,74 @@ std::uint64_t mlp(std::uint64_t hidden, std::uint64_t intermediate, bool gated) 
 }
 
 // Token-mixing parameters of one layer: {linear weights, 16-bit extras (biases, norms, SSM)}.
+// Each kind follows its modelling code (docs/formulas.md names the file).
 std::pair<std::uint64_t, std::uint64_t> mixer_params(const catalog::Architecture& a,
                                                      const catalog::AttentionLayer& layer) {
   const std::uint64_t h = a.hidden_size;
-  const std::uint64_t q_dim = product({a.attention_heads, a.head_dim});
+  const std::uint64_t heads = a.heads_of(layer);
+  const std::uint64_t head_dim = a.head_dim_of(layer);
+  const std::uint64_t q_dim = product({heads, head_dim});
   switch (layer.kind) {
   case catalog::AttentionKind::none:
-    return {0, 0};
+    // NAS "replace_with_linear": one hidden x hidden projection instead of attention
+    return {layer.linear_replacement ? product({h, h}) : 0, 0};
   case catalog::AttentionKind::mla: {
     const catalog::Mla& m = *a.mla;
     const std::uint64_t qk_head = m.qk_nope_head_dim + m.qk_rope_head_dim;
     // q: with a query LoRA, hidden -> q_lora_rank -> heads x qk_head; else hidden -> heads x qk_head
     const std::uint64_t q =
-        m.q_lora_rank > 0 ? sum({product({h, m.q_lora_rank}), product({m.q_lora_rank, a.attention_heads, qk_head})})
-                          : product({h, a.attention_heads, qk_head});
+        m.q_lora_rank > 0 ? sum({product({h, m.q_lora_rank}), product({m.q_lora_rank, heads, qk_head})})
+                          : product({h, heads, qk_head});
     const std::uint64_t kv_a = product({h, m.kv_lora_rank + m.qk_rope_head_dim});
-    const std::uint64_t kv_b = product({m.kv_lora_rank, a.attention_heads, m.qk_nope_head_dim + m.v_head_dim});
-    const std::uint64_t o = product({a.attention_heads, m.v_head_dim, h});
-    // DSA indexer (DeepSeek-V3.2): wq_b q_lora -> heads x dim, wk hidden -> dim, weights_proj
-    // hidden -> heads; its key LayerNorm (weight + bias) stays 16-bit.
+    const std::uint64_t kv_b = product({m.kv_lora_rank, heads, m.qk_nope_head_dim + m.v_head_dim});
+    const std::uint64_t o = product({heads, m.v_head_dim, h});
+    // DSA indexer (DeepSeek-V3.2, GLM-5): wq_b q_lora -> heads x dim, wk hidden -> dim,
+    // weights_proj hidden -> heads; its key LayerNorm (weight + bias) stays 16-bit.
     const std::uint64_t indexer = m.index_head_dim == 0
                                       ? 0
                                       : sum({product({m.q_lora_rank, m.index_n_heads, m.index_head_dim}),
                                              product({h, m.index_head_dim}), product({h, m.index_n_heads})});
     return {sum({q, kv_a, kv_b, o, indexer}), m.q_lora_rank + m.kv_lora_rank + 2 * m.index_head_dim};
   }
-  case catalog::AttentionKind::linear:
-    // MiniMax lightning attention: qkv (3 x heads x head_dim), an output gate and the output
-    // projection, all heads (no GQA), and a norm over heads x head_dim.
-    return {product({5, h, q_dim}), q_dim};
+  case catalog::AttentionKind::linear: {
+    if (!a.linear || a.linear->kind == catalog::LinearKind::lightning) {
+      // MiniMax lightning attention: qkv (3 x heads x head_dim), an output gate and the output
+      // projection, all heads (no GQA), and a norm over heads x head_dim.
+      return {product({5, h, q_dim}), q_dim};
+    }
+    const catalog::LinearAttention& g = *a.linear;
+    const std::uint64_t k_dim = product({g.key_heads, g.key_head_dim});
+    const std::uint64_t v_dim = product({g.value_heads, g.value_head_dim});
+    const std::uint64_t conv = g.conv_kernel > 0 ? product({2 * k_dim + v_dim, g.conv_kernel}) : 0;
+    if (g.kind == catalog::LinearKind::gated_deltanet) {
+      // Qwen3-Next / Qwen3.5 GatedDeltaNet: in_proj to q, k, v and the output gate z
+      // (2 key dims + 2 value dims), b and a (one each per value head), out_proj; 16-bit: the
+      // depthwise conv1d, dt_bias and A_log per value head, the gated RMSNorm over a head.
+      return {sum({product({h, 2 * k_dim + 2 * v_dim}), product({h, 2 * g.value_heads}), product({v_dim, h})}),
+              sum({conv, 2 * g.value_heads, g.value_head_dim})};
+    }
+    // Kimi Delta Attention: q, k, v projections; low-rank decay (f_a hidden -> head_dim,
+    // f_b head_dim -> key dims) and output gate (g_a, g_b) projections, beta (b_proj, one per
+    // head), o_proj; 16-bit: the q/k/v conv1d, A_log per head, dt_bias per key channel, o_norm.
+    return {sum({product({h, 2 * k_dim + v_dim}), product({h, g.key_head_dim}), product({g.key_head_dim, k_dim}),
+                 product({h, g.value_heads}), product({h, g.value_head_dim}), product({g.value_head_dim, v_dim}),
+                 product({v_dim, h})}),
+            sum({conv, g.value_heads, k_dim, g.value_head_dim})};
+  }
   case catalog::AttentionKind::mamba: {
+    const catalog::Mamba& m = *a.mamba;
+    if (m.heads > 0) {
+      // Mamba-2: in_proj h -> [z, x (d_inner each), B, C (groups x d_state each), dt (heads)];
+      // out_proj d_inner -> h. 16-bit: conv1d over x, B, C (+ bias), dt_bias, A_log, D per
+      // head, the gated RMSNorm over d_inner.
+      const std::uint64_t conv_dim = m.d_inner + 2 * m.groups * m.d_state;
+      const std::uint64_t linear =
+          sum({product({h, 2 * m.d_inner + 2 * m.groups * m.d_state + m.heads}), product({m.d_inner, h})});
+      return {linear, sum({product({conv_dim, m.d_conv + 1}), 3 * m.heads, m.d_inner})};
+    }
     // Mamba v1 (Jamba): in_proj h -> 2 d_inner; x_proj d_inner -> dt_rank + 2 d_state;
     // dt_proj dt_rank -> d_inner; out_proj d_inner -> h. 16-bit: conv1d (+bias), dt bias,
     // A (d_inner x d_state), D, and the dt/B/C layernorms.
-    const catalog::Mamba& m = *a.mamba;
     const std::uint64_t linear = sum({product({h, 2, m.d_inner}), product({m.d_inner, m.dt_rank + 2 * m.d_state}),
                                       product({m.dt_rank, m.d_inner}), product({m.d_inner, h})});
     const std::uint64_t other = sum({product({m.d_inner, m.d_conv + 1}), m.d_inner, product({m.d_inner, m.d_state}),
@@ -78,8 +112,10 @@ std::pair<std::uint64_t, std::uint64_t> mixer_params(const catalog::Architecture
   case catalog::AttentionKind::sliding:
   case catalog::AttentionKind::chunked:
   case catalog::AttentionKind::cross: {
-    const std::uint64_t kv_dim = product({a.kv_heads, a.head_dim});
-    const std::uint64_t linear = sum({product({h, q_dim}), product({2, h, kv_dim}), product({q_dim, h})});
+    const std::uint64_t kv_dim = product({a.kv_heads_of(layer), head_dim});
+    // an output gate doubles q_proj (query and gate per head: Qwen3-Next's gated attention)
+    const std::uint64_t q = product({h, q_dim, a.attention_output_gate ? 2U : 1U});
+    const std::uint64_t linear = sum({q, product({2, h, kv_dim}), product({q_dim, h})});
     const std::uint64_t bias = a.attention_bias ? sum({q_dim, 2 * kv_dim}) : 0;
     return {linear, bias};
   }
@@ -92,7 +128,8 @@ std::pair<std::uint64_t, std::uint64_t> mixer_params(const catalog::Architecture
 namespace {
 
 // One block's parameters: its token mixer, its MLP (or routed and shared experts) and norms.
-LayerParams block_params(const catalog::Architecture& a, const catalog::AttentionLayer& attention, bool moe_layer) {
+LayerParams block_params(const catalog::Architecture& a, const catalog::AttentionLayer& attention, bool moe_layer,
+                         std::uint64_t dense_width) {
   LayerParams layer;
   const auto [mixer_linear, mixer_other] = mixer_params(a, attention);
   layer.attention_linear = mixer_linear;
@@ -113,8 +150,7 @@ LayerParams block_params(const catalog::Architecture& a, const catalog::Attentio
       layer.unquantized = sum({layer.unquantized, product({m.experts, bias})});
     }
   } else {
-    const std::uint64_t width = a.moe ? a.moe->dense_intermediate_size : a.intermediate_size;
-    layer.mlp_linear = mlp(a.hidden_size, width, a.mlp_gated);
+    layer.mlp_linear = mlp(a.hidden_size, dense_width, a.mlp_gated);
   }
   return layer;
 }
@@ -126,7 +162,7 @@ ParamCounts count_params(const catalog::Architecture& a) {
   out.embedding = product({a.vocab_size, a.hidden_size});
   out.lm_head = a.tied_embeddings ? 0 : out.embedding;
   out.final_norm = a.hidden_size;
-  out.extra = a.extra_params;
+  out.extra = a.extra_params();
   out.total = sum({out.embedding, out.lm_head, out.final_norm, out.extra});
   out.active = sum({out.embedding, out.lm_head, out.final_norm}); // a text token skips the vision encoder
   out.layers.reserve(a.layers);
@@ -140,11 +176,12 @@ ParamCounts count_params(const catalog::Architecture& a) {
   std::vector<Kind> kinds;
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     const catalog::AttentionLayer& attention = a.attention(i);
-    const bool moe_layer = a.moe && a.moe->is_moe_layer(i);
+    const bool moe_layer = a.is_moe_layer(i);
+    const std::uint64_t dense_width = moe_layer ? 0 : a.ffn_width_of(i);
     auto kind = std::find_if(kinds.begin(), kinds.end(),
                              [&](const Kind& k) { return k.attention == attention && k.moe_layer == moe_layer; });
     if (kind == kinds.end()) {
-      kind = kinds.insert(kinds.end(), Kind{attention, moe_layer, block_params(a, attention, moe_layer)});
+      kind = kinds.insert(kinds.end(), Kind{attention, moe_layer, block_params(a, attention, moe_layer, dense_width)});
     }
     out.total = sum({out.total, kind->params.total()});
     out.active = sum({out.active, kind->params.active()});

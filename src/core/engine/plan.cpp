@@ -28,7 +28,6 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlaceme
   const std::uint64_t tp = layout.tensor_parallel;
   const auto stages = pipeline_stages(arch.layers, layout.pipeline_parallel);
   // KV heads a rank holds: an even share, or one replicated head when TP exceeds them.
-  const std::uint64_t kv_heads_per_gpu = std::max<std::uint64_t>(1, arch.kv_heads / tp);
   const std::uint64_t usable = usable_bytes(gpu, request.gpu_memory_utilization);
 
   LayoutEvaluation best{layout, {}};
@@ -38,7 +37,7 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlaceme
     const std::uint64_t kv_per_sequence =
         sum_over_layers(arch, stages[s].first, stages[s].second, "KV cache bytes", [&](std::uint64_t i) {
           const std::uint64_t cache =
-              checked_mul(layer_kv_bytes_per_token(arch, i, kv_heads_per_gpu, request.kv_bytes),
+              checked_mul(layer_kv_bytes_per_token(arch, i, tp, request.kv_bytes),
                           layer_cached_tokens(arch, i, request.context_tokens), "KV cache bytes");
           // fixed per-sequence state (Mamba, linear attention) is split over TP ranks with the heads
           return checked_add(cache, util::ceil_div(layer_state_bytes(arch, i), tp), "KV cache bytes");
@@ -118,7 +117,7 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     const auto& l = a.attention(i);
     capped += (l.kind == catalog::AttentionKind::sliding || l.kind == catalog::AttentionKind::chunked) ? 1 : 0;
-    none += layer_kv_bytes_per_token(a, i, a.kv_heads, 2) == 0 ? 1 : 0;
+    none += layer_kv_bytes_per_token(a, i, 1, 2) == 0 ? 1 : 0;
   }
   if (capped > 0) {
     out.push_back(fmt::format("{} of {} layers use sliding-window or chunked attention and cache at most their "

@@ -165,15 +165,13 @@ std::uint64_t forward_bytes_per_token(const catalog::Architecture& a, std::uint6
   std::uint64_t widest = 0;
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     std::uint64_t mlp = 0;
-    if (a.moe && a.moe->is_moe_layer(i)) {
+    if (a.is_moe_layer(i)) {
       // fused MoE: per routed expert a gate+up, an activation and a hidden-sized output
       const std::uint64_t n = a.moe->expert_intermediate_size / tp;
       mlp = a.moe->experts_per_token * (k_vllm_forward_intermediate_copies * n + a.hidden_size) +
             k_vllm_forward_intermediate_copies * a.moe->shared_experts * a.moe->shared_expert_intermediate_size / tp;
     } else {
-      const std::uint64_t width =
-          a.moe && a.moe->dense_intermediate_size > 0 ? a.moe->dense_intermediate_size : a.intermediate_size;
-      mlp = k_vllm_forward_intermediate_copies * width / tp;
+      mlp = k_vllm_forward_intermediate_copies * a.ffn_width_of(i) / tp;
     }
     widest = std::max(widest, mlp);
   }
@@ -190,7 +188,7 @@ struct KvGroups {
 };
 
 KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::uint64_t last,
-                     std::uint64_t heads_per_rank, std::uint64_t kv_bytes, std::uint64_t block_size) {
+                     std::uint64_t tp, std::uint64_t kv_bytes, std::uint64_t block_size) {
   std::map<std::uint64_t, std::uint64_t> layers_by_window; // window (0 = full) -> layers
   std::uint64_t page = 0;
   for (std::uint64_t i = first; i < last; ++i) {
@@ -199,7 +197,7 @@ KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::u
       continue;
     }
     ++layers_by_window[windowed(l) ? l.window : 0];
-    page = std::max(page, checked_mul(layer_kv_bytes_per_token(a, i, heads_per_rank, kv_bytes), block_size, "bytes"));
+    page = std::max(page, checked_mul(layer_kv_bytes_per_token(a, i, tp, kv_bytes), block_size, "bytes"));
   }
   KvGroups g;
   g.page_bytes = page;
@@ -242,7 +240,6 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
   const catalog::Architecture& a = *model.architecture;
   ServingRequest& r = p.request;
   const std::uint64_t tp = r.tensor_parallel;
-  const std::uint64_t heads_per_rank = std::max<std::uint64_t>(1, a.kv_heads / tp);
   const auto stages = pipeline_stages(a.layers, r.pipeline_parallel);
   const std::uint64_t budget = gib_floor(static_cast<long double>(r.gpu_memory_bytes) * r.memory_fraction);
   const std::uint64_t forward = checked_mul(forward_bytes_per_token(a, tp), r.max_num_batched_tokens, "bytes");
@@ -269,9 +266,9 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
                              static_cast<long double>(rank.activation_bytes);
     rank.kv_cache_bytes = kv_left(left);
 
-    const KvGroups groups = vllm_groups(a, stages[s].first, stages[s].second, heads_per_rank, r.kv_bytes, r.block_size);
+    const KvGroups groups = vllm_groups(a, stages[s].first, stages[s].second, tp, r.kv_bytes, r.block_size);
     rank.kv_bytes_per_token = sum_over_layers(a, stages[s].first, stages[s].second, "bytes", [&](std::uint64_t i) {
-      return layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes);
+      return layer_kv_bytes_per_token(a, i, tp, r.kv_bytes);
     });
     rank.page_bytes = checked_mul(groups.page_bytes, groups.group_size, "bytes");
     rank.blocks = whole_pages(rank.kv_cache_bytes, rank.page_bytes);
@@ -337,7 +334,6 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
                                               "--tensor-parallel-size that holds {} without it",
                                               r.pipeline_parallel, model.id));
   }
-  const std::uint64_t heads_per_rank = std::max<std::uint64_t>(1, a.kv_heads / tp);
   ServingRank& rank = p.rank;
   rank.total_bytes = r.gpu_memory_bytes;
   rank.non_torch_bytes = std::min(k_sglang_startup_bytes, r.gpu_memory_bytes);
@@ -349,7 +345,7 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
   rank.kv_cache_bytes = kv_left(left);
   // SGLang sizes every layer's pool at the full length (no sliding-window pool)
   rank.kv_bytes_per_token = sum_over_layers(a, 0, a.layers, "bytes", [&](std::uint64_t i) {
-    return layer_kv_bytes_per_token(a, i, heads_per_rank, r.kv_bytes);
+    return layer_kv_bytes_per_token(a, i, tp, r.kv_bytes);
   });
   rank.page_bytes = rank.kv_bytes_per_token;
   // a model that caches nothing per token (no attention heads left) has no pool to count
@@ -384,7 +380,9 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
       // the compressed latent and the RoPE key only (c^KV; V is read from it)
       k_width = a.mla->kv_lora_rank + a.mla->qk_rope_head_dim;
     } else if (l.kind != AttentionKind::none) {
-      k_width = a.kv_heads * a.head_dim;
+      k_width = l.shares_kv || l.kind == AttentionKind::linear || l.kind == AttentionKind::mamba
+                    ? 0
+                    : a.kv_heads_of(l) * a.head_dim_of(l);
       v_width = k_width;
     }
     const std::uint64_t cells =

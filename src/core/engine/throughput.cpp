@@ -102,7 +102,6 @@ ModelSums sum_stages(const catalog::Model& model, const ParamCounts& params, con
   }
 
   const std::uint64_t tp = layout.tensor_parallel;
-  const std::uint64_t kv_heads_per_gpu = std::max<std::uint64_t>(1, a.kv_heads / tp);
   const std::uint64_t decode_context = w.input_tokens + w.output_tokens / 2;
   // One layer's share of its stage's sums.
   struct LayerSums {
@@ -118,7 +117,7 @@ ModelSums sum_stages(const catalog::Model& model, const ParamCounts& params, con
     const AttentionKind kind = a.attention(i).kind;
     if (model.stored) {
       const auto bytes = static_cast<double>(placed.layer_bytes[i]);
-      const double experts = a.moe && a.moe->is_moe_layer(i) ? bytes * stored_expert_share : 0;
+      const double experts = a.is_moe_layer(i) ? bytes * stored_expert_share : 0;
       s.dense_bytes = bytes - experts;
       s.expert_bytes = experts;
       const double active =
@@ -138,7 +137,7 @@ ModelSums sum_stages(const catalog::Model& model, const ParamCounts& params, con
       s.linear_flops = 2 * static_cast<double>(l.active());
     }
     const auto cached = static_cast<double>(layer_cached_tokens(a, i, decode_context));
-    s.kv_read_decode = static_cast<double>(layer_kv_bytes_per_token(a, i, kv_heads_per_gpu, w.kv_bytes)) * cached +
+    s.kv_read_decode = static_cast<double>(layer_kv_bytes_per_token(a, i, tp, w.kv_bytes)) * cached +
                        static_cast<double>(layer_state_bytes(a, i)) / static_cast<double>(tp);
     s.attention_decode = attention_flops_per_pair(a, kind, true) * cached;
     const std::uint64_t window = a.attention(i).window;
@@ -155,7 +154,7 @@ ModelSums sum_stages(const catalog::Model& model, const ParamCounts& params, con
     if (model.stored) {
       return layer_sums(i);
     }
-    const std::pair<std::uint64_t, bool> key{i % pattern, a.moe && a.moe->is_moe_layer(i)};
+    const std::pair<std::uint64_t, bool> key{i % pattern, a.is_moe_layer(i)};
     for (const auto& [k, sums] : kinds) {
       if (k == key) {
         return sums;
