@@ -25,6 +25,7 @@ struct CostOptions {
   std::string model;
   std::string config;
   std::string precision;
+  bool text_only = false;
   std::string gpu = "h100";
   std::string gpus;
   std::string kv_dtype = "auto";
@@ -94,7 +95,7 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
     batch = util::parse_count(o.batch, "--batch", util::SuffixBase::decimal, 1, k_max_concurrency);
   }
 
-  const ModelInput input = ModelInput::resolve("cost", o.model, o.config, o.precision, catalog);
+  const ModelInput input = ModelInput::resolve("cost", o.model, o.config, o.precision, catalog, o.text_only);
   const catalog::Model& model = input.model();
   const catalog::Gpu& gpu = catalog.gpu(o.gpu);
   engine::require_self_hostable(model);
@@ -138,6 +139,7 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("MODEL", o->model, "Catalog id or alias, or a .gguf file (its header only is read)");
   cmd->add_option("--config", o->config, "Cost the model a Hugging Face config.json describes instead")
       ->type_name("FILE");
+  cmd->add_flag("--text-only", o->text_only, "Leave out the vision and audio towers a multimodal checkpoint ships");
   add_volume_options(*cmd, o->volume);
   cmd->add_option("--gpu", o->gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
   cmd->add_option("--gpus", o->gpus, "GPUs per replica (default: the fewest that fit one request)")->type_name("N");

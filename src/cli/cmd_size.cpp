@@ -25,6 +25,7 @@ struct SizeOptions {
   std::string model;
   std::string config;    // a Hugging Face config.json instead of a catalog id
   std::string precision; // empty: the model's native checkpoint precision
+  bool text_only = false; // --text-only: leave the vision and audio towers out
   SizingOptions sizing;  // context cleared: no --context means min(8192, the model's maximum)
   EngineOptions engine;  // --engine and the engine's own flags
   bool json = false;
@@ -45,7 +46,7 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   if (!o.mau.empty()) {
     deployment = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
   }
-  const ModelInput input = ModelInput::resolve("size", o.model, o.config, o.precision, catalog);
+  const ModelInput input = ModelInput::resolve("size", o.model, o.config, o.precision, catalog, o.text_only);
   std::optional<engine::ServingRequest> serving =
       parse_engine(o.engine, request.kv_bytes, request.kv_dtype, request.gpu_memory_utilization);
   const catalog::Model& model = input.model();
@@ -101,6 +102,9 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   }
   if (o.json) {
     auto payload = render::size_json(report);
+    if (const catalog::ConfigImport* imported = input.imported()) {
+      payload["import"] = render::import_json(*imported, o.config.empty() ? o.model : o.config);
+    }
     if (verdict) {
       payload["license_check"] = render::result_json(*verdict);
     }
@@ -142,6 +146,9 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("--precision", o->precision,
                   "Weight precision: bf16, fp16, fp8, int8, int4 (default: the official checkpoint's)")
       ->type_name("P");
+  cmd->add_flag("--text-only", o->text_only,
+                "Leave out the vision and audio towers a multimodal checkpoint ships (as an engine serving text "
+                "only can)");
   o->sizing.context.clear();
   add_sizing_options(*cmd, o->sizing, "Evaluate exactly N GPUs instead of searching for the fewest",
                      "Tokens per sequence: 8192, 32k, 128k, 1M (k = 1024; default 8192 or the model's maximum if "

@@ -1,5 +1,7 @@
 #include "model_input.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 
 #include "catalog_source.hpp"
@@ -7,16 +9,57 @@
 
 namespace modelpick::cli {
 
+namespace {
+
+// The towers --text-only leaves out, and a note of what was left out.
+std::vector<std::string> drop_towers(catalog::Model& m) {
+  std::vector<std::string> notes;
+  if (!m.architecture) {
+    return notes;
+  }
+  auto& extras = m.architecture->extras;
+  for (const catalog::ExtraWeights& e : extras) {
+    if (e.text_only_drops) {
+      notes.push_back(fmt::format("--text-only: {} ({} params) not loaded", e.what, e.params));
+    }
+  }
+  extras.erase(std::remove_if(extras.begin(), extras.end(),
+                              [](const catalog::ExtraWeights& e) { return e.text_only_drops; }),
+               extras.end());
+  return notes;
+}
+
+// The directory part of a path ("" for a bare file name).
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+} // namespace
+
 ModelInput ModelInput::resolve(const char* command, const std::string& model, const std::string& config,
-                               const std::string& precision, const catalog::Catalog& catalog) {
+                               const std::string& precision, const catalog::Catalog& catalog, bool text_only) {
   if (model.empty() == config.empty()) {
     throw Error(ErrorKind::usage, fmt::format("{} takes a MODEL id or --config FILE (one of them)", command));
   }
   ModelInput in;
   in.precision_ = precision;
   if (!config.empty()) {
-    in.imported_ = catalog::model_from_hf_config(config, read_user_file(config, "config file", 4U << 20));
+    // modelopt checkpoints state their quantization in hf_quant_config.json beside config.json
+    const std::string quant = folder_of(config) + "hf_quant_config.json";
+    std::error_code ec;
+    const std::string quant_text = std::filesystem::is_regular_file(quant, ec)
+                                       ? read_user_file(quant, "quantization file", 1U << 20)
+                                       : std::string();
+    in.imported_ = catalog::model_from_hf_config(config, read_user_file(config, "config file", 4U << 20), quant_text);
     in.origin_ = config;
+    if (in.imported_->stored_precision && !precision.empty()) {
+      in.notes_.push_back(fmt::format("--precision {} overrides the checkpoint's stored {}", precision,
+                                      in.imported_->stored_precision->name));
+    }
+    if (text_only) {
+      in.notes_ = drop_towers(in.imported_->model);
+    }
   } else if (is_gguf(model)) {
     if (!precision.empty()) {
       throw Error(ErrorKind::usage, fmt::format("--precision {} does not apply to a GGUF file: its tensors are sized "
@@ -30,6 +73,10 @@ ModelInput ModelInput::resolve(const char* command, const std::string& model, co
     in.stored_.weight_bits = 16;
   } else {
     in.model_ = &catalog.model(model);
+    if (text_only) {
+      in.adjusted_ = *in.model_;
+      in.notes_ = drop_towers(*in.adjusted_);
+    }
   }
   return in;
 }
@@ -42,17 +89,22 @@ const catalog::Precision& ModelInput::precision(const catalog::Catalog& catalog)
   if (model().stored) {
     return stored_;
   }
+  if (imported_ && imported_->stored_precision && precision_.empty()) {
+    return *imported_->stored_precision;
+  }
   return catalog.precision(precision_.empty() ? model().native_precision : precision_);
 }
 
 std::vector<std::string> ModelInput::assumptions() const {
   std::vector<std::string> out;
   if (imported_) {
-    out.push_back(fmt::format("from {}: {}", origin_, fmt::join(imported_->used, ", ")));
+    out.push_back(fmt::format("from {} (read by the {} rule): {}", origin_, imported_->rule,
+                              fmt::join(imported_->used, ", ")));
     for (const std::string& a : imported_->assumed) {
       out.push_back("assumed: " + a);
     }
   }
+  out.insert(out.end(), notes_.begin(), notes_.end());
   return out;
 }
 

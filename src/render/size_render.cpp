@@ -172,6 +172,19 @@ ordered_json size_json(const engine::SizingReport& r) {
   j["memory"] = {{"weights_bytes", r.weights_bytes},           {"active_weights_bytes", r.active_weights_bytes},
                  {"kv_bytes_per_token", r.kv_bytes_per_token}, {"kv_cache_bytes", r.kv_cache_bytes},
                  {"reserve_bytes", r.reserve_bytes},           {"total_bytes", r.total_bytes}};
+  j["memory"]["state_bytes_per_sequence"] = r.state_bytes_per_sequence;
+  if (m.architecture && (!m.architecture->extras.empty() || m.architecture->mtp_layers > 0)) {
+    ordered_json parts = ordered_json::array();
+    for (const catalog::ExtraWeights& e : m.architecture->extras) {
+      parts.push_back({{"what", e.what}, {"params", e.params}, {"text_only_drops", e.text_only_drops}});
+    }
+    if (m.architecture->mtp_layers > 0) {
+      parts.push_back({{"what", "multi-token prediction layers"},
+                       {"layers", m.architecture->mtp_layers},
+                       {"bytes", r.mtp_weights_bytes}});
+    }
+    j["memory"]["weights_beside_the_language_model"] = parts;
+  }
   if (m.stored) {
     ordered_json by_type = ordered_json::object();
     for (const auto& [type, bytes] : m.stored->bytes_by_type) {
@@ -194,6 +207,21 @@ ordered_json size_json(const engine::SizingReport& r) {
   j["fit"] = fit;
   j["assumptions"] = r.assumptions;
   j["warnings"] = r.warnings;
+  return j;
+}
+
+ordered_json import_json(const catalog::ConfigImport& imported, const std::string& file) {
+  ordered_json j;
+  j["file"] = file;
+  j["rule"] = imported.rule;
+  j["used"] = imported.used;
+  j["assumed"] = imported.assumed;
+  if (imported.stored_precision) {
+    j["stored_precision"] = {{"name", imported.stored_precision->name},
+                             {"weight_bits", imported.stored_precision->weight_bits},
+                             {"group_size", imported.stored_precision->group_size},
+                             {"group_overhead_bits", imported.stored_precision->group_overhead_bits}};
+  }
   return j;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // size: SizingReport -> human table or JSON document.
+#include "modelpick/catalog/hf_config.hpp"
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,10 @@ std::string concurrency_text(std::uint64_t sequences);
 
 // The report as a JSON object (without schema_version; see document()).
 nlohmann::ordered_json size_json(const engine::SizingReport& report);
+
+// What a config.json or GGUF file supplied: the rule that read it, the fields used and the
+// defaults assumed, and the stored quantization (size --json "import").
+nlohmann::ordered_json import_json(const catalog::ConfigImport& imported, const std::string& file);
 
 // size --svg: one GPU's memory as a stacked bar (weights, KV cache, reserve, free, beyond the
 // utilization share).

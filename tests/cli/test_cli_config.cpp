@@ -49,10 +49,16 @@ TEST_CASE("config: the checkpoint's dtype and quantization are read", "[cli][con
   const json llama = size_config("llama-3.1-8b.json");
   CHECK(llama["precision"]["id"] == "bf16");
   CHECK(llama["memory"]["kv_bytes_per_token"] == 131072);
-  // deepseek-v3: quantization_config fp8 -> the fp8 weights of the catalog test, 673,150,545,584 B
+  // deepseek-v3: quantization_config fp8 with 128 x 128 blocks (one fp32 scale per 16,384
+  // weights) -> the main model's 673,150,545,584 B + its MTP layer's 15,424,226,416 B (worked in
+  // test_engine_plan.cpp); the parameters are the published "685B ... 671B of the Main Model
+  // weights and 14B of the Multi-Token Prediction (MTP) Module weights" (DeepSeek-V3 README)
   const json ds = size_config("deepseek-v3.json", {"--gpu", "h200"});
   CHECK(ds["precision"]["id"] == "fp8");
-  CHECK(ds["memory"]["weights_bytes"] == 673150545584ULL);
+  CHECK(ds["precision"]["group_size"] == 16384);
+  CHECK(ds["memory"]["weights_bytes"] == 688574772000ULL);
+  CHECK(ds["model"]["params_total"].get<std::uint64_t>() > 684'000'000'000ULL);
+  CHECK(ds["model"]["params_total"].get<std::uint64_t>() < 685'500'000'000ULL);
   CHECK(ds["model"]["max_context_tokens"] == 163840);
   // gemma2 without tie_word_embeddings: assumed tied, and said so
   const json gemma = size_config("gemma-2-27b.json");
@@ -89,7 +95,9 @@ TEST_CASE("config: malformed files are clear errors", "[cli][config][errors]") {
     CHECK(r.err.find(needle) != std::string::npos);
   };
   check("bad_missing_layers.json", 1, "missing \"num_hidden_layers\"");
-  check("bad_type.json", 2, "model_type 'bert' is not read by modelpick");
+  // any model_type is read by its fields; what decides memory and is missing is named
+  check("bad_type.json", 1, "missing \"hidden_size\" or \"d_model\" or \"n_embd\" (an integer), which decides "
+                            "memory");
   check("bad_negative.json", 1, "\"num_hidden_layers\" must be an integer");
   check("bad_layer_types.json", 1, "\"layer_types\" has 2 entries for 3 layers");
   check("../bad_truncated.json", 1, "not valid JSON");

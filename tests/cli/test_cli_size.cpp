@@ -27,7 +27,9 @@ TEST_CASE("size --json carries the contract fields", "[cli][size][json]") {
   CHECK(j["memory"]["kv_bytes_per_token"] == 70272);
   // 8,192 tokens x 70,272 = 575,668,224
   CHECK(j["memory"]["kv_cache_bytes"] == 575668224);
-  CHECK(j["memory"]["weights_bytes"] == 673150545584ULL);
+  // the main model 673,150,545,584 + its MTP layer 15,424,226,416 (test_engine_memory.cpp)
+  CHECK(j["memory"]["weights_bytes"] == 688574772000ULL);
+  CHECK(j["memory"]["state_bytes_per_sequence"] == 0);
   CHECK(j["memory"]["total_bytes"] == j["memory"]["weights_bytes"].get<std::uint64_t>() +
                                           j["memory"]["kv_cache_bytes"].get<std::uint64_t>() +
                                           j["memory"]["reserve_bytes"].get<std::uint64_t>());
@@ -152,7 +154,7 @@ TEST_CASE("show prints what the catalog knows with sources", "[cli][show]") {
   CHECK(r.out.find("sources") != std::string::npos);
   const auto j = json::parse(run_modelpick({"show", "deepseek-v3", "--json"}).out);
   CHECK(j["model"]["kv_bytes_per_token"] == 70272);
-  CHECK(j["model"]["weights_bytes"]["fp8"] == 673150545584ULL);
+  CHECK(j["model"]["weights_bytes"]["fp8"] == 688574772000ULL); // with its MTP layer
   CHECK(j["model"]["architecture"]["mla"]["kv_lora_rank"] == 512);
   CHECK_FALSE(j["model"]["sources"]["architecture"].get<std::string>().empty());
   const auto api = json::parse(run_modelpick({"show", "gpt-5", "--json"}).out);

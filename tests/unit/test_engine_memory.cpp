@@ -41,8 +41,14 @@ TEST_CASE("deepseek-v3: all experts resident and 37B active", "[engine][memory]"
   // embed + lm_head 2 x 129,280 x 7,168 = 1,853,358,080; final norm 7,168
   // total = 1,853,365,248 + 61 x 187,121,664 + 3 x 396,361,728 + 58 x 11,320,164,352
   //       = 671,026,404,352 (DeepSeek: "671B total")
+  // + the MTP layer the checkpoint stores (config num_nextn_predict_layers 1): one MoE block
+  //   11,320,164,352 + 187,121,664 = 11,507,286,016, eh_proj 2 x 7168^2 + 3 norms x 7168 + its own
+  //   embedding and head 2 x 129,280 x 7168 = 1,956,140,032 -> 13,463,426,048
+  //   = 684,489,830,400 (DeepSeek: "685B, which includes 671B of the Main Model weights and 14B of
+  //   the Multi-Token Prediction (MTP) Module weights")
   const auto p = engine::count_params(arch_of("deepseek-v3"));
-  CHECK(p.total == 671'026'404'352ULL);
+  CHECK(p.total == 684'489'830'400ULL);
+  CHECK(p.mtp_layers * p.mtp_block.total() + p.mtp_other == 13'463'426'048ULL);
   // active: 9 of 257 experts per MoE layer: 58 x (9 x 44,040,192 + 1,835,008) = 23,095,410,688
   // + attention/norms 61 x 187,121,664 = 11,414,421,504 + dense 1,189,085,184
   // + embeddings 1,853,365,248 = 37,552,282,624 (DeepSeek: "37B activated")
@@ -53,11 +59,12 @@ TEST_CASE("deepseek-v3: all experts resident and 37B active", "[engine][memory]"
   // MoE layer: 11,505,434,624 linear = 702,236 blocks exactly -> + 2,808,944 B; + 32,768 B norms
   //            + router 3,670,016 B
   // = 3 x 583,642,224 + 58 x 11,511,946,352 + 3,706,730,496 = 673,150,545,584 B (~671-673 GB)
+  // + MTP: its MoE block 11,511,946,352 as above and 1,956,140,032 x 2 B -> 688,574,772,000 B
   const auto w = engine::place_weights(p, embedded_catalog().precision("fp8"));
-  CHECK(w.total == 673'150'545'584ULL);
-  CHECK(std::abs(static_cast<double>(w.total) - 671e9) / 671e9 < 0.005);
-  // bf16: every parameter 2 bytes -> 1,342,052,808,704 B (~1.34 TB)
-  CHECK(engine::place_weights(p, embedded_catalog().precision("bf16")).total == 2 * 671'026'404'352ULL);
+  CHECK(w.total == 688'574'772'000ULL);
+  CHECK(w.total - 15'424'226'416ULL == 673'150'545'584ULL);
+  // bf16: every parameter 2 bytes -> 1,368,979,660,800 B (~1.37 TB)
+  CHECK(engine::place_weights(p, embedded_catalog().precision("bf16")).total == 2 * 684'489'830'400ULL);
 }
 
 TEST_CASE("quantized storage rounds up partial groups and bytes", "[engine][memory]") {

@@ -30,12 +30,19 @@ TEST_CASE("deepseek-v3 fp8 on h200 needs 8 GPUs", "[engine][plan]") {
   CHECK(r.fit->layout.gpus() == 8);
   CHECK(r.fit->layout.tensor_parallel == 8);
   CHECK(r.fit->layout.pipeline_parallel == 1);
-  // per GPU: weights ceil(673,150,545,584 / 8) = 84,143,818,198
+  // weights: the main model 673,150,545,584 + its MTP layer (README_WEIGHTS: 671B main + 14B MTP):
+  //   one MoE block at fp8: linear (q 1536 x (7168 + 128 x 192) + kv_a 7168 x 576 + kv_b 512 x
+  //   128 x 256 + o 128 x 128 x 7168 + 257 experts x 3 x 7168 x 2048) x 8 bits + one fp32 scale
+  //   per 16,384 -> 11,500,000,000-odd; with its 16-bit norms and router: 11,511,946,352
+  //   + (eh_proj 2 x 7168^2 + 3 norms x 7168 + own embedding and head 2 x 129,280 x 7168) x 2 B
+  //   = 3,912,280,064                                            -> 688,574,772,000
+  // per GPU: weights ceil(688,574,772,000 / 8) = 86,071,846,500
   //        + MLA latent cache, replicated on every rank: 61 x 576 x 2 x 8,192 = 575,668,224
-  //        + reserve 3 GiB = 3,221,225,472                      -> 87,940,711,894
-  CHECK(r.fit->share.weights_bytes == 84'143'818'198ULL);
+  //        + reserve 3 GiB = 3,221,225,472                      -> 89,868,740,196
+  CHECK(r.weights_bytes == 688'574'772'000ULL);
+  CHECK(r.fit->share.weights_bytes == 86'071'846'500ULL);
   CHECK(r.fit->share.kv_cache_bytes == 575'668'224ULL);
-  CHECK(r.fit->share.total_bytes == 87'940'711'894ULL);
+  CHECK(r.fit->share.total_bytes == 89'868'740'196ULL);
   // 4 GPUs would need > 168 GB each of weights alone, more than any H200 holds.
   CHECK(r.weights_bytes / 4 > embedded_catalog().gpu("h200").memory_bytes);
   // total = weights + KV cache + 8 reserves

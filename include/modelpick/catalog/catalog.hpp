@@ -38,6 +38,7 @@ struct AttentionLayer {
   std::uint64_t head_dim = 0;        // Gemma 4's global layers; 0: the model's
   bool shares_kv = false;            // reads an earlier layer's cache (Gemma-3n): caches nothing itself
   bool linear_replacement = false;   // kind none: a hidden x hidden linear in place of attention (NAS)
+  bool value_from_key = false;       // no v_proj: V is the projected K (Gemma 4's attention_k_eq_v)
   FfnKind ffn = FfnKind::model;
   std::uint64_t ffn_intermediate_size = 0; // dense FFN width of this layer; 0: the model's
   bool operator==(const AttentionLayer&) const = default;
@@ -136,7 +137,12 @@ struct Architecture {
   // (Nemotron-H's mamba_ssm_cache_dtype float32).
   std::uint64_t conv_state_bytes = 2;
   std::uint64_t recurrent_state_bytes = 2;
-  std::vector<ExtraWeights> extras; // vision / audio towers, MTP layers
+  std::vector<ExtraWeights> extras; // vision / audio towers
+  // Multi-token-prediction layers the checkpoint stores (DeepSeek-V3, GLM-4.5+, Qwen3.5): each a
+  // block like the last layer plus a 2 hidden -> hidden projection; DeepSeek-style ones also
+  // store their own embedding and head.
+  std::uint64_t mtp_layers = 0;
+  bool mtp_own_embedding = false;
   std::string source;
 
   [[nodiscard]] std::uint64_t extra_params() const {

@@ -28,6 +28,11 @@ struct ParamCounts {
   std::uint64_t lm_head = 0;   // vocab x hidden when untied (0 when tied)
   std::uint64_t final_norm = 0;
   std::uint64_t extra = 0; // e.g. a vision encoder, kept in 16-bit
+  // Multi-token-prediction layers: their blocks (stored like the model's layers) and the rest
+  // (projection, norms, an own embedding and head), 16-bit; on the last pipeline stage.
+  LayerParams mtp_block;
+  std::uint64_t mtp_layers = 0;
+  std::uint64_t mtp_other = 0;
   std::uint64_t total = 0;
   std::uint64_t active = 0; // what one text token passes through: routed + shared experts, no vision encoder
 };

@@ -47,6 +47,7 @@ struct SizingReport {
   std::uint64_t params_active = 0;
   std::uint64_t weights_bytes = 0; // all experts resident
   std::uint64_t active_weights_bytes = 0;
+  std::uint64_t mtp_weights_bytes = 0; // multi-token-prediction layers (in weights_bytes)
   std::uint64_t kv_bytes_per_token = 0;
   std::uint64_t kv_cache_bytes = 0;           // whole model, context x concurrency (fixed state included)
   std::uint64_t state_bytes_per_sequence = 0; // Mamba / linear-attention state, any length

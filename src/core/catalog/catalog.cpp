@@ -330,6 +330,7 @@ AttentionLayer parse_attention_layer(const Reader& r) {
   l.head_dim = r.uint("head_dim", 1, 65'536, 0);
   l.shares_kv = r.boolean("shares_kv", false);
   l.linear_replacement = r.boolean("linear_replacement", false);
+  l.value_from_key = r.boolean("value_from_key", false);
   if (l.linear_replacement && l.kind != AttentionKind::none) {
     invalid(r.where, "\"linear_replacement\" goes with attention kind \"none\"");
   }
@@ -359,6 +360,8 @@ Architecture parse_architecture(const Reader& r) {
   a.attention_bias = r.boolean("attention_bias", false);
   a.mlp_gated = r.boolean("mlp_gated", true);
   a.attention_output_gate = r.boolean("attention_output_gate", false);
+  a.mtp_layers = r.uint("mtp_layers", 0, 64, 0);
+  a.mtp_own_embedding = r.boolean("mtp_own_embedding", false);
   const json* pattern = r.find("attention_pattern");
   if (pattern == nullptr) {
     a.attention_pattern = {AttentionLayer{}};

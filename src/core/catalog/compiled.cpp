@@ -28,7 +28,7 @@ concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
 // left out here would not survive the round trip: the unit test that compares the compiled
 // embedded catalog with the one parsed from JSON fails when one is missing.
 template <member_list_of<AttentionLayer> S> auto members(S& v) {
-  return std::tie(v.kind, v.window, v.attention_heads, v.kv_heads, v.head_dim, v.shares_kv, v.linear_replacement, v.ffn,
+  return std::tie(v.kind, v.window, v.attention_heads, v.kv_heads, v.head_dim, v.shares_kv, v.linear_replacement, v.value_from_key, v.ffn,
                   v.ffn_intermediate_size);
 }
 template <member_list_of<Mla> S> auto members(S& v) {
@@ -52,7 +52,8 @@ template <member_list_of<Moe> S> auto members(S& v) {
 template <member_list_of<Architecture> S> auto members(S& v) {
   return std::tie(v.layers, v.hidden_size, v.intermediate_size, v.attention_heads, v.kv_heads, v.head_dim, v.vocab_size,
                   v.tied_embeddings, v.attention_bias, v.mlp_gated, v.attention_output_gate, v.attention_pattern, v.mla,
-                  v.mamba, v.linear, v.moe, v.conv_state_bytes, v.recurrent_state_bytes, v.extras, v.source);
+                  v.mamba, v.linear, v.moe, v.conv_state_bytes, v.recurrent_state_bytes, v.extras, v.mtp_layers,
+                  v.mtp_own_embedding, v.source);
 }
 template <member_list_of<StoredWeights> S> auto members(S& v) {
   return std::tie(v.format, v.layer_bytes, v.first_stage_bytes, v.last_stage_bytes, v.tied_head_bytes, v.active_bytes,

@@ -118,6 +118,13 @@ ExplainSection parameters_section(const catalog::Architecture& a, const ParamCou
   for (const catalog::ExtraWeights& e : a.extras) {
     s.steps.push_back({"extra (" + e.what + ")", "as published or counted from the config", n(e.params)});
   }
+  if (p.mtp_layers > 0) {
+    s.steps.push_back({"extra (multi-token prediction)",
+                       fmt::format("{} × (a block like the last, {} + projection 2 × {} × {} and norms{})",
+                                   p.mtp_layers, n(p.mtp_block.total()), n(a.hidden_size), n(a.hidden_size),
+                                   a.mtp_own_embedding ? ", its own embedding and head" : ""),
+                       n(p.mtp_layers * p.mtp_block.total() + p.mtp_other)});
+  }
   s.steps.push_back(
       {"total", "layers + embedding + lm_head + final norm" + std::string(p.extra > 0 ? " + extra" : ""), n(p.total)});
   return s;
@@ -133,10 +140,19 @@ ExplainSection weights_section(const SizingReport& r, const ParamCounts& p, cons
                                    n(storage.sixteen_bit), n(g.count)),
                        b(layer_weight_bytes(g.params, prec) * g.count)});
   }
+  const std::uint64_t mtp_params = p.mtp_layers * p.mtp_block.total() + p.mtp_other;
+  const std::uint64_t towers = p.extra - mtp_params;
   s.steps.push_back({"embedding, lm_head, norms (16-bit)",
                      fmt::format("({} + {} + {}{}) × 2 B", n(p.embedding), n(p.lm_head), n(p.final_norm),
-                                 p.extra > 0 ? " + " + n(p.extra) : ""),
-                     b((p.embedding + p.lm_head + p.final_norm + p.extra) * k_bytes_16bit)});
+                                 towers > 0 ? " + " + n(towers) : ""),
+                     b((p.embedding + p.lm_head + p.final_norm + towers) * k_bytes_16bit)});
+  if (p.mtp_layers > 0) {
+    const LayerStorage storage = layer_storage(p.mtp_block, prec);
+    s.steps.push_back({"multi-token prediction",
+                       fmt::format("(({}) + {} × 2 B) × {} + {} × 2 B", precision_arithmetic(storage.quantized, prec),
+                                   n(storage.sixteen_bit), p.mtp_layers, n(p.mtp_other)),
+                       b(r.mtp_weights_bytes)});
+  }
   s.steps.push_back({"total", "sum of the above", b(r.weights_bytes)});
   return s;
 }

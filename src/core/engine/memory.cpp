@@ -113,9 +113,10 @@ std::pair<std::uint64_t, std::uint64_t> mixer_params(const catalog::Architecture
   case catalog::AttentionKind::chunked:
   case catalog::AttentionKind::cross: {
     const std::uint64_t kv_dim = product({a.kv_heads_of(layer), head_dim});
-    // an output gate doubles q_proj (query and gate per head: Qwen3-Next's gated attention)
+    // an output gate doubles q_proj (query and gate per head: Qwen3-Next's gated attention);
+    // Gemma 4's global layers take V from K and have no v_proj
     const std::uint64_t q = product({h, q_dim, a.attention_output_gate ? 2U : 1U});
-    const std::uint64_t linear = sum({q, product({2, h, kv_dim}), product({q_dim, h})});
+    const std::uint64_t linear = sum({q, product({layer.value_from_key ? 1U : 2U, h, kv_dim}), product({q_dim, h})});
     const std::uint64_t bias = a.attention_bias ? sum({q_dim, 2 * kv_dim}) : 0;
     return {linear, bias};
   }
@@ -163,6 +164,18 @@ ParamCounts count_params(const catalog::Architecture& a) {
   out.lm_head = a.tied_embeddings ? 0 : out.embedding;
   out.final_norm = a.hidden_size;
   out.extra = a.extra_params();
+  if (a.mtp_layers > 0) {
+    // a block like the last layer, the [embedding; hidden] -> hidden projection, its two input
+    // norms and an output norm; DeepSeek-style checkpoints add their own embedding and head
+    catalog::AttentionLayer last = a.attention(a.layers - 1);
+    const bool moe_last = a.is_moe_layer(a.layers - 1);
+    out.mtp_block = block_params(a, last, moe_last, moe_last ? 0 : a.ffn_width_of(a.layers - 1));
+    out.mtp_layers = a.mtp_layers;
+    const std::uint64_t other = sum({product({2, a.hidden_size, a.hidden_size}), product({3, a.hidden_size}),
+                                     a.mtp_own_embedding ? product({2, a.vocab_size, a.hidden_size}) : 0});
+    out.mtp_other = product({a.mtp_layers, other});
+    out.extra = sum({out.extra, out.mtp_other, product({a.mtp_layers, out.mtp_block.total()})});
+  }
   out.total = sum({out.embedding, out.lm_head, out.final_norm, out.extra});
   out.active = sum({out.embedding, out.lm_head, out.final_norm}); // a text token skips the vision encoder
   out.layers.reserve(a.layers);
@@ -223,8 +236,16 @@ WeightPlacement place_weights(const ParamCounts& params, const catalog::Precisio
   // vLLM's fp8 quantise the Linear layers of the transformer blocks only. A text token reads
   // everything but the vision encoder, and only its routed experts.
   WeightPlacement out;
-  out.first_stage_bytes = checked_mul(params.embedding + params.extra, k_bytes_16bit, "weight bytes");
-  out.last_stage_bytes = checked_mul(params.final_norm + params.lm_head, k_bytes_16bit, "weight bytes");
+  const std::uint64_t mtp_params = params.mtp_other + params.mtp_layers * params.mtp_block.total();
+  out.first_stage_bytes = checked_mul(params.embedding + params.extra - mtp_params, k_bytes_16bit, "weight bytes");
+  out.last_stage_bytes = checked_mul(params.final_norm + params.lm_head + params.mtp_other, k_bytes_16bit,
+                                     "weight bytes");
+  if (params.mtp_layers > 0) {
+    out.last_stage_bytes = checked_add(
+        out.last_stage_bytes,
+        checked_mul(layer_weight_bytes(params.mtp_block, precision), params.mtp_layers, "weight bytes"),
+        "weight bytes");
+  }
   out.tied_head_bytes = params.lm_head == 0 ? checked_mul(params.embedding, k_bytes_16bit, "weight bytes") : 0;
   out.total = checked_add(out.first_stage_bytes, out.last_stage_bytes, "weight bytes");
   out.active = checked_mul(params.embedding + params.lm_head + params.final_norm, k_bytes_16bit, "weight bytes");
