@@ -301,7 +301,8 @@ struct Precision {
   std::uint64_t group_size = 0; // 0: per-tensor / per-channel scales, counted as zero
   std::uint64_t group_overhead_bits = 0;
   bool needs_fp8_hardware = false;
-  bool experts_only = false; // quantises routed-expert weights only (gpt-oss's MXFP4 checkpoint)
+  bool experts_only = false;   // quantises routed-expert weights only (gpt-oss's MXFP4 checkpoint)
+  bool attention_16bit = false; // leaves attention projections in 16-bit (an NVFP4 checkpoint's ignore list)
   std::string notes;
   std::vector<std::string> aliases;
   std::map<std::string, std::string> sources;

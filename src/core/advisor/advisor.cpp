@@ -128,7 +128,7 @@ std::optional<std::string> filtered_out(const catalog::Model& m, const Question&
 bool stored_alike(const catalog::Precision& a, const catalog::Precision& b) {
   return !a.needs_fp8_hardware && !b.needs_fp8_hardware && a.weight_bits == b.weight_bits &&
          a.group_size == b.group_size && a.group_overhead_bits == b.group_overhead_bits &&
-         a.experts_only == b.experts_only;
+         a.experts_only == b.experts_only && a.attention_16bit == b.attention_16bit;
 }
 
 // pick's trial of a model at one precision: the model's parameter counts, counted once for all

@@ -610,6 +610,7 @@ Precision parse_precision(const Reader& r, const std::string& origin) {
   }
   p.needs_fp8_hardware = r.boolean("needs_fp8_hardware", false);
   p.experts_only = r.boolean("experts_only", false);
+  p.attention_16bit = r.boolean("attention_16bit", false);
   p.notes = r.str("notes", false);
   p.sources["storage"] = r.source();
   return p;

@@ -19,7 +19,7 @@ namespace {
 
 // Names the layout: an image written by another layout is refused, never misread. Change the
 // number whenever a member is added, removed or reordered below.
-constexpr std::string_view k_magic = "modelpick catalog image 2\n";
+constexpr std::string_view k_magic = "modelpick catalog image 3\n";
 
 template <class S, class T>
 concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
@@ -82,7 +82,7 @@ template <member_list_of<Gpu> S> auto members(S& v) {
 }
 template <member_list_of<Precision> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.weight_bits, v.group_size, v.group_overhead_bits, v.needs_fp8_hardware,
-                  v.experts_only, v.notes, v.aliases, v.sources, v.origin);
+                  v.experts_only, v.attention_16bit, v.notes, v.aliases, v.sources, v.origin);
 }
 template <member_list_of<Clause> S> auto members(S& v) {
   return std::tie(v.quote, v.section, v.source);

@@ -253,28 +253,49 @@ Precision stored_precision(const std::string& id, const std::string& name, std::
   return p;
 }
 
-// Modules a quantization leaves in 16-bit beyond the embeddings and lm_head: when they name the
-// attention (Kimi-K2-Thinking's INT4 experts), only the routed experts are quantised.
-bool ignores_attention(const json& q) {
+// Modules a quantization leaves in 16-bit beyond the embeddings and lm_head, by what its
+// ignore list names: attention (Gemma 4 NVFP4's self_attn), dense MLPs and shared experts
+// (Kimi-K2's INT4 checkpoints quantise the routed experts only).
+struct Ignored {
+  bool attention = false;
+  bool dense_mlp = false;
+};
+
+Ignored ignored_modules(const json& q) {
+  Ignored out;
   for (const char* key : {"ignore", "modules_to_not_convert", "exclude_modules"}) {
     const auto it = q.find(key);
     if (it == q.end() || !it->is_array()) {
       continue;
     }
     for (const json& m : *it) {
-      if (m.is_string() && (m.get<std::string>().find("attn") != std::string::npos ||
-                            m.get<std::string>().find("self_attn") != std::string::npos)) {
-        return true;
+      if (!m.is_string()) {
+        continue;
       }
+      const std::string name = m.get<std::string>();
+      out.attention = out.attention || name.find("attn") != std::string::npos;
+      out.dense_mlp = out.dense_mlp || name.find("shared_expert") != std::string::npos ||
+                      name.find("mlp\\.") != std::string::npos || name.find("mlp.") != std::string::npos;
     }
   }
-  return false;
+  return out;
+}
+
+// Applies an ignore list to a stored format.
+void apply_ignored(Precision& p, const Ignored& ignored, ConfigImport& out) {
+  if (ignored.attention && ignored.dense_mlp) {
+    p.experts_only = true;
+    out.used.push_back("quantization ignore list keeps attention and dense MLPs in 16-bit: routed experts quantised");
+  } else if (ignored.attention) {
+    p.attention_16bit = true;
+    out.used.push_back("quantization ignore list keeps attention in 16-bit");
+  }
 }
 
 std::optional<StoredFormat> quantization_of(const json& q, const std::string& origin, ConfigImport& out) {
   const std::string method = string_field(q, "quant_method", origin);
   out.used.push_back(fmt::format("quantization_config.quant_method = {}", method));
-  const bool experts_only = ignores_attention(q);
+  const Ignored ignored = ignored_modules(q);
   const auto bits_of = [&](const json& node, const char* key) -> std::uint64_t {
     const auto it = node.find(key);
     if (it == node.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() == 0 ||
@@ -356,10 +377,7 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
       f.exact = stored_precision(f.precision_id, fmt::format("INT{} group {} (compressed-tensors)", bits, group), bits,
                                  group, 16 + (symmetric ? 0 : bits), false, origin);
     }
-    f.exact->experts_only = experts_only;
-    if (experts_only) {
-      out.used.push_back("quantization_config.ignore keeps attention in 16-bit: routed experts quantised");
-    }
+    apply_ignored(*f.exact, ignored, out);
     return f;
   }
   if (method == "modelopt") {
@@ -368,11 +386,13 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
     if (algo == "FP8") {
       f.precision_id = "fp8";
       f.exact = stored_precision("fp8", "FP8 e4m3, per-tensor scales (modelopt)", 8, 0, 0, true, origin);
+      apply_ignored(*f.exact, ignored, out);
       return f;
     }
     if (algo == "NVFP4") {
       f.precision_id = "mxfp4";
       f.exact = stored_precision("nvfp4", "NVFP4 (e2m1, one fp8 scale per 16; modelopt)", 4, 16, 8, true, origin);
+      apply_ignored(*f.exact, ignored, out);
       return f;
     }
     refuse(origin, fmt::format("quantization_config.quant_algo '{}' is not modelled; accepted: FP8, NVFP4", algo));

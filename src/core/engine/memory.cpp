@@ -221,8 +221,14 @@ LayerStorage layer_storage(const LayerParams& layer, const catalog::Precision& p
   const std::uint64_t experts = active ? layer.active_expert_linear : layer.expert_linear;
   const std::uint64_t dense_linear = layer.attention_linear + layer.mlp_linear;
   // An experts-only format (MXFP4 in gpt-oss) leaves attention and dense MLPs in 16-bit.
-  return {precision.experts_only ? experts : dense_linear + experts,
-          layer.unquantized + (precision.experts_only ? dense_linear : 0)};
+  if (precision.experts_only) {
+    return {experts, layer.unquantized + dense_linear};
+  }
+  // an ignore list that keeps attention in 16-bit (Gemma 4 NVFP4's self_attn modules)
+  if (precision.attention_16bit) {
+    return {layer.mlp_linear + experts, layer.unquantized + layer.attention_linear};
+  }
+  return {dense_linear + experts, layer.unquantized};
 }
 
 std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precision& precision, bool active) {
