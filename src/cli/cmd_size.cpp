@@ -23,11 +23,11 @@ namespace {
 
 struct SizeOptions {
   std::string model;
-  std::string config;    // a Hugging Face config.json instead of a catalog id
-  std::string precision; // empty: the model's native checkpoint precision
+  std::string config;     // a Hugging Face config.json instead of a catalog id
+  std::string precision;  // empty: the model's native checkpoint precision
   bool text_only = false; // --text-only: leave the vision and audio towers out
-  SizingOptions sizing;  // context cleared: no --context means min(8192, the model's maximum)
-  EngineOptions engine;  // --engine and the engine's own flags
+  SizingOptions sizing;   // context cleared: no --context means min(8192, the model's maximum)
+  EngineOptions engine;   // --engine and the engine's own flags
   bool json = false;
   bool explain = false; // --explain: the formulas with the numbers put in
   // --mau adds the license verdict for this deployment

@@ -23,9 +23,9 @@ std::vector<std::string> drop_towers(catalog::Model& m) {
       notes.push_back(fmt::format("--text-only: {} ({} params) not loaded", e.what, e.params));
     }
   }
-  extras.erase(std::remove_if(extras.begin(), extras.end(),
-                              [](const catalog::ExtraWeights& e) { return e.text_only_drops; }),
-               extras.end());
+  extras.erase(
+      std::remove_if(extras.begin(), extras.end(), [](const catalog::ExtraWeights& e) { return e.text_only_drops; }),
+      extras.end());
   return notes;
 }
 
@@ -98,8 +98,8 @@ const catalog::Precision& ModelInput::precision(const catalog::Catalog& catalog)
 std::vector<std::string> ModelInput::assumptions() const {
   std::vector<std::string> out;
   if (imported_) {
-    out.push_back(fmt::format("from {} (read by the {} rule): {}", origin_, imported_->rule,
-                              fmt::join(imported_->used, ", ")));
+    out.push_back(
+        fmt::format("from {} (read by the {} rule): {}", origin_, imported_->rule, fmt::join(imported_->used, ", ")));
     for (const std::string& a : imported_->assumed) {
       out.push_back("assumed: " + a);
     }

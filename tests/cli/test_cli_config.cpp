@@ -96,8 +96,9 @@ TEST_CASE("config: malformed files are clear errors", "[cli][config][errors]") {
   };
   check("bad_missing_layers.json", 1, "missing \"num_hidden_layers\"");
   // any model_type is read by its fields; what decides memory and is missing is named
-  check("bad_type.json", 1, "missing \"hidden_size\" or \"d_model\" or \"n_embd\" (an integer), which decides "
-                            "memory");
+  check("bad_type.json", 1,
+        "missing \"hidden_size\" or \"d_model\" or \"n_embd\" (an integer), which decides "
+        "memory");
   check("bad_negative.json", 1, "\"num_hidden_layers\" must be an integer");
   check("bad_layer_types.json", 1, "\"layer_types\" has 2 entries for 3 layers");
   check("../bad_truncated.json", 1, "not valid JSON");

@@ -125,7 +125,7 @@ struct Architecture {
   std::uint64_t vocab_size = 0;
   bool tied_embeddings = false;
   bool attention_bias = false;
-  bool mlp_gated = true; // gate/up/down (SwiGLU, GeGLU); false: up/down only (Falcon's GELU MLP)
+  bool mlp_gated = true;              // gate/up/down (SwiGLU, GeGLU); false: up/down only (Falcon's GELU MLP)
   bool attention_output_gate = false; // q_proj also yields a sigmoid gate per head (Qwen3-Next, Qwen3.5)
   std::vector<AttentionLayer> attention_pattern; // repeats from layer 0
   std::optional<Mla> mla;
@@ -301,7 +301,7 @@ struct Precision {
   std::uint64_t group_size = 0; // 0: per-tensor / per-channel scales, counted as zero
   std::uint64_t group_overhead_bits = 0;
   bool needs_fp8_hardware = false;
-  bool experts_only = false;   // quantises routed-expert weights only (gpt-oss's MXFP4 checkpoint)
+  bool experts_only = false;    // quantises routed-expert weights only (gpt-oss's MXFP4 checkpoint)
   bool attention_16bit = false; // leaves attention projections in 16-bit (an NVFP4 checkpoint's ignore list)
   std::string notes;
   std::vector<std::string> aliases;

@@ -32,7 +32,4 @@ struct ConfigImport {
 ConfigImport model_from_hf_config(const std::string& origin, const std::string& text,
                                   const std::string& quant_text = {});
 
-// The model types model_from_hf_config accepts, comma-separated.
-std::string supported_config_types();
-
 } // namespace modelpick::catalog

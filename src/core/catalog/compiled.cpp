@@ -28,8 +28,8 @@ concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
 // left out here would not survive the round trip: the unit test that compares the compiled
 // embedded catalog with the one parsed from JSON fails when one is missing.
 template <member_list_of<AttentionLayer> S> auto members(S& v) {
-  return std::tie(v.kind, v.window, v.attention_heads, v.kv_heads, v.head_dim, v.shares_kv, v.linear_replacement, v.value_from_key, v.ffn,
-                  v.ffn_intermediate_size);
+  return std::tie(v.kind, v.window, v.attention_heads, v.kv_heads, v.head_dim, v.shares_kv, v.linear_replacement,
+                  v.value_from_key, v.ffn, v.ffn_intermediate_size);
 }
 template <member_list_of<Mla> S> auto members(S& v) {
   return std::tie(v.q_lora_rank, v.kv_lora_rank, v.qk_nope_head_dim, v.qk_rope_head_dim, v.v_head_dim, v.index_n_heads,

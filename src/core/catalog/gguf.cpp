@@ -409,6 +409,7 @@ ConfigImport model_from_gguf(const GgufHeader& h, const std::string& origin) {
   m.sources = {{"architecture", origin}, {"context", origin}, {"weights", origin}};
   m.origin = origin;
   out.used.push_back(fmt::format("general.architecture = {}", arch));
+  out.rule = "GGUF " + arch;
   return out;
 }
 

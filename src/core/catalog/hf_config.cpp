@@ -24,10 +24,11 @@ constexpr std::uint64_t k_big = 1'000'000'000'000ULL;
 // Families with rules of their own; any other model_type goes through the general decoder
 // path when its config carries the standard fields.
 const char* const k_family_rules[] = {
-    "chatglm",  "deepseek_v2",  "deepseek_v3", "deepseek_v32",     "glm4_moe_lite", "glm_moe_dsa", "kimi_k2",
-    "kimi_linear", "nemotron_h", "nemotron-nas", "granitemoehybrid", "gemma2",     "gemma3",      "gemma3_text",
-    "gemma3n",  "gemma3n_text", "gemma4",      "gemma4_text",      "qwen3_next",    "qwen3_5",     "qwen3_5_text",
-    "qwen3_5_moe", "qwen3_5_moe_text", "minimax", "minimax_m1",     "gpt_oss"};
+    "chatglm",    "deepseek_v2", "deepseek_v3",  "deepseek_v32", "glm4_moe_lite",    "glm_moe_dsa",
+    "kimi_k2",    "kimi_linear", "nemotron_h",   "nemotron-nas", "granitemoehybrid", "gemma2",
+    "gemma3",     "gemma3_text", "gemma3n",      "gemma3n_text", "gemma4",           "gemma4_text",
+    "qwen3_next", "qwen3_5",     "qwen3_5_text", "qwen3_5_moe",  "qwen3_5_moe_text", "minimax",
+    "minimax_m1", "gpt_oss"};
 
 // The tokens Python's json.dump writes for non-finite floats. nlohmann_json refuses them, so
 // they are turned into strings before parsing: a field that only configures training
@@ -82,8 +83,8 @@ std::string python_tokens_as_strings(std::string_view text) {
 }
 
 bool python_token(const json& v) {
-  return v.is_string() && std::find(k_python_tokens.begin(), k_python_tokens.end(), v.get<std::string>()) !=
-                              k_python_tokens.end();
+  return v.is_string() &&
+         std::find(k_python_tokens.begin(), k_python_tokens.end(), v.get<std::string>()) != k_python_tokens.end();
 }
 
 [[noreturn]] void refuse(const std::string& origin, const std::string& what) {
@@ -210,7 +211,20 @@ public:
 
 private:
   std::uint64_t checked(const char* key, std::uint64_t min, std::uint64_t max) {
-    const json& v = node_[key];
+    const json& given = node_[key];
+    // a per-layer array with one value for every layer (Hunyuan's moe_topk) is that value
+    if (given.is_array() && !given.empty() &&
+        std::all_of(given.begin(), given.end(), [&](const json& e) { return e == given.front(); })) {
+      return checked_value(key, given.front(), min, max, " (every layer)");
+    }
+    if (given.is_array()) {
+      refuse(origin_, fmt::format("\"{}{}\" differs between layers ({}...); a per-layer value is not modelled here",
+                                  prefix_, key, given.dump().substr(0, 40)));
+    }
+    return checked_value(key, given, min, max, "");
+  }
+
+  std::uint64_t checked_value(const char* key, const json& v, std::uint64_t min, std::uint64_t max, const char* note) {
     if (python_token(v)) {
       refuse(origin_, fmt::format("\"{}{}\" is {}; it decides memory and must be an integer from {} to {}", prefix_,
                                   key, v.get<std::string>(), min, max));
@@ -220,7 +234,7 @@ private:
       refuse(origin_, fmt::format("\"{}{}\" must be an integer from {} to {}, got {}", prefix_, key, min, max,
                                   v.dump().substr(0, 40)));
     }
-    out_.used.push_back(fmt::format("{}{} = {}", prefix_, key, v.get<std::uint64_t>()));
+    out_.used.push_back(fmt::format("{}{} = {}{}", prefix_, key, v.get<std::uint64_t>(), note));
     return v.get<std::uint64_t>();
   }
 
@@ -323,7 +337,7 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
     f.precision_id = "fp8";
     // DeepSeek's block-wise FP8: one fp32 scale per 128 x 128 block
     if (const auto b = q.find("weight_block_size"); b != q.end() && b->is_array() && b->size() == 2 &&
-                                                     (*b)[0].is_number_unsigned() && (*b)[1].is_number_unsigned()) {
+                                                    (*b)[0].is_number_unsigned() && (*b)[1].is_number_unsigned()) {
       const std::uint64_t block = (*b)[0].get<std::uint64_t>() * (*b)[1].get<std::uint64_t>();
       f.exact = stored_precision("fp8", fmt::format("FP8 e4m3, one fp32 scale per {} weights", block), 8, block, 32,
                                  true, origin);
@@ -338,7 +352,8 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
   }
   if (method == "awq" || method == "gptq") {
     const std::uint64_t bits = bits_of(q, q.contains("bits") ? "bits" : "w_bit");
-    const std::uint64_t group = group_of(q.contains("group_size") ? q : json{{"group_size", q.value("q_group_size", 0)}});
+    const std::uint64_t group =
+        group_of(q.contains("group_size") ? q : json{{"group_size", q.value("q_group_size", 0)}});
     // per group: an fp16 scale and a packed zero point of `bits`
     f.precision_id = bits == 4 ? "int4" : "int8";
     f.exact = stored_precision(f.precision_id, fmt::format("{} {}-bit, group {}", method, bits, group), bits, group,
@@ -361,8 +376,8 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
     const std::uint64_t bits = bits_of(*w, "num_bits");
     const std::string type = string_field(*w, "type", origin);
     const std::uint64_t group = group_of(*w);
-    out.used.push_back(
-        fmt::format("quantization_config (compressed-tensors {}): {} bits, type {}, group {}", format, bits, type, group));
+    out.used.push_back(fmt::format("quantization_config (compressed-tensors {}): {} bits, type {}, group {}", format,
+                                   bits, type, group));
     if (format.find("nvfp4") != std::string::npos || (bits == 4 && type == "float")) {
       // NVFP4: 4-bit values, one FP8 scale per 16 (the fp32 tensor scale is negligible)
       f.precision_id = "mxfp4";
@@ -397,10 +412,11 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
     }
     refuse(origin, fmt::format("quantization_config.quant_algo '{}' is not modelled; accepted: FP8, NVFP4", algo));
   }
-  throw Error(ErrorKind::usage,
-              fmt::format("{}: quantization_config.quant_method '{}' is not modelled; accepted: fp8, fbgemm_fp8, mxfp4, "
-                          "awq, gptq, compressed-tensors, modelopt (or pass --precision)",
-                          origin, method));
+  throw Error(
+      ErrorKind::usage,
+      fmt::format("{}: quantization_config.quant_method '{}' is not modelled; accepted: fp8, fbgemm_fp8, mxfp4, "
+                  "awq, gptq, compressed-tensors, modelopt (or pass --precision)",
+                  origin, method));
 }
 
 std::string dtype_precision(const json& text, const json& root, ConfigImport& out, const std::string& origin) {
@@ -531,8 +547,8 @@ std::vector<AttentionLayer> attention_of(Reading& r, Fields& f) {
   if (f.has("attn_type_list")) { // MiniMax: 0 = lightning (linear), 1 = softmax attention
     const json& list = n["attn_type_list"];
     if (!list.is_array() || list.size() != a.layers) {
-      refuse(f.origin(), fmt::format("\"{}attn_type_list\" must hold one 0 or 1 per layer ({} layers)", f.prefix(),
-                                     a.layers));
+      refuse(f.origin(),
+             fmt::format("\"{}attn_type_list\" must hold one 0 or 1 per layer ({} layers)", f.prefix(), a.layers));
     }
     std::vector<AttentionLayer> out;
     for (const json& t : list) {
@@ -556,8 +572,8 @@ std::vector<AttentionLayer> attention_of(Reading& r, Fields& f) {
     return p;
   }
   const bool uses_flag = f.has("use_sliding_window");
-  const bool sliding = uses_flag ? (f.boolean_or("use_sliding_window", false, "") && f.has("sliding_window"))
-                                 : f.has("sliding_window");
+  const bool sliding =
+      uses_flag ? (f.boolean_or("use_sliding_window", false, "") && f.has("sliding_window")) : f.has("sliding_window");
   if (sliding) {
     const std::uint64_t w = window();
     if (w < r.context) {
@@ -572,8 +588,8 @@ std::vector<AttentionLayer> attention_of(Reading& r, Fields& f) {
 std::vector<AttentionLayer> nemotron_h_pattern(Reading& r, Fields& f) {
   const std::string pattern = f.str("hybrid_override_pattern");
   if (pattern.size() != r.a.layers) {
-    refuse(f.origin(), fmt::format("\"hybrid_override_pattern\" has {} blocks for {} layers", pattern.size(),
-                                   r.a.layers));
+    refuse(f.origin(),
+           fmt::format("\"hybrid_override_pattern\" has {} blocks for {} layers", pattern.size(), r.a.layers));
   }
   std::vector<AttentionLayer> out;
   for (const char c : pattern) {
@@ -613,12 +629,11 @@ std::vector<AttentionLayer> kimi_linear_pattern(Reading& r, Fields& f, const jso
   const auto full = lin.indices("full_attn_layers", r.a.layers + 1);
   std::vector<AttentionLayer> out(r.a.layers, AttentionLayer{AttentionKind::none, 0});
   std::vector<bool> seen(r.a.layers, false);
-  for (const auto& [list, kind] :
-       {std::pair{&kda, AttentionKind::linear}, std::pair{&full, AttentionKind::mla}}) {
+  for (const auto& [list, kind] : {std::pair{&kda, AttentionKind::linear}, std::pair{&full, AttentionKind::mla}}) {
     for (const std::uint64_t one_based : *list) {
       if (one_based == 0 || seen[one_based - 1]) {
-        refuse(f.origin(), fmt::format("linear_attn_config: layer {} is listed twice or is 0 (layers count from 1)",
-                                       one_based));
+        refuse(f.origin(),
+               fmt::format("linear_attn_config: layer {} is listed twice or is 0 (layers count from 1)", one_based));
       }
       seen[one_based - 1] = true;
       out[one_based - 1].kind = kind;
@@ -735,30 +750,18 @@ std::uint64_t vit_params(const json& v, bool gated, std::uint64_t text_hidden, c
   const std::uint64_t layers = f.uint("num_hidden_layers", 1, 1'000);
   const std::uint64_t inter = f.uint("intermediate_size", 1, 1'000'000);
   const std::uint64_t patch = f.uint("patch_size", 1, 1'024);
-  const std::uint64_t positions = f.uint_or(
-      v.contains("position_embedding_size") ? "position_embedding_size" : "num_position_embeddings", 0, "", 0,
-      10'000'000);
+  const std::uint64_t positions =
+      f.uint_or(v.contains("position_embedding_size") ? "position_embedding_size" : "num_position_embeddings", 0, "", 0,
+                10'000'000);
   const std::uint64_t block = 4 * h * h + (gated ? 3 : 2) * h * inter + 4 * h;
   return layers * block + 3 * patch * patch * h + positions * h + h * text_hidden;
 }
 
 } // namespace
 
-std::string supported_config_types() {
-  std::string out = "any decoder whose config.json has num_hidden_layers, hidden_size, num_attention_heads and "
-                    "vocab_size; family rules for ";
-  bool first = true;
-  for (const char* t : k_family_rules) {
-    out += (first ? "" : ", ") + std::string(t);
-    first = false;
-  }
-  return out;
-}
-
 ConfigImport model_from_hf_config(const std::string& origin, const std::string& text, const std::string& quant_text) {
   const std::string converted = python_tokens_as_strings(text);
-  const json root =
-      util::parse_json_object(origin, converted, k_max_config_bytes, k_max_depth, "a config.json object");
+  const json root = util::parse_json_object(origin, converted, k_max_config_bytes, k_max_depth, "a config.json object");
   ConfigImport out;
   // Multimodal wrappers keep the language model in a nested object.
   const char* nested = nullptr;
@@ -777,9 +780,8 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
     r.type = outer_type;
   }
   // "qwen3_5_text" is read by the qwen3_5 rule, "gemma3_text" by gemma3's
-  const bool has_rule = std::find_if(std::begin(k_family_rules), std::end(k_family_rules), [&](const char* t) {
-                          return r.type == t;
-                        }) != std::end(k_family_rules);
+  const bool has_rule = std::find_if(std::begin(k_family_rules), std::end(k_family_rules),
+                                     [&](const char* t) { return r.type == t; }) != std::end(k_family_rules);
   out.rule = has_rule ? r.type : "general decoder";
   if (nested != nullptr) {
     out.rule += fmt::format(" (language model in \"{}\")", nested);
@@ -799,10 +801,10 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
   } else if (const char* k = f.first_of({"num_key_value_heads", "num_kv_heads", "n_head_kv"})) {
     a.kv_heads = f.uint(k, 1, a.attention_heads);
   } else {
-    a.kv_heads = f.uint_or("num_key_value_heads", a.attention_heads, "no GQA: num_attention_heads", 1,
-                           a.attention_heads);
+    a.kv_heads =
+        f.uint_or("num_key_value_heads", a.attention_heads, "no GQA: num_attention_heads", 1, a.attention_heads);
   }
-  if (const char* k = f.first_of({"head_dim", "kv_channels"})) {
+  if (const char* k = f.first_of({"head_dim", "attention_head_dim", "kv_channels"})) {
     a.head_dim = f.uint(k, 1, 65'536);
   } else {
     if (a.hidden_size < a.attention_heads) {
@@ -810,8 +812,8 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
                                  "\"{}head_dim\", which decides memory",
                                  prefix, a.hidden_size, prefix, a.attention_heads, prefix));
     }
-    a.head_dim = f.uint_or("head_dim", a.hidden_size / a.attention_heads, "hidden_size / num_attention_heads", 1,
-                           65'536);
+    a.head_dim =
+        f.uint_or("head_dim", a.hidden_size / a.attention_heads, "hidden_size / num_attention_heads", 1, 65'536);
   }
   a.vocab_size = f.uint_any({"vocab_size", "padded_vocab_size"}, 1, 100'000'000);
   if (const char* k = f.first_of({"intermediate_size", "ffn_hidden_size", "n_inner"})) {
@@ -849,9 +851,9 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
   if (chatglm) {
     r.context = f.uint_any({"seq_length", "max_position_embeddings"}, 1, 1'000'000'000);
   } else {
-    r.context = f.uint_any({"max_position_embeddings", "max_sequence_length", "seq_length", "n_positions",
-                            "model_max_length"},
-                           1, 1'000'000'000);
+    r.context =
+        f.uint_any({"max_position_embeddings", "max_sequence_length", "seq_length", "n_positions", "model_max_length"},
+                   1, 1'000'000'000);
   }
 
   // Token mixers, layer by layer.
@@ -888,6 +890,16 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
     for (std::uint64_t i = 0; i < a.layers; ++i) {
       full.push_back(a.attention(i));
       full.back().shares_kv = i >= a.layers - shared;
+    }
+    a.attention_pattern = full;
+  }
+  if (f.boolean_or("use_cla", false, "")) {
+    // Hunyuan's cross-layer attention: each group of cla_share_factor layers keeps one KV cache
+    const std::uint64_t factor = f.uint("cla_share_factor", 1, a.layers);
+    std::vector<AttentionLayer> full;
+    for (std::uint64_t i = 0; i < a.layers; ++i) {
+      full.push_back(a.attention(i));
+      full.back().shares_kv = i % factor != 0;
     }
     a.attention_pattern = full;
   }
@@ -938,21 +950,28 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
       f.node()[experts_key].get<std::uint64_t>() > 0) {
     Moe m;
     m.experts = f.uint(experts_key, 1, 1'000'000);
-    m.experts_per_token =
-        f.uint_any({"num_experts_per_tok", "experts_per_token", "num_experts_per_token", "top_k_experts", "moe_k"}, 1,
-                   m.experts);
+    m.experts_per_token = f.uint_any(
+        {"num_experts_per_tok", "experts_per_token", "num_experts_per_token", "top_k_experts", "moe_topk", "moe_k"}, 1,
+        m.experts);
     m.expert_intermediate_size = f.uint_any({"moe_intermediate_size", "intermediate_size"}, 1, 10'000'000);
-    const char* shared_width =
-        f.first_of({"moe_shared_expert_intermediate_size", "shared_expert_intermediate_size", "shared_intermediate_size"});
+    const char* shared_width = f.first_of(
+        {"moe_shared_expert_intermediate_size", "shared_expert_intermediate_size", "shared_intermediate_size"});
     const std::uint64_t width = shared_width != nullptr ? f.uint(shared_width, 0, 10'000'000) : 0;
     if (shared_width != nullptr && width == 0) {
       m.shared_experts = 0; // "shared_expert_intermediate_size": 0 means none
-    } else if (const char* n = f.first_of({"n_shared_experts", "num_shared_experts", "moe_num_shared_experts"})) {
+    } else if (const char* n = f.first_of(
+                   {"n_shared_experts", "num_shared_experts", "moe_num_shared_experts", "num_shared_expert"})) {
       m.shared_experts = f.uint(n, 0, 1'000);
+      if (std::string(n) == "num_shared_expert" && f.boolean_or("use_mixed_mlp_moe", false, "")) {
+        // Hunyuan: the shared MLP has the dense intermediate_size
+        m.shared_expert_intermediate_size = a.intermediate_size;
+      }
     } else {
       m.shared_experts = shared_width != nullptr ? 1 : 0;
     }
-    m.shared_expert_intermediate_size = width > 0 ? width : m.expert_intermediate_size;
+    if (m.shared_expert_intermediate_size == 0) {
+      m.shared_expert_intermediate_size = width > 0 ? width : m.expert_intermediate_size;
+    }
     if (shared_width == nullptr || r.type == "nemotron_h") {
       // DeepSeek / GLM / Kimi: n_shared_experts of the expert width; Nemotron-H gives the total
       if (r.type == "nemotron_h" && m.shared_experts > 0) {
@@ -1016,8 +1035,8 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
     a.mtp_layers = f.uint(mtp_key, 0, 64);
     // DeepSeek-V3's checkpoint stores layers.61.embed_tokens and shared_head.head as well
     // (GLM-4.7-Flash's layer 47 too: its tensors sum to the count with them); GLM-5's do not
-    a.mtp_own_embedding = a.mtp_layers > 0 && (r.type.rfind("deepseek", 0) == 0 || r.type == "kimi_k2" ||
-                                               r.type == "glm4_moe_lite");
+    a.mtp_own_embedding =
+        a.mtp_layers > 0 && (r.type.rfind("deepseek", 0) == 0 || r.type == "kimi_k2" || r.type == "glm4_moe_lite");
   } else if (r.type == "qwen3_next") {
     a.mtp_layers = 1;
     out.assumed.push_back("Qwen3-Next checkpoints store one MTP layer (mtp.* tensors) that config.json does not "

@@ -104,8 +104,8 @@ std::uint64_t kv_bytes_per_token(const catalog::Architecture& arch, std::uint64_
 std::uint64_t kv_cache_bytes(const catalog::Architecture& arch, std::uint64_t kv_bytes, std::uint64_t context,
                              std::uint64_t concurrency) {
   std::uint64_t per_sequence = sum_over_layers(arch, 0, arch.layers, "KV cache bytes", [&](std::uint64_t i) {
-    return util::checked_mul(layer_kv_bytes_per_token(arch, i, 1, kv_bytes),
-                             layer_cached_tokens(arch, i, context), "KV cache bytes");
+    return util::checked_mul(layer_kv_bytes_per_token(arch, i, 1, kv_bytes), layer_cached_tokens(arch, i, context),
+                             "KV cache bytes");
   });
   per_sequence = util::checked_add(per_sequence, state_bytes_per_sequence(arch), "KV cache bytes");
   return util::checked_mul(per_sequence, concurrency, "KV cache bytes");

@@ -49,9 +49,9 @@ std::pair<std::uint64_t, std::uint64_t> mixer_params(const catalog::Architecture
     const catalog::Mla& m = *a.mla;
     const std::uint64_t qk_head = m.qk_nope_head_dim + m.qk_rope_head_dim;
     // q: with a query LoRA, hidden -> q_lora_rank -> heads x qk_head; else hidden -> heads x qk_head
-    const std::uint64_t q =
-        m.q_lora_rank > 0 ? sum({product({h, m.q_lora_rank}), product({m.q_lora_rank, heads, qk_head})})
-                          : product({h, heads, qk_head});
+    const std::uint64_t q = m.q_lora_rank > 0
+                                ? sum({product({h, m.q_lora_rank}), product({m.q_lora_rank, heads, qk_head})})
+                                : product({h, heads, qk_head});
     const std::uint64_t kv_a = product({h, m.kv_lora_rank + m.qk_rope_head_dim});
     const std::uint64_t kv_b = product({m.kv_lora_rank, heads, m.qk_nope_head_dim + m.v_head_dim});
     const std::uint64_t o = product({heads, m.v_head_dim, h});
@@ -244,13 +244,13 @@ WeightPlacement place_weights(const ParamCounts& params, const catalog::Precisio
   WeightPlacement out;
   const std::uint64_t mtp_params = params.mtp_other + params.mtp_layers * params.mtp_block.total();
   out.first_stage_bytes = checked_mul(params.embedding + params.extra - mtp_params, k_bytes_16bit, "weight bytes");
-  out.last_stage_bytes = checked_mul(params.final_norm + params.lm_head + params.mtp_other, k_bytes_16bit,
-                                     "weight bytes");
+  out.last_stage_bytes =
+      checked_mul(params.final_norm + params.lm_head + params.mtp_other, k_bytes_16bit, "weight bytes");
   if (params.mtp_layers > 0) {
-    out.last_stage_bytes = checked_add(
-        out.last_stage_bytes,
-        checked_mul(layer_weight_bytes(params.mtp_block, precision), params.mtp_layers, "weight bytes"),
-        "weight bytes");
+    out.last_stage_bytes =
+        checked_add(out.last_stage_bytes,
+                    checked_mul(layer_weight_bytes(params.mtp_block, precision), params.mtp_layers, "weight bytes"),
+                    "weight bytes");
   }
   out.tied_head_bytes = params.lm_head == 0 ? checked_mul(params.embedding, k_bytes_16bit, "weight bytes") : 0;
   out.total = checked_add(out.first_stage_bytes, out.last_stage_bytes, "weight bytes");

@@ -203,9 +203,9 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
   r.weights_bytes = weights.total;
   r.active_weights_bytes = weights.active;
   if (arch.mtp_layers > 0 && !model.stored) {
-    r.mtp_weights_bytes = checked_add(
-        checked_mul(layer_weight_bytes(params.mtp_block, precision), params.mtp_layers, "weight bytes"),
-        checked_mul(params.mtp_other, k_bytes_16bit, "weight bytes"), "weight bytes");
+    r.mtp_weights_bytes =
+        checked_add(checked_mul(layer_weight_bytes(params.mtp_block, precision), params.mtp_layers, "weight bytes"),
+                    checked_mul(params.mtp_other, k_bytes_16bit, "weight bytes"), "weight bytes");
   }
   r.kv_bytes_per_token = kv_bytes_per_token(arch, request.kv_bytes);
   r.kv_cache_bytes = kv_cache_bytes(arch, request.kv_bytes, request.context_tokens, request.concurrency);

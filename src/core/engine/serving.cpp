@@ -187,8 +187,8 @@ struct KvGroups {
   std::vector<std::uint64_t> windows; // per group: 0 = full attention, else the window
 };
 
-KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::uint64_t last,
-                     std::uint64_t tp, std::uint64_t kv_bytes, std::uint64_t block_size) {
+KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::uint64_t last, std::uint64_t tp,
+                     std::uint64_t kv_bytes, std::uint64_t block_size) {
   std::map<std::uint64_t, std::uint64_t> layers_by_window; // window (0 = full) -> layers
   std::uint64_t page = 0;
   for (std::uint64_t i = first; i < last; ++i) {
@@ -344,9 +344,8 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
   const long double left = static_cast<long double>(rank.budget_bytes) - static_cast<long double>(rank.weights_bytes);
   rank.kv_cache_bytes = kv_left(left);
   // SGLang sizes every layer's pool at the full length (no sliding-window pool)
-  rank.kv_bytes_per_token = sum_over_layers(a, 0, a.layers, "bytes", [&](std::uint64_t i) {
-    return layer_kv_bytes_per_token(a, i, tp, r.kv_bytes);
-  });
+  rank.kv_bytes_per_token = sum_over_layers(
+      a, 0, a.layers, "bytes", [&](std::uint64_t i) { return layer_kv_bytes_per_token(a, i, tp, r.kv_bytes); });
   rank.page_bytes = rank.kv_bytes_per_token;
   // a model that caches nothing per token (no attention heads left) has no pool to count
   rank.blocks = whole_pages(rank.kv_cache_bytes, rank.page_bytes);

@@ -1,0 +1,214 @@
+// Real config.json files of 2025-26 checkpoints (tests/fixtures/hf/SOURCES.md says where each was
+// read), sized through `size --config`. Every expected figure is worked by hand in the comment
+// above it from the file's own fields and the layer formulas of docs/formulas.md; parameter and
+// byte counts are checked against what the publisher or the checkpoint's tensors state.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "run.hpp"
+
+using nlohmann::json;
+
+namespace {
+
+// `size --config` at `context` tokens for one sequence; the memory figures are the same whether
+// or not the model fits the GPU (exit 0 or 3).
+json size_at(const std::string& file, const std::string& context, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"size", "--config", fixture("hf/" + file), "--gpu", "h200", "--context", context,
+                                   "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto r = run_modelpick(args);
+  INFO(file << ": " << r.err);
+  REQUIRE((r.exit_code == 0 || r.exit_code == 3));
+  return json::parse(r.out);
+}
+
+std::uint64_t u(const json& j) {
+  return j.get<std::uint64_t>();
+}
+
+// |a - b| / b
+double off(std::uint64_t a, std::uint64_t b) {
+  return std::abs(static_cast<double>(a) - static_cast<double>(b)) / static_cast<double>(b);
+}
+
+struct Expected {
+  std::string file;
+  std::string rule;               // the rule the output names
+  std::uint64_t kv_per_token;     // 16-bit KV
+  std::uint64_t state;            // fixed bytes per sequence
+  std::uint64_t cache_2k;         // KV + state at 2,048 tokens
+  std::uint64_t cache_32k;        // at 32,768 tokens (0: beyond the model's context)
+};
+
+} // namespace
+
+TEST_CASE("checkpoints of 2025-26: KV per token, recurrent state and cache, by hand", "[cli][config][checkpoints]") {
+  const std::vector<Expected> cases = {
+      // Qwen3-Next-80B-A3B: 48 layers, full_attention_interval 4 -> 12 gated-attention layers of
+      // 2 KV heads x 256: 12 x 2 x 2 x 256 x 2 B = 24,576 B/token. 36 Gated DeltaNet layers, each:
+      // conv (2 x 16 x 128 + 32 x 128 = 8,192 channels) x (4 - 1) x 2 B = 49,152
+      // + state 32 value heads x 128 x 128 x 2 B (no mamba_ssm_dtype: bf16) = 1,048,576
+      // -> 36 x 1,097,728 = 39,518,208 (vLLM gated_delta_net_state_shape)
+      // 2k: 24,576 x 2,048 + 39,518,208 = 89,849,856; 32k: 24,576 x 32,768 + 39,518,208 = 844,824,576
+      {"qwen3-next-80b-a3b-instruct.json", "qwen3_next", 24576, 39518208, 89849856, 844824576},
+      // Qwen3.5-27B (text_config): 64 layer_types, 16 full of 4 KV heads x 256:
+      // 16 x 2 x 4 x 256 x 2 = 65,536. 48 linear layers: conv (2 x 16 x 128 + 48 x 128 = 10,240)
+      // x 3 x 2 B = 61,440 + state 48 x 128 x 128 x 4 B (mamba_ssm_dtype float32) = 3,145,728
+      // -> 48 x 3,207,168 = 153,944,064; 2k: 134,217,728 + 153,944,064; 32k: 2,147,483,648 + ...
+      {"qwen3.5-27b.json", "qwen3_5_text", 65536, 153944064, 288161792, 2301427712},
+      // Qwen3.5-35B-A3B: 40 layers, 10 full of 2 x 256: 10 x 2 x 2 x 256 x 2 = 20,480; 30 linear:
+      // conv (4,096 + 32 x 128 = 8,192) x 3 x 2 = 49,152 + 32 x 128 x 128 x 4 = 2,097,152
+      // -> 30 x 2,146,304 = 64,389,120
+      {"qwen3.5-35b-a3b.json", "qwen3_5_moe_text", 20480, 64389120, 20480ULL * 2048 + 64389120,
+       20480ULL * 32768 + 64389120},
+      // Kimi-Linear-48B-A3B: full_attn_layers (1-based) 4, 8, ..., 27 = 7 MLA layers caching
+      // kv_lora_rank 512 + rope 64: 7 x 576 x 2 = 8,064. 20 KDA layers: conv 3 x 32 x 128 = 12,288
+      // channels x 3 x 2 B = 73,728 + 32 heads x 128 x 128 x 4 B (vLLM kda_state_dtype: fp32)
+      // = 2,097,152 -> 20 x 2,170,880 = 43,417,600
+      {"kimi-linear-48b-a3b-instruct.json", "kimi_linear", 8064, 43417600, 8064ULL * 2048 + 43417600,
+       8064ULL * 32768 + 43417600},
+      // Nemotron-3-Nano-30B-A3B: hybrid_override_pattern has 23 M, 6 *, 23 E. Attention:
+      // 6 x 2 x 2 KV heads x 128 x 2 = 6,144. Mamba-2: conv (64 x 64 + 2 x 8 groups x 128 = 6,144)
+      // x 3 x 2 = 36,864 + SSM 64 heads x 64 x 128 x 4 B (mamba_ssm_cache_dtype float32) = 2,097,152
+      // -> 23 x 2,134,016 = 49,082,368
+      {"nvidia-nemotron-3-nano-30b-a3b.json", "nemotron_h", 6144, 49082368, 6144ULL * 2048 + 49082368,
+       6144ULL * 32768 + 49082368},
+      // Nemotron-H-56B (time_step_limit holds Infinity): 118 blocks, 54 M, 10 *, 54 -.
+      // 10 x 2 x 8 x 128 x 2 = 40,960. Mamba-2: conv (256 x 64 + 2 x 8 x 256 = 20,480) x 3 x 2 =
+      // 122,880 + 256 x 64 x 256 x 4 B (no mamba_ssm_cache_dtype: vLLM's float32) = 16,777,216
+      // -> 54 x 16,900,096 = 912,605,184; context 8,192, so no 32k
+      {"nemotron-h-56b-base-8k.json", "nemotron_h", 40960, 912605184, 40960ULL * 2048 + 912605184, 0},
+      // Llama-3.3-Nemotron-Super-49B: block_configs, 49 attention layers with n_heads_in_group 8
+      // (64 / 8 = 8 KV heads), 31 no-op: 49 x 2 x 8 x 128 x 2 = 200,704
+      {"llama-3_3-nemotron-super-49b-v1.json", "nemotron-nas", 200704, 0, 200704ULL * 2048, 200704ULL * 32768},
+      // GLM-4.7-Flash: MLA on 47 layers, 512 + 64 cached: 47 x 576 x 2 = 54,144
+      {"glm-4.7-flash.json", "glm4_moe_lite", 54144, 0, 54144ULL * 2048, 54144ULL * 32768},
+      // GLM-5.1: MLA + DSA indexer on 78 layers: 576 x 2 + FP8 key 128 + fp32 scale 4 = 1,284
+      // -> 100,152 (vLLM DeepseekV32IndexerCache: head_dim + head_dim / 128 x 4 bytes)
+      {"glm-5.1.json", "glm_moe_dsa", 100152, 0, 100152ULL * 2048, 100152ULL * 32768},
+      // DeepSeek-V3.2: 61 x 1,284 = 78,324
+      {"deepseek-v3.2.json", "deepseek_v32", 78324, 0, 78324ULL * 2048, 78324ULL * 32768},
+      // GLM-4-9B (chatglm): num_layers 40, multi_query_group_num 2, kv_channels 128:
+      // 40 x 2 x 2 x 128 x 2 = 40,960
+      {"glm-4-9b-chat.json", "chatglm", 40960, 0, 40960ULL * 2048, 40960ULL * 32768},
+      // Gemma 4 26B-A4B: 25 sliding layers of 8 KV heads x 256 (8,192 B/token each) and 5 global
+      // layers of num_global_key_value_heads 2 x global_head_dim 512 (4,096 each):
+      // 204,800 + 20,480 = 225,280; sliding layers hold at most 1,024 tokens:
+      // 2k: 25 x 8,192 x 1,024 + 5 x 4,096 x 2,048 = 209,715,200 + 41,943,040 = 251,658,240
+      // 32k: 209,715,200 + 5 x 4,096 x 32,768 = 880,803,840
+      {"gemma-4-26b-a4b.json", "gemma4_text", 225280, 0, 251658240, 880803840},
+      // Qwen3-VL-8B (text_config): 36 x 2 x 8 x 128 x 2 = 147,456
+      {"qwen3-vl-8b-instruct.json", "general decoder", 147456, 0, 147456ULL * 2048, 147456ULL * 32768},
+      // InternVL3-8B (llm_config, Qwen2.5-7B): 28 x 2 x 4 x 128 x 2 = 57,344
+      {"internvl3-8b.json", "general decoder", 57344, 0, 57344ULL * 2048, 57344ULL * 32768},
+      // SmolLM3-3B: 36 x 2 x 4 x 128 x 2 = 73,728
+      {"smollm3-3b.json", "general decoder", 73728, 0, 73728ULL * 2048, 73728ULL * 32768},
+      // Hunyuan-A13B: 32 x 2 x 8 x 128 (attention_head_dim) x 2 = 131,072 (use_cla false)
+      {"hunyuan-a13b-instruct.json", "general decoder", 131072, 0, 131072ULL * 2048, 131072ULL * 32768},
+  };
+  for (const Expected& e : cases) {
+    INFO(e.file);
+    const json at2k = size_at(e.file, "2048");
+    CHECK(at2k["import"]["rule"].get<std::string>().rfind(e.rule, 0) == 0);
+    CHECK(u(at2k["memory"]["kv_bytes_per_token"]) == e.kv_per_token);
+    CHECK(u(at2k["memory"]["state_bytes_per_sequence"]) == e.state);
+    CHECK(u(at2k["memory"]["kv_cache_bytes"]) == e.cache_2k);
+    if (e.cache_32k > 0) {
+      CHECK(u(size_at(e.file, "32768")["memory"]["kv_cache_bytes"]) == e.cache_32k);
+    }
+  }
+}
+
+TEST_CASE("checkpoints of 2025-26: weights against the published counts and stored bytes", "[cli][config][checkpoints]") {
+  // Stored bytes: model.safetensors.index.json "total_size" of the checkpoint (within 1%).
+  // Qwen3.5-27B: 55,562,872,800 B (vision tower, MTP layer, fp32 A_log and norms included)
+  CHECK(off(u(size_at("qwen3.5-27b.json", "2048")["memory"]["weights_bytes"]), 55'562'872'800ULL) < 0.01);
+  // Qwen3-VL-8B-Instruct: 17,534,247,392 B
+  CHECK(off(u(size_at("qwen3-vl-8b-instruct.json", "2048")["memory"]["weights_bytes"]), 17'534'247'392ULL) < 0.01);
+  // SmolLM3-3B: 6,150,197,248 B; 3,075,098,624 parameters ("total_parameters"), tied embeddings
+  // (SmolLM3Config's default: the file has no tie_word_embeddings)
+  const json smol = size_at("smollm3-3b.json", "2048");
+  CHECK(u(smol["model"]["params_total"]) == 3'075'098'624ULL);
+  CHECK(u(smol["memory"]["weights_bytes"]) == 6'150'197'248ULL);
+
+  // Parameters the tensors of the checkpoint sum to (a tensor listing of the downloaded files),
+  // MTP layers included: Qwen3-Next 81,324,862,720; Qwen3.5-35B-A3B 35,951,822,704;
+  // Kimi-Linear 49,122,681,728; GLM-4.7-Flash 31,221,488,576; GLM-5.1 753,864,139,008.
+  // The few thousand left over are QK-norm weights modelpick leaves out.
+  for (const auto& [file, params] : std::vector<std::pair<std::string, std::uint64_t>>{
+           {"qwen3-next-80b-a3b-instruct.json", 81'324'862'720ULL},
+           {"qwen3.5-35b-a3b.json", 35'951'822'704ULL},
+           {"kimi-linear-48b-a3b-instruct.json", 49'122'681'728ULL},
+           {"glm-4.7-flash.json", 31'221'488'576ULL},
+           {"glm-5.1.json", 753'864'139'008ULL}}) {
+    INFO(file);
+    CHECK(off(u(size_at(file, "2048")["model"]["params_total"]), params) < 0.001);
+  }
+  // Publisher's figures by name or card: Hunyuan-A13B "80B total, 13B active"; Nemotron Super "49B";
+  // Nemotron-3-Nano "3.5B active"; Phi-4-mini "3.8B"; GLM-4-9B "9B" (9.4B on its model page)
+  const json hunyuan = size_at("hunyuan-a13b-instruct.json", "2048");
+  CHECK(off(u(hunyuan["model"]["params_total"]), 80'000'000'000ULL) < 0.02);
+  CHECK(off(u(hunyuan["model"]["params_active"]), 13'000'000'000ULL) < 0.03);
+  CHECK(off(u(size_at("llama-3_3-nemotron-super-49b-v1.json", "2048")["model"]["params_total"]),
+            49'000'000'000ULL) < 0.02);
+  CHECK(off(u(size_at("nvidia-nemotron-3-nano-30b-a3b.json", "2048")["model"]["params_active"]),
+            3'500'000'000ULL) < 0.03);
+  CHECK(off(u(size_at("phi-4-mini-instruct.json", "2048")["model"]["params_total"]), 3'836'000'000ULL) < 0.01);
+  CHECK(off(u(size_at("glm-4-9b-chat.json", "2048")["model"]["params_total"]), 9'400'000'000ULL) < 0.01);
+}
+
+TEST_CASE("checkpoints of 2025-26: quantization as stored, and --precision overrides it", "[cli][config][checkpoints]") {
+  // Qwen2.5-7B-Instruct-GPTQ-Int4: bits 4, group_size 128: an fp16 scale and a 4-bit zero per
+  // group -> 4 + 20 / 128 bits per weight
+  const json gptq = size_at("qwen2.5-7b-instruct-gptq-int4.json", "2048");
+  CHECK(gptq["precision"]["weight_bits"] == 4);
+  CHECK(gptq["precision"]["group_size"] == 128);
+  CHECK(gptq["precision"]["group_overhead_bits"] == 20);
+  // Kimi-K2.5: compressed-tensors int4, group 32, symmetric (a 16-bit scale per 32), and an
+  // ignore list naming self_attn, shared_experts and the dense MLPs: routed experts only
+  const json kimi = size_at("kimi-k2.5.json", "2048");
+  CHECK(kimi["precision"]["group_size"] == 32);
+  CHECK(kimi["precision"]["group_overhead_bits"] == 16);
+  CHECK(kimi["import"]["rule"].get<std::string>().find("text_config") != std::string::npos);
+  // modelopt FP8 stated in hf_quant_config.json beside config.json
+  const json fp8 = size_at("llama-3.1-70b-instruct-fp8/config.json", "2048");
+  CHECK(fp8["precision"]["weight_bits"] == 8);
+  // NVFP4: 4 bits + one fp8 scale per 16
+  const json nvfp4 = size_at("gemma-4-31b-it-nvfp4/config.json", "2048");
+  CHECK(nvfp4["precision"]["id"] == "nvfp4");
+  CHECK(nvfp4["precision"]["group_size"] == 16);
+  CHECK(nvfp4["precision"]["group_overhead_bits"] == 8);
+  // --precision wins, and says so
+  const json bf16 = size_at("qwen2.5-7b-instruct-gptq-int4.json", "2048", {"--precision", "bf16"});
+  CHECK(bf16["precision"]["id"] == "bf16");
+  bool noted = false;
+  for (const auto& a : bf16["assumptions"]) {
+    noted = noted || a.get<std::string>().find("--precision bf16 overrides the checkpoint's stored gptq") !=
+                         std::string::npos;
+  }
+  CHECK(noted);
+}
+
+TEST_CASE("checkpoints of 2025-26: towers and MTP layers are weights; --text-only leaves the towers out",
+          "[cli][config][checkpoints]") {
+  const json vl = size_at("qwen3-vl-8b-instruct.json", "2048");
+  const json text = size_at("qwen3-vl-8b-instruct.json", "2048", {"--text-only"});
+  const auto& parts = vl["memory"]["weights_beside_the_language_model"];
+  REQUIRE(parts.size() == 1);
+  // Qwen3-VL-8B's vision tower: its tensors sum to 576,388,336 parameters (model.visual.*)
+  CHECK(off(u(parts[0]["params"]), 576'388'336ULL) < 0.01);
+  CHECK(u(vl["memory"]["weights_bytes"]) - u(text["memory"]["weights_bytes"]) == 2 * u(parts[0]["params"]));
+  // GLM-4.7-Flash: num_nextn_predict_layers 1
+  const json glm = size_at("glm-4.7-flash.json", "2048");
+  CHECK(glm["memory"]["weights_beside_the_language_model"][0]["layers"] == 1);
+}
+
+TEST_CASE("checkpoints: what decides memory and is missing or non-finite is named", "[cli][config][checkpoints]") {
+  // Nemotron-H's time_step_limit [0.0, Infinity] configures training only: read without complaint
+  CHECK(u(size_at("nemotron-h-56b-base-8k.json", "2048")["memory"]["kv_bytes_per_token"]) == 40960);
+  const auto r = run_modelpick({"size", "--config", fixture("hf/bad_infinity_layers.json")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("\"num_hidden_layers\" is Infinity; it decides memory") != std::string::npos);
+}
