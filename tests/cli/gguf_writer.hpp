@@ -34,6 +34,15 @@ public:
     }
     ++metadata_;
   }
+  void u32s(const std::string& key, const std::vector<std::uint32_t>& v) {
+    this->key(key, 9);
+    put(std::uint32_t{4});
+    put(static_cast<std::uint64_t>(v.size()));
+    for (const auto x : v) {
+      put(x);
+    }
+    ++metadata_;
+  }
   void tensor(const std::string& name, std::vector<std::uint64_t> dims, std::uint32_t type, std::uint64_t bytes) {
     tensors_.push_back({name, std::move(dims), type, bytes});
   }

@@ -14,8 +14,8 @@ namespace {
 // `size --config` at `context` tokens for one sequence; the memory figures are the same whether
 // or not the model fits the GPU (exit 0 or 3).
 json size_at(const std::string& file, const std::string& context, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"size", "--config", fixture("hf/" + file), "--gpu", "h200", "--context", context,
-                                   "--json"};
+  std::vector<std::string> args = {"size",  "--config", fixture("hf/" + file), "--gpu", "h200", "--context",
+                                   context, "--json"};
   args.insert(args.end(), extra.begin(), extra.end());
   const auto r = run_modelpick(args);
   INFO(file << ": " << r.err);
@@ -34,11 +34,11 @@ double off(std::uint64_t a, std::uint64_t b) {
 
 struct Expected {
   std::string file;
-  std::string rule;               // the rule the output names
-  std::uint64_t kv_per_token;     // 16-bit KV
-  std::uint64_t state;            // fixed bytes per sequence
-  std::uint64_t cache_2k;         // KV + state at 2,048 tokens
-  std::uint64_t cache_32k;        // at 32,768 tokens (0: beyond the model's context)
+  std::string rule;           // the rule the output names
+  std::uint64_t kv_per_token; // 16-bit KV
+  std::uint64_t state;        // fixed bytes per sequence
+  std::uint64_t cache_2k;     // KV + state at 2,048 tokens
+  std::uint64_t cache_32k;    // at 32,768 tokens (0: beyond the model's context)
 };
 
 } // namespace
@@ -120,7 +120,8 @@ TEST_CASE("checkpoints of 2025-26: KV per token, recurrent state and cache, by h
   }
 }
 
-TEST_CASE("checkpoints of 2025-26: weights against the published counts and stored bytes", "[cli][config][checkpoints]") {
+TEST_CASE("checkpoints of 2025-26: weights against the published counts and stored bytes",
+          "[cli][config][checkpoints]") {
   // Stored bytes: model.safetensors.index.json "total_size" of the checkpoint (within 1%).
   // Qwen3.5-27B: 55,562,872,800 B (vision tower, MTP layer, fp32 A_log and norms included)
   CHECK(off(u(size_at("qwen3.5-27b.json", "2048")["memory"]["weights_bytes"]), 55'562'872'800ULL) < 0.01);
@@ -136,12 +137,12 @@ TEST_CASE("checkpoints of 2025-26: weights against the published counts and stor
   // MTP layers included: Qwen3-Next 81,324,862,720; Qwen3.5-35B-A3B 35,951,822,704;
   // Kimi-Linear 49,122,681,728; GLM-4.7-Flash 31,221,488,576; GLM-5.1 753,864,139,008.
   // The few thousand left over are QK-norm weights modelpick leaves out.
-  for (const auto& [file, params] : std::vector<std::pair<std::string, std::uint64_t>>{
-           {"qwen3-next-80b-a3b-instruct.json", 81'324'862'720ULL},
-           {"qwen3.5-35b-a3b.json", 35'951'822'704ULL},
-           {"kimi-linear-48b-a3b-instruct.json", 49'122'681'728ULL},
-           {"glm-4.7-flash.json", 31'221'488'576ULL},
-           {"glm-5.1.json", 753'864'139'008ULL}}) {
+  for (const auto& [file, params] :
+       std::vector<std::pair<std::string, std::uint64_t>>{{"qwen3-next-80b-a3b-instruct.json", 81'324'862'720ULL},
+                                                          {"qwen3.5-35b-a3b.json", 35'951'822'704ULL},
+                                                          {"kimi-linear-48b-a3b-instruct.json", 49'122'681'728ULL},
+                                                          {"glm-4.7-flash.json", 31'221'488'576ULL},
+                                                          {"glm-5.1.json", 753'864'139'008ULL}}) {
     INFO(file);
     CHECK(off(u(size_at(file, "2048")["model"]["params_total"]), params) < 0.001);
   }
@@ -150,15 +151,16 @@ TEST_CASE("checkpoints of 2025-26: weights against the published counts and stor
   const json hunyuan = size_at("hunyuan-a13b-instruct.json", "2048");
   CHECK(off(u(hunyuan["model"]["params_total"]), 80'000'000'000ULL) < 0.02);
   CHECK(off(u(hunyuan["model"]["params_active"]), 13'000'000'000ULL) < 0.03);
-  CHECK(off(u(size_at("llama-3_3-nemotron-super-49b-v1.json", "2048")["model"]["params_total"]),
-            49'000'000'000ULL) < 0.02);
-  CHECK(off(u(size_at("nvidia-nemotron-3-nano-30b-a3b.json", "2048")["model"]["params_active"]),
-            3'500'000'000ULL) < 0.03);
+  CHECK(off(u(size_at("llama-3_3-nemotron-super-49b-v1.json", "2048")["model"]["params_total"]), 49'000'000'000ULL) <
+        0.02);
+  CHECK(off(u(size_at("nvidia-nemotron-3-nano-30b-a3b.json", "2048")["model"]["params_active"]), 3'500'000'000ULL) <
+        0.03);
   CHECK(off(u(size_at("phi-4-mini-instruct.json", "2048")["model"]["params_total"]), 3'836'000'000ULL) < 0.01);
   CHECK(off(u(size_at("glm-4-9b-chat.json", "2048")["model"]["params_total"]), 9'400'000'000ULL) < 0.01);
 }
 
-TEST_CASE("checkpoints of 2025-26: quantization as stored, and --precision overrides it", "[cli][config][checkpoints]") {
+TEST_CASE("checkpoints of 2025-26: quantization as stored, and --precision overrides it",
+          "[cli][config][checkpoints]") {
   // Qwen2.5-7B-Instruct-GPTQ-Int4: bits 4, group_size 128: an fp16 scale and a 4-bit zero per
   // group -> 4 + 20 / 128 bits per weight
   const json gptq = size_at("qwen2.5-7b-instruct-gptq-int4.json", "2048");
@@ -184,8 +186,8 @@ TEST_CASE("checkpoints of 2025-26: quantization as stored, and --precision overr
   CHECK(bf16["precision"]["id"] == "bf16");
   bool noted = false;
   for (const auto& a : bf16["assumptions"]) {
-    noted = noted || a.get<std::string>().find("--precision bf16 overrides the checkpoint's stored gptq") !=
-                         std::string::npos;
+    noted = noted ||
+            a.get<std::string>().find("--precision bf16 overrides the checkpoint's stored gptq") != std::string::npos;
   }
   CHECK(noted);
 }

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -87,7 +88,21 @@ TEST_CASE("gguf: weights exactly as stored, KV from the metadata", "[cli][gguf]"
 
 TEST_CASE("gguf: truncated and hostile files are clear errors", "[cli][gguf][errors]") {
   const std::string good = tiny_llama().bytes();
-  check_bad("cut-data.gguf", good.substr(0, good.size() - 100), "truncated: tensor \"output.weight\"");
+  // a partial download that holds the whole header is sized from its tensor table, and says so
+  {
+    const std::string path = temp_file("cut-data.gguf", good.substr(0, good.size() - 100));
+    const auto r = run_modelpick({"size", path, "--gpu", "rtx-4090", "--json"});
+    std::remove(path.c_str());
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const json j = json::parse(r.out);
+    CHECK(j["memory"]["weights_bytes"] == 1005064); // as the whole file (the first test case)
+    bool said = false;
+    for (const auto& a : j["assumptions"]) {
+      said = said || a.get<std::string>().find("a partial download") != std::string::npos;
+    }
+    CHECK(said);
+  }
   check_bad("cut-header.gguf", good.substr(0, 200), "truncated at byte");
   check_bad("magic.gguf", "GGML" + good.substr(4), "magic bytes");
   std::string version = good;
@@ -118,4 +133,120 @@ TEST_CASE("gguf: truncated and hostile files are clear errors", "[cli][gguf][err
   std::remove(path.c_str());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("does not apply to a GGUF file") != std::string::npos);
+}
+
+namespace {
+
+// A two-block model of `arch` with the given extra metadata and one F16 tensor per block.
+std::string hybrid(const std::string& arch, const std::function<void(GgufWriter&)>& meta, std::uint32_t blocks) {
+  GgufWriter w;
+  w.str("general.architecture", arch);
+  w.u32(arch + ".block_count", blocks);
+  w.u32(arch + ".embedding_length", 256);
+  w.u32(arch + ".attention.head_count", 4);
+  w.u32(arch + ".context_length", 8192);
+  meta(w);
+  w.tensor("token_embd.weight", {256, 100}, 1, 51'200);
+  for (std::uint32_t i = 0; i < blocks; ++i) {
+    w.tensor("blk." + std::to_string(i) + ".attn_norm.weight", {256}, 0, 1'024);
+  }
+  return w.bytes();
+}
+
+json size_gguf(const std::string& name, const std::string& bytes, std::vector<std::string> extra = {}) {
+  const std::string path = temp_file(name, bytes);
+  std::vector<std::string> args = {"size", path, "--gpu", "rtx-4090", "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto r = run_modelpick(args);
+  std::remove(path.c_str());
+  INFO(r.err);
+  REQUIRE((r.exit_code == 0 || r.exit_code == 3));
+  return json::parse(r.out);
+}
+
+} // namespace
+
+TEST_CASE("gguf: hybrid and recurrent layers from the metadata llama.cpp writes", "[cli][gguf]") {
+  // qwen3next: full_attention_interval 4 over 8 blocks -> blocks 3 and 7 attend (2 KV heads x
+  // key_length 64 x 2 x 2 B = 512 B/token each: 1,024); the other 6 are Gated DeltaNet with
+  // ssm.group_count 2 K heads, time_step_rank 4 V heads, state_size 32, inner_size 128:
+  // conv (2 x 2 x 32 + 128 = 256) x (4 - 1) x 4 B (llama.cpp's f32 r state) = 3,072
+  // + state 32 x 128 x 4 B = 16,384 -> 6 x 19,456 = 116,736 per sequence
+  const json qn = size_gguf("qwen3next.gguf", hybrid(
+                                                  "qwen3next",
+                                                  [](GgufWriter& w) {
+                                                    w.u32("qwen3next.attention.head_count_kv", 2);
+                                                    w.u32("qwen3next.attention.key_length", 64);
+                                                    w.u32("qwen3next.full_attention_interval", 4);
+                                                    w.u32("qwen3next.ssm.conv_kernel", 4);
+                                                    w.u32("qwen3next.ssm.inner_size", 128);
+                                                    w.u32("qwen3next.ssm.state_size", 32);
+                                                    w.u32("qwen3next.ssm.time_step_rank", 4);
+                                                    w.u32("qwen3next.ssm.group_count", 2);
+                                                  },
+                                                  8));
+  CHECK(qn["memory"]["kv_bytes_per_token"] == 1024);
+  CHECK(qn["memory"]["state_bytes_per_sequence"] == 116736);
+  // nemotron_h: per-layer head_count_kv [0, 2, 0] and feed_forward_length [0, 0, 512]:
+  // block 0 Mamba-2, block 1 attention, block 2 MLP. Attention 2 x 2 x 64 x 2 = 512 B/token.
+  // Mamba-2 with inner 128, state 16, 2 groups, 4 heads (time_step_rank), conv 4:
+  // conv (128 + 2 x 2 x 16 = 192) x 3 x 4 B = 2,304 + SSM 128 x 16 x 4 B = 8,192 -> 10,496
+  const json nh = size_gguf("nemotron_h.gguf", hybrid(
+                                                   "nemotron_h",
+                                                   [](GgufWriter& w) {
+                                                     w.u32s("nemotron_h.attention.head_count_kv", {0, 2, 0});
+                                                     w.u32s("nemotron_h.feed_forward_length", {0, 0, 512});
+                                                     w.u32("nemotron_h.attention.key_length", 64);
+                                                     w.u32("nemotron_h.ssm.conv_kernel", 4);
+                                                     w.u32("nemotron_h.ssm.inner_size", 128);
+                                                     w.u32("nemotron_h.ssm.state_size", 16);
+                                                     w.u32("nemotron_h.ssm.time_step_rank", 4);
+                                                     w.u32("nemotron_h.ssm.group_count", 2);
+                                                   },
+                                                   3));
+  CHECK(nh["memory"]["kv_bytes_per_token"] == 512);
+  CHECK(nh["memory"]["state_bytes_per_sequence"] == 10496);
+  // gemma3n: sliding_window_pattern 5 (blocks i % 5 < 4 slide, window 512), 10 blocks,
+  // shared_kv_layers 4: blocks 6-9 read earlier caches. Own caches: blocks 0-3, 5 slide, 4 full;
+  // 6 x 2 x 1 KV head x 64 x 2 B = 1,536 B/token; at 2,048 tokens:
+  // 5 x 256 x 512 + 256 x 2,048 = 655,360 + 524,288 = 1,179,648
+  const json g3n = size_gguf("gemma3n.gguf",
+                             hybrid(
+                                 "gemma3n",
+                                 [](GgufWriter& w) {
+                                   w.u32("gemma3n.attention.head_count_kv", 1);
+                                   w.u32("gemma3n.attention.key_length", 64);
+                                   w.u32("gemma3n.attention.sliding_window", 512);
+                                   w.u32("gemma3n.attention.sliding_window_pattern", 5);
+                                   w.u32("gemma3n.attention.shared_kv_layers", 4);
+                                 },
+                                 10),
+                             {"--context", "2048"});
+  CHECK(g3n["memory"]["kv_bytes_per_token"] == 1536);
+  CHECK(g3n["memory"]["kv_cache_bytes"] == 1179648);
+}
+
+TEST_CASE("gguf: impossible metadata is refused by name", "[cli][gguf][errors]") {
+  check_bad("swa0.gguf",
+            hybrid(
+                "gemma2",
+                [](GgufWriter& w) {
+                  w.u32("gemma2.attention.head_count_kv", 2);
+                  w.u32("gemma2.attention.sliding_window", 0);
+                },
+                2),
+            "gemma2.attention.sliding_window = 0 is out of range");
+  check_bad("kv3.gguf",
+            hybrid(
+                "llama", [](GgufWriter& w) { w.u32("llama.attention.head_count_kv", 3); }, 2),
+            "4 attention heads are not a multiple of 3 KV heads");
+  check_bad("heads.gguf",
+            hybrid(
+                "llama", [](GgufWriter& w) { w.u32("llama.attention.head_count", 512); }, 2),
+            "is smaller than llama.attention.head_count");
+  GgufWriter experts = tiny_llama();
+  experts.u32("llama.expert_count", 8);
+  experts.u32("llama.expert_used_count", 0);
+  experts.tensor("blk.0.ffn_up_exps.weight", {256, 512}, 1, 262'144);
+  check_bad("experts0.gguf", experts.bytes(), "expert_used_count 0 of expert_count 8");
 }

@@ -31,12 +31,15 @@ struct GgufHeader {
   std::vector<GgufTensor> tensors;
   std::uint64_t header_bytes = 0; // up to the end of the tensor table
   std::uint64_t data_offset = 0;  // where tensor data starts (aligned)
+  std::uint64_t data_end = 0;     // where the last tensor ends: the complete file's size
+  std::uint64_t file_size = 0;    // the file's size as read (less than data_end: a partial download)
 };
 
 // Parses the header from `data`, the first bytes of a file of `file_size` bytes. Returns
 // nullopt when `data` ends before the header does but the file goes on (read more and call
 // again). Throws Error(invalid_catalog) naming `origin` for a malformed, hostile or truncated
-// file (including tensors that reach past the end of the file).
+// header (overlapping tensors, offsets past 2^64). A file that ends before its tensor data does
+// (a partial download) is read from its tensor table: `data_end` says how long it will be.
 std::optional<GgufHeader> parse_gguf_header(std::span<const unsigned char> data, std::uint64_t file_size,
                                             const std::string& origin);
 

@@ -254,12 +254,23 @@ std::optional<GgufHeader> parse_gguf_header(std::span<const unsigned char> data,
       c.fail(fmt::format("general.alignment {} is not a power of two up to 1 MiB", alignment));
     }
     h.data_offset = (h.header_bytes + alignment - 1) / alignment * alignment;
+    // The tensor table must describe tensors that do not overlap; the data itself may be
+    // missing (a partial download that holds the whole header is sized from its table).
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> spans; // [offset, end) in the data section
     for (const GgufTensor& t : h.tensors) {
       std::uint64_t end = 0;
-      if (__builtin_add_overflow(h.data_offset, t.offset, &end) || __builtin_add_overflow(end, t.bytes, &end) ||
-          end > file_size) {
-        c.fail(fmt::format("truncated: tensor \"{}\" ends at byte {} but the file has {} bytes", t.name,
-                           util::group_digits(h.data_offset + t.offset + t.bytes), util::group_digits(file_size)));
+      if (__builtin_add_overflow(t.offset, t.bytes, &end) || __builtin_add_overflow(h.data_offset, end, &end)) {
+        c.fail(fmt::format("tensor \"{}\" at offset {} of {} bytes reaches past 2^64", t.name, t.offset, t.bytes));
+      }
+      spans.emplace_back(t.offset, t.offset + t.bytes);
+      h.data_end = std::max(h.data_end, end);
+    }
+    h.file_size = file_size;
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 1; i < spans.size(); ++i) {
+      if (spans[i].first < spans[i - 1].second) {
+        c.fail(fmt::format("two tensors overlap at data offset {}: the tensor table is not a real file's",
+                           spans[i].first));
       }
     }
     return h;
@@ -311,35 +322,226 @@ ConfigImport model_from_gguf(const GgufHeader& h, const std::string& origin) {
     return v;
   };
 
+  // A per-layer array of `suffix` (nullopt when the key is a scalar or absent).
+  const auto per_layer = [&](const char* suffix) -> const std::vector<std::uint64_t>* {
+    const auto it = h.integer_arrays.find(key(suffix));
+    return it == h.integer_arrays.end() ? nullptr : &it->second;
+  };
+  const auto scalar = [&](const char* suffix, bool required, std::uint64_t max) -> std::optional<std::uint64_t> {
+    const std::string k = key(suffix);
+    if (const auto it = h.integers.find(k); it != h.integers.end()) {
+      out.used.push_back(fmt::format("{} = {}", k, it->second));
+      if (it->second > max) {
+        throw Error(ErrorKind::invalid_catalog,
+                    fmt::format("{}: {} = {} is out of range (0 to {})", origin, k, it->second, max));
+      }
+      return it->second;
+    }
+    if (required) {
+      throw Error(ErrorKind::invalid_catalog, fmt::format("{}: no \"{}\" in the metadata", origin, k));
+    }
+    return std::nullopt;
+  };
+
   Architecture a;
   a.source = origin;
-  a.layers = bounded(*integer("block_count", true), "block_count", 10'000);
+  const std::uint64_t blocks = bounded(*integer("block_count", true), "block_count", 10'000);
+  // MTP blocks sit after the trunk (glm4moe, qwen35: nextn_predict_layers); their bytes count,
+  // their attention never caches
+  const std::uint64_t nextn = scalar("nextn_predict_layers", false, blocks - 1).value_or(0);
+  a.layers = blocks;
   a.hidden_size = bounded(*integer("embedding_length", true), "embedding_length", 1'000'000);
   a.attention_heads = bounded(*integer("attention.head_count", true), "attention.head_count", 100'000);
-  a.kv_heads = bounded(integer("attention.head_count_kv", false).value_or(a.attention_heads), "attention.head_count_kv",
-                       a.attention_heads);
+  const std::vector<std::uint64_t>* kv_array = per_layer("attention.head_count_kv");
+  if (kv_array != nullptr && kv_array->size() != blocks) {
+    throw Error(ErrorKind::invalid_catalog, fmt::format("{}: {} has {} entries for {} blocks", origin,
+                                                        key("attention.head_count_kv"), kv_array->size(), blocks));
+  }
+  if (kv_array != nullptr) {
+    const std::uint64_t largest = *std::max_element(kv_array->begin(), kv_array->end());
+    a.kv_heads = bounded(largest, "attention.head_count_kv", a.attention_heads);
+    out.used.push_back(fmt::format("{} per layer", key("attention.head_count_kv")));
+  } else {
+    a.kv_heads = bounded(integer("attention.head_count_kv", false).value_or(a.attention_heads),
+                         "attention.head_count_kv", a.attention_heads);
+  }
+  if (a.attention_heads < a.kv_heads || a.hidden_size < a.attention_heads) {
+    if (!h.integers.count(key("attention.key_length"))) {
+      throw Error(ErrorKind::invalid_catalog,
+                  fmt::format("{}: {} {} is smaller than {} {} and there is no {}", origin, key("embedding_length"),
+                              a.hidden_size, key("attention.head_count"), a.attention_heads,
+                              key("attention.key_length")));
+    }
+  }
   a.head_dim = bounded(integer("attention.key_length", false).value_or(a.hidden_size / a.attention_heads),
                        "attention.key_length", 65'536);
   const std::uint64_t context = bounded(*integer("context_length", true), "context_length", 1'000'000'000);
-  if (const auto kv_lora = integer("attention.kv_lora_rank", false)) {
-    a.mla =
-        Mla{integer("attention.q_lora_rank", false).value_or(0), bounded(*kv_lora, "attention.kv_lora_rank", 1'000'000),
-            1, integer("rope.dimension_count", false).value_or(0), 1};
-    a.attention_pattern = {{AttentionKind::mla, 0}};
-  } else if (const auto window = integer("attention.sliding_window", false)) {
-    if (arch == "gemma3") {
-      a.attention_pattern = std::vector<AttentionLayer>(6, AttentionLayer{AttentionKind::sliding, *window});
-      a.attention_pattern.back() = {AttentionKind::full, 0};
-    } else if (arch == "gemma2" || arch == "gpt-oss") {
-      a.attention_pattern = {{AttentionKind::sliding, *window}, {AttentionKind::full, 0}};
+  const auto window = [&]() {
+    return bounded(*integer("attention.sliding_window", true), "attention.sliding_window", 1'000'000'000);
+  };
+
+  // Recurrent mixers: Mamba-1/2 and Gated DeltaNet (ssm.*), Kimi Delta Attention (kda.head_dim).
+  const auto conv = scalar("ssm.conv_kernel", false, 1'024);
+  const auto inner = scalar("ssm.inner_size", false, 10'000'000);
+  const auto state = scalar("ssm.state_size", false, 65'536);
+  const auto dt_rank = scalar("ssm.time_step_rank", false, 1'000'000);
+  const auto groups = scalar("ssm.group_count", false, 1'000'000);
+  const auto kda = scalar("kda.head_dim", false, 65'536);
+  const bool gated_deltanet = arch == "qwen3next" || arch == "qwen35" || arch == "qwen35moe";
+  const AttentionKind recurrent_kind = (kda || gated_deltanet) ? AttentionKind::linear : AttentionKind::mamba;
+  const bool has_recurrent = kda.has_value() || (conv && inner && state);
+  if (kda) {
+    LinearAttention g;
+    g.kind = LinearKind::kda;
+    g.key_heads = g.value_heads = a.attention_heads;
+    g.key_head_dim = g.value_head_dim = bounded(*kda, "kda.head_dim", 65'536);
+    g.conv_kernel = conv.value_or(4);
+    a.linear = g;
+  } else if (has_recurrent && gated_deltanet) {
+    // llama.cpp's convert: group_count = K heads, time_step_rank = V heads, state_size = head dim
+    LinearAttention g;
+    g.kind = LinearKind::gated_deltanet;
+    g.key_heads = bounded(groups.value_or(0), "ssm.group_count", 100'000);
+    g.value_heads = bounded(dt_rank.value_or(0), "ssm.time_step_rank", 100'000);
+    g.key_head_dim = bounded(*state, "ssm.state_size", 65'536);
+    g.value_head_dim = bounded(*inner / g.value_heads, "ssm.inner_size / ssm.time_step_rank", 65'536);
+    g.conv_kernel = bounded(*conv, "ssm.conv_kernel", 1'024);
+    a.linear = g;
+  } else if (has_recurrent) {
+    Mamba m;
+    m.d_conv = bounded(*conv, "ssm.conv_kernel", 1'024);
+    m.d_inner = bounded(*inner, "ssm.inner_size", 10'000'000);
+    m.d_state = bounded(*state, "ssm.state_size", 65'536);
+    if (groups && *groups > 0) { // Mamba-2: time_step_rank is the head count
+      m.heads = bounded(dt_rank.value_or(0), "ssm.time_step_rank", 1'000'000);
+      m.head_dim = m.d_inner / m.heads;
+      m.groups = *groups;
+      if (m.heads * m.head_dim != m.d_inner) {
+        throw Error(ErrorKind::invalid_catalog, fmt::format("{}: ssm.inner_size {} is not a multiple of the {} heads "
+                                                            "(ssm.time_step_rank)",
+                                                            origin, m.d_inner, m.heads));
+      }
     } else {
-      a.attention_pattern = {{AttentionKind::full, 0}};
-      out.assumed.push_back(fmt::format("{}: which layers slide is not known for '{}'; all counted as full attention",
-                                        key("attention.sliding_window"), arch));
+      m.dt_rank = bounded(dt_rank.value_or(0), "ssm.time_step_rank", 1'000'000);
     }
-  } else {
-    a.attention_pattern = {{AttentionKind::full, 0}};
+    a.mamba = m;
   }
+  if (has_recurrent) {
+    // llama.cpp keeps the conv (r) and recurrent (s) states in f32
+    a.conv_state_bytes = 4;
+    a.recurrent_state_bytes = 4;
+  }
+
+  // The layers: per-layer KV heads (0 = recurrent or no attention), an interval, a SWA pattern.
+  std::vector<AttentionLayer> layers(blocks, AttentionLayer{AttentionKind::full, 0});
+  const std::vector<std::uint64_t>* ff_array = per_layer("feed_forward_length");
+  const auto recurrent_flags = per_layer("attention.recurrent_layers");
+  const auto interval = scalar("full_attention_interval", false, blocks);
+  for (std::uint64_t i = 0; i < blocks; ++i) {
+    AttentionLayer& l = layers[i];
+    if (i >= blocks - nextn) {
+      l.kind = AttentionKind::none; // an MTP block: not run, not cached
+      continue;
+    }
+    bool recurrent = false;
+    if (recurrent_flags != nullptr && recurrent_flags->size() == blocks) {
+      recurrent = (*recurrent_flags)[i] != 0;
+    } else if (gated_deltanet) {
+      recurrent = (i + 1) % interval.value_or(4) != 0;
+    } else if (kv_array != nullptr && (*kv_array)[i] == 0) {
+      // nemotron_h: a block with neither KV heads nor an FFN is a Mamba block; with an FFN, an MLP
+      const bool mlp_block =
+          arch.rfind("nemotron_h", 0) == 0 && ff_array != nullptr && ff_array->size() == blocks && (*ff_array)[i] > 0;
+      recurrent = has_recurrent && !mlp_block;
+      if (!recurrent) {
+        l.kind = AttentionKind::none;
+        continue;
+      }
+    } else if (arch == "mamba" || arch == "mamba2") {
+      recurrent = true;
+    }
+    if (recurrent) {
+      if (!has_recurrent) {
+        throw Error(
+            ErrorKind::invalid_catalog,
+            fmt::format("{}: layer {} is recurrent but the metadata has no ssm.* or kda.head_dim sizes", origin, i));
+      }
+      l.kind = recurrent_kind;
+      continue;
+    }
+    if (kv_array != nullptr) {
+      l.kv_heads = (*kv_array)[i];
+      if (a.attention_heads % l.kv_heads != 0) {
+        throw Error(ErrorKind::invalid_catalog,
+                    fmt::format("{}: layer {}: {} attention heads are not a multiple of its {} KV heads", origin, i,
+                                a.attention_heads, l.kv_heads));
+      }
+    }
+  }
+  if (const auto kv_lora = integer("attention.kv_lora_rank", false)) {
+    const std::uint64_t rope =
+        bounded(integer("rope.dimension_count", false).value_or(1), "rope.dimension_count", 65'536);
+    a.mla = Mla{integer("attention.q_lora_rank", false).value_or(0),
+                bounded(*kv_lora, "attention.kv_lora_rank", 1'000'000), 1, rope, 1};
+    if (const auto index_dim = scalar("attention.indexer.key_length", false, 65'536)) {
+      a.mla->index_head_dim = bounded(*index_dim, "attention.indexer.key_length", 65'536);
+      a.mla->index_n_heads =
+          bounded(scalar("attention.indexer.head_count", true, 65'536).value(), "attention.indexer.head_count", 65'536);
+    }
+    for (AttentionLayer& l : layers) {
+      if (l.kind == AttentionKind::full) {
+        l.kind = AttentionKind::mla;
+        l.kv_heads = 0;
+      }
+    }
+  } else if (h.integers.count(key("attention.sliding_window")) ||
+             h.integer_arrays.count(key("attention.sliding_window_pattern"))) {
+    // which layers slide: a per-layer bool array (gemma4), a period (gemma3n: layer i slides
+    // when i % n < n - 1), or the family's known pattern
+    const auto* swa_flags = per_layer("attention.sliding_window_pattern");
+    const auto period = scalar("attention.sliding_window_pattern", false, blocks);
+    std::uint64_t known = 0;
+    if (arch == "gemma3") {
+      known = 6;
+    } else if (arch == "gemma2" || arch == "gpt-oss") {
+      known = 2;
+    }
+    if (swa_flags == nullptr && !period && known == 0) {
+      out.assumed.push_back(fmt::format("{}: which layers slide is not in the metadata for '{}'; all counted as full "
+                                        "attention",
+                                        key("attention.sliding_window"), arch));
+    } else {
+      const std::uint64_t w = window();
+      const std::uint64_t swa_head_dim = scalar("attention.key_length_swa", false, 65'536).value_or(0);
+      for (std::uint64_t i = 0; i < blocks; ++i) {
+        const bool slides = swa_flags != nullptr    ? (i < swa_flags->size() && (*swa_flags)[i] != 0)
+                            : period && *period > 0 ? i % *period < *period - 1
+                                                    : (known == 2 ? i % 2 == 0 : i % known < known - 1);
+        if (slides && layers[i].kind == AttentionKind::full) {
+          layers[i].kind = AttentionKind::sliding;
+          layers[i].window = w;
+          layers[i].head_dim = swa_head_dim;
+        }
+      }
+    }
+  }
+  if (const auto shared = scalar("attention.shared_kv_layers", false, blocks)) {
+    for (std::uint64_t i = blocks - *shared; i < blocks; ++i) {
+      layers[i].shares_kv = true;
+    }
+  }
+  // a uniform model keeps a one-entry pattern
+  if (std::all_of(layers.begin(), layers.end(), [&](const AttentionLayer& l) { return l == layers.front(); })) {
+    layers.resize(1);
+  } else if (std::all_of(layers.begin(), layers.end(),
+                         [](const AttentionLayer& l) {
+                           return l.kind == AttentionKind::none || l.kind == AttentionKind::linear ||
+                                  l.kind == AttentionKind::mamba;
+                         }) &&
+             !has_recurrent) {
+    throw Error(ErrorKind::invalid_catalog, fmt::format("{}: no layer of the metadata mixes tokens", origin));
+  }
+  a.attention_pattern = std::move(layers);
 
   // Exact bytes per tensor, placed by block.
   StoredWeights w;
@@ -349,7 +551,7 @@ ConfigImport model_from_gguf(const GgufHeader& h, const std::string& origin) {
   bool has_output = false;
   std::uint64_t embedding_bytes = 0;
   for (const GgufTensor& t : h.tensors) {
-    w.params += t.elements;
+    w.params = util::checked_add(w.params, t.elements, "parameter count");
     by_type[ggml_type(t.type)->name] += t.bytes;
     if (t.name.rfind("blk.", 0) == 0) {
       const std::uint64_t layer = std::strtoull(t.name.c_str() + 4, nullptr, 10);
@@ -371,15 +573,15 @@ ConfigImport model_from_gguf(const GgufHeader& h, const std::string& origin) {
   }
   w.tied_head_bytes = has_output ? 0 : embedding_bytes;
   a.tied_embeddings = !has_output;
-  std::uint64_t total = w.first_stage_bytes + w.last_stage_bytes;
+  std::uint64_t total = util::checked_add(w.first_stage_bytes, w.last_stage_bytes, "weight bytes");
   for (const std::uint64_t b : w.layer_bytes) {
-    total += b;
+    total = util::checked_add(total, b, "weight bytes");
   }
   w.active_bytes = total;
   if (expert_bytes > 0) {
     const std::uint64_t experts = integer("expert_count", true).value();
     const std::uint64_t used = integer("expert_used_count", true).value();
-    if (experts == 0 || used > experts) {
+    if (experts == 0 || used == 0 || used > experts) {
       throw Error(ErrorKind::invalid_catalog,
                   fmt::format("{}: expert_used_count {} of expert_count {}", origin, used, experts));
     }
@@ -410,6 +612,14 @@ ConfigImport model_from_gguf(const GgufHeader& h, const std::string& origin) {
   m.origin = origin;
   out.used.push_back(fmt::format("general.architecture = {}", arch));
   out.rule = "GGUF " + arch;
+  if (h.data_end > h.file_size) {
+    out.assumed.push_back(fmt::format("a partial download: the file holds {} of its {} bytes; sized from its tensor "
+                                      "table, which is complete",
+                                      util::group_digits(h.file_size), util::group_digits(h.data_end)));
+  }
+  if (const std::string problem = architecture_problem(a); !problem.empty()) {
+    throw Error(ErrorKind::invalid_catalog, fmt::format("{}: {}", origin, problem));
+  }
   return out;
 }
 
