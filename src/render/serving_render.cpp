@@ -98,6 +98,7 @@ ordered_json serving_json(const engine::ServingPrediction& p) {
   j["name"] = std::string(engine::to_string(r.engine));
   j["kv_cache_tokens"] = p.kv_cache_tokens;
   j["kv_cache_bytes"] = p.kv_cache_bytes;
+  j["state_bytes"] = p.state_bytes;
   j["max_concurrency"] = p.max_concurrency;
   j["starts"] = p.starts;
   j["refusal"] = p.starts ? ordered_json(nullptr) : ordered_json(p.refusal);

@@ -136,3 +136,22 @@ TEST_CASE("size --engine: a config whose heads would leave head_dim 0 is refused
           std::string::npos);
   }
 }
+
+TEST_CASE("size --engine llama.cpp: recurrent layers' state is counted with the KV cache", "[cli][engine]") {
+  const auto r = run_modelpick({"size", "--config", fixture("hf/qwen3-next-80b-a3b-instruct.json"), "--gpu", "h200",
+                                "--engine", "llama.cpp", "--ctx-size", "32k", "--json"});
+  INFO(r.err);
+  REQUIRE((r.exit_code == 0 || r.exit_code == 3));
+  const json j = json::parse(r.out);
+  // 12 attention layers x 2 x 2 KV heads x 256 x 2 B (f16) x 32,768 cells = 805,306,368; 36 Gated
+  // DeltaNet layers in f32 (llama.cpp's r and s caches): 36 x (8,192 x 3 x 4 + 32 x 128 x 128 x 4)
+  // = 36 x 2,195,456 = 79,036,416 for one sequence
+  CHECK(j["engine"]["state_bytes"] == 79036416);
+  CHECK(j["engine"]["kv_cache_bytes"] == 805306368ULL + 79036416ULL);
+  // vLLM's hybrid allocator is not modelled: refused by name, not guessed
+  const auto v = run_modelpick(
+      {"size", "--config", fixture("hf/qwen3-next-80b-a3b-instruct.json"), "--gpu", "h200", "--engine", "vllm"});
+  CHECK(v.exit_code == 2);
+  CHECK(v.out.empty());
+  CHECK(v.err.find("--engine vllm: not modelled for") != std::string::npos);
+}

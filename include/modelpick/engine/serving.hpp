@@ -68,7 +68,8 @@ struct ServingPrediction {
   ServingRank rank;
   std::uint64_t gpus = 1;
   std::uint64_t kv_cache_tokens = 0; // the engine's "GPU KV cache size" / "#tokens" / n_ctx
-  std::uint64_t kv_cache_bytes = 0;  // all GPUs together
+  std::uint64_t kv_cache_bytes = 0;  // all GPUs together (llama.cpp: recurrent state included)
+  std::uint64_t state_bytes = 0;     // llama.cpp: recurrent layers' conv + SSM state, all sequences
   std::uint64_t kv_cache_groups = 1; // vLLM's KV cache groups (hybrid models have more than one)
   double max_concurrency = 0;        // requests of max_model_len at once
   bool starts = true;                // false: the engine refuses to start
@@ -77,7 +78,8 @@ struct ServingPrediction {
 };
 
 // Throws Error(usage), naming the engine's flag, for an API-only model, an architecture the
-// engine model does not cover (recurrent, linear- or cross-attention layers), a length past the
+// engine model does not cover (cross-attention layers; recurrent and linear-attention layers
+// under vLLM and SGLang, whose hybrid pools are not modelled), a length past the
 // model's maximum, or a tensor / pipeline-parallel size the model cannot take. A length, TP or
 // PP of 0 means "not chosen yet" and is not checked (size calls this before it has a layout).
 void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu, const ServingRequest& request);

@@ -19,7 +19,6 @@ namespace {
 
 constexpr std::size_t k_max_config_bytes = 4U << 20;
 constexpr int k_max_depth = 32;
-constexpr std::uint64_t k_big = 1'000'000'000'000ULL;
 
 // Families with rules of their own; any other model_type goes through the general decoder
 // path when its config carries the standard fields.

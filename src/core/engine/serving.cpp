@@ -129,7 +129,12 @@ void require_modelled(const catalog::Model& model, ServingEngine engine) {
   const catalog::Architecture& a = *model.architecture;
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     const AttentionKind k = a.attention(i).kind;
-    if (k == AttentionKind::mamba || k == AttentionKind::linear || k == AttentionKind::cross) {
+    // llama.cpp keeps recurrent state in a cache of its own, sized here (predict_llama_cpp)
+    const bool recurrent = k == AttentionKind::mamba || k == AttentionKind::linear;
+    if (recurrent && engine == ServingEngine::llama_cpp) {
+      continue;
+    }
+    if (recurrent || k == AttentionKind::cross) {
       throw Error(ErrorKind::usage,
                   fmt::format("--engine {}: not modelled for {}'s {} layers ({}); drop --engine for modelpick's "
                               "own estimate",
@@ -405,6 +410,24 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
     }
     per_token = checked_add(per_token, bytes(1), "bytes");
   }
+  // Recurrent layers (Mamba, Gated DeltaNet, KDA): llama.cpp's recurrent memory holds one conv
+  // (r) and one state (s) row per sequence and layer, both f32 (llama-memory-recurrent.cpp,
+  // n_embd_r / n_embd_s in llama-hparams.cpp), on the device of the layer; one sequence
+  // (--parallel 1).
+  catalog::Architecture f32_state = a;
+  f32_state.conv_state_bytes = 4;
+  f32_state.recurrent_state_bytes = 4;
+  std::uint64_t state_bytes = 0;
+  for (std::uint64_t i = 0; i < a.layers; ++i) {
+    const std::uint64_t layer = layer_state_bytes(f32_state, i);
+    state_bytes = checked_add(state_bytes, layer, "state bytes");
+    if (i >= a.layers - on_gpu) {
+      gpu_bytes = checked_add(gpu_bytes, layer, "KV bytes");
+    } else {
+      host_bytes = checked_add(host_bytes, layer, "KV bytes");
+    }
+  }
+  p.state_bytes = state_bytes;
   ServingRank& rank = p.rank;
   rank.total_bytes = r.gpu_memory_bytes;
   rank.kv_cache_bytes = static_cast<std::int64_t>(gpu_bytes);
@@ -420,6 +443,11 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
       r.max_model_len, r.cache_type_k.name, r.cache_type_v.name, on_gpu, a.layers));
   if (a.mla) {
     p.assumptions.push_back("MLA: only the compressed latent c^KV is cached (llama.cpp's MLA path)");
+  }
+  if (state_bytes > 0) {
+    p.assumptions.push_back(fmt::format("llama.cpp: recurrent layers keep {} bytes of f32 conv and SSM state for one "
+                                        "sequence, counted with the KV cache",
+                                        group_digits(state_bytes)));
   }
 }
 
