@@ -81,6 +81,17 @@ catalog::ConfigImport read_gguf_model(const std::string& path) {
   }
 }
 
+catalog::ConfigImport read_config_model(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  const std::string quant =
+      (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + "hf_quant_config.json";
+  std::error_code ec;
+  const std::string quant_text = std::filesystem::is_regular_file(quant, ec)
+                                     ? read_user_file(quant, "quantization file", 1U << 20)
+                                     : std::string();
+  return catalog::model_from_hf_config(path, read_user_file(path, "config file", 4U << 20), quant_text);
+}
+
 catalog::Catalog load_catalog(const std::vector<std::string>& overlay_files) {
   catalog::Catalog catalog = [&] {
     if (overlay_files.empty()) {

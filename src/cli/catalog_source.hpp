@@ -16,6 +16,10 @@ catalog::Catalog load_catalog(const std::vector<std::string>& overlay_files);
 // builds the model it describes.
 catalog::ConfigImport read_gguf_model(const std::string& path);
 
+// A Hugging Face config.json, with the hf_quant_config.json beside it when there is one
+// (modelopt checkpoints state their quantization there).
+catalog::ConfigImport read_config_model(const std::string& path);
+
 // Reads a user's file whole, refusing anything that is not a regular file or is larger than
 // `max_bytes` before reading it. `what` names the file's role in messages ("catalog file").
 std::string read_user_file(const std::string& path, const std::string& what, std::uintmax_t max_bytes);

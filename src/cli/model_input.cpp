@@ -1,7 +1,6 @@
 #include "model_input.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <fmt/format.h>
 
 #include "catalog_source.hpp"
@@ -29,12 +28,6 @@ std::vector<std::string> drop_towers(catalog::Model& m) {
   return notes;
 }
 
-// The directory part of a path ("" for a bare file name).
-std::string folder_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
-}
-
 } // namespace
 
 ModelInput ModelInput::resolve(const char* command, const std::string& model, const std::string& config,
@@ -45,13 +38,7 @@ ModelInput ModelInput::resolve(const char* command, const std::string& model, co
   ModelInput in;
   in.precision_ = precision;
   if (!config.empty()) {
-    // modelopt checkpoints state their quantization in hf_quant_config.json beside config.json
-    const std::string quant = folder_of(config) + "hf_quant_config.json";
-    std::error_code ec;
-    const std::string quant_text = std::filesystem::is_regular_file(quant, ec)
-                                       ? read_user_file(quant, "quantization file", 1U << 20)
-                                       : std::string();
-    in.imported_ = catalog::model_from_hf_config(config, read_user_file(config, "config file", 4U << 20), quant_text);
+    in.imported_ = read_config_model(config);
     in.origin_ = config;
     if (in.imported_->stored_precision && !precision.empty()) {
       in.notes_.push_back(fmt::format("--precision {} overrides the checkpoint's stored {}", precision,

@@ -15,6 +15,8 @@ const std::vector<CommandSpec>& commands() {
        add_license_check_command},
       {"show", "Everything the catalog knows about one model, with sources", add_show_command},
       {"list", "The catalog's models (filtered, sorted), GPUs (--gpus) or precisions (--precisions)", add_list_command},
+      {"catalog", "Keep the catalog fresh: `catalog add` prints an entry built from a config.json",
+       add_catalog_command},
       {"completion", "A bash or zsh completion script (commands, options, model, GPU and precision ids)",
        add_completion_command, /*reads_all_commands=*/true},
       {"manpage", "The man page (written at build time)", add_manpage_command, /*reads_all_commands=*/true,

@@ -41,6 +41,7 @@ Runner add_check_command(CLI::App& app, const CommandSpec& spec);
 Runner add_completion_command(CLI::App& app, const CommandSpec& spec);
 Runner add_manpage_command(CLI::App& app, const CommandSpec& spec);
 Runner add_show_command(CLI::App& app, const CommandSpec& spec);
+Runner add_catalog_command(CLI::App& app, const CommandSpec& spec);
 Runner add_list_command(CLI::App& app, const CommandSpec& spec);
 Runner add_license_check_command(CLI::App& app, const CommandSpec& spec);
 

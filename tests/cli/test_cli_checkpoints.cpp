@@ -3,7 +3,10 @@
 // above it from the file's own fields and the layer formulas of docs/formulas.md; parameter and
 // byte counts are checked against what the publisher or the checkpoint's tensors state.
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "run.hpp"
 
@@ -213,4 +216,57 @@ TEST_CASE("checkpoints: what decides memory and is missing or non-finite is name
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK(r.err.find("\"num_hidden_layers\" is Infinity; it decides memory") != std::string::npos);
+}
+
+TEST_CASE("catalog add: the entry it prints sizes exactly as the config it was built from", "[cli][config][catalog]") {
+  for (const std::string file : {"qwen3-next-80b-a3b-instruct.json",
+                                 "qwen3.5-27b.json",
+                                 "qwen3.5-35b-a3b.json",
+                                 "kimi-linear-48b-a3b-instruct.json",
+                                 "nvidia-nemotron-3-nano-30b-a3b.json",
+                                 "nemotron-h-56b-base-8k.json",
+                                 "llama-3_3-nemotron-super-49b-v1.json",
+                                 "glm-4.7-flash.json",
+                                 "glm-5.1.json",
+                                 "deepseek-v3.2.json",
+                                 "glm-4-9b-chat.json",
+                                 "gemma-4-26b-a4b.json",
+                                 "qwen3-vl-8b-instruct.json",
+                                 "internvl3-8b.json",
+                                 "smollm3-3b.json",
+                                 "phi-4-mini-instruct.json",
+                                 "hunyuan-a13b-instruct.json",
+                                 "qwen2.5-7b-instruct-gptq-int4.json",
+                                 "deepseek-v3.json",
+                                 "llama-3.1-70b-instruct-fp8/config.json"}) {
+    INFO(file);
+    const auto add = run_modelpick({"catalog", "add", "--config", fixture("hf/" + file), "--id", "from-config",
+                                    "--hf-repo", "example/from-config", "--license", "apache-2.0"});
+    INFO(add.err);
+    REQUIRE(add.exit_code == 0);
+    const std::string overlay = "/tmp/modelpick-catalog-add-" + std::to_string(getpid()) + ".json";
+    { std::ofstream(overlay) << add.out; }
+    const auto from_catalog = run_modelpick({"--catalog", overlay, "size", "from-config", "--gpu", "h200", "--context",
+                                             "8192", "--concurrency", "3", "--json"});
+    std::remove(overlay.c_str());
+    INFO(from_catalog.err);
+    REQUIRE((from_catalog.exit_code == 0 || from_catalog.exit_code == 3));
+    const json c = json::parse(from_catalog.out);
+    const json f = size_at(file, "8192", {"--concurrency", "3"});
+    for (const char* key : {"weights_bytes", "active_weights_bytes", "kv_bytes_per_token", "kv_cache_bytes",
+                            "state_bytes_per_sequence", "total_bytes"}) {
+      INFO(key);
+      CHECK(c["memory"][key] == f["memory"][key]);
+    }
+    CHECK(c["model"]["params_total"] == f["model"]["params_total"]);
+    CHECK(c["precision"] == f["precision"]);
+  }
+}
+
+TEST_CASE("catalog add: a stored format the catalog has no precision for is refused by name", "[cli][catalog]") {
+  const auto r = run_modelpick({"catalog", "add", "--config", fixture("hf/kimi-k2.5.json"), "--id", "k"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("stored as INT4 group 32 (compressed-tensors) (4 bits, group 32, 16 bits per group), which no "
+                   "precision of the catalog describes") != std::string::npos);
 }

@@ -194,6 +194,10 @@ struct Architecture {
 // Mamba block without sizes. The catalog, config.json and GGUF readers all apply it.
 std::string architecture_problem(const Architecture& a);
 
+// Shortens the attention pattern to its shortest period that gives every layer the same entry
+// (64 layer_types of "3 linear, 1 full" become 4 entries).
+void compress_pattern(Architecture& a);
+
 // Exact bytes of a weights file's tensors (a GGUF header), used instead of the architecture's
 // parameter count x precision.
 struct StoredWeights {

@@ -113,6 +113,25 @@ std::string architecture_problem(const Architecture& a) {
   return {};
 }
 
+void compress_pattern(Architecture& a) {
+  const std::size_t n = a.attention_pattern.size();
+  std::vector<AttentionLayer> layers;
+  layers.reserve(a.layers);
+  for (std::uint64_t i = 0; i < a.layers; ++i) {
+    layers.push_back(a.attention(i));
+  }
+  for (std::size_t p = 1; p < n; ++p) {
+    bool repeats = true;
+    for (std::size_t i = p; i < layers.size() && repeats; ++i) {
+      repeats = layers[i] == layers[i % p];
+    }
+    if (repeats) {
+      a.attention_pattern.assign(layers.begin(), layers.begin() + static_cast<std::ptrdiff_t>(p));
+      return;
+    }
+  }
+}
+
 std::string_view to_string(FfnKind k) {
   return name_of(k_ffn_names, k);
 }
@@ -437,9 +456,6 @@ Architecture parse_architecture(const Reader& r) {
   if (any_mamba != a.mamba.has_value()) {
     invalid(r.where, "a \"mamba\" block and attention kind \"mamba\" go together");
   }
-  if (const std::string problem = architecture_problem(a); !problem.empty()) {
-    invalid(r.where, problem);
-  }
   const bool any_kv = std::any_of(a.attention_pattern.begin(), a.attention_pattern.end(), [](const AttentionLayer& l) {
     return l.kind == AttentionKind::full || l.kind == AttentionKind::sliding || l.kind == AttentionKind::chunked ||
            l.kind == AttentionKind::mla || l.kind == AttentionKind::linear || l.kind == AttentionKind::mamba;
@@ -485,6 +501,9 @@ Architecture parse_architecture(const Reader& r) {
       e.text_only_drops = x.boolean("text_only_drops", false);
       a.extras.push_back(e);
     }
+  }
+  if (const std::string problem = architecture_problem(a); !problem.empty()) {
+    invalid(r.where, problem);
   }
   return a;
 }

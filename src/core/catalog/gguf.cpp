@@ -542,6 +542,7 @@ ConfigImport model_from_gguf(const GgufHeader& h, const std::string& origin) {
     throw Error(ErrorKind::invalid_catalog, fmt::format("{}: no layer of the metadata mixes tokens", origin));
   }
   a.attention_pattern = std::move(layers);
+  compress_pattern(a);
 
   // Exact bytes per tensor, placed by block.
   StoredWeights w;

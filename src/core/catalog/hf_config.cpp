@@ -333,11 +333,13 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
   };
   StoredFormat f;
   if (method == "fp8" || method == "fbgemm_fp8") {
-    f.precision_id = "fp8";
+    // without weight_block_size: per-tensor or per-channel scales (fbgemm_fp8)
+    f.precision_id = "fp8-tensor";
     // DeepSeek's block-wise FP8: one fp32 scale per 128 x 128 block
     if (const auto b = q.find("weight_block_size"); b != q.end() && b->is_array() && b->size() == 2 &&
                                                     (*b)[0].is_number_unsigned() && (*b)[1].is_number_unsigned()) {
       const std::uint64_t block = (*b)[0].get<std::uint64_t>() * (*b)[1].get<std::uint64_t>();
+      f.precision_id = "fp8";
       f.exact = stored_precision("fp8", fmt::format("FP8 e4m3, one fp32 scale per {} weights", block), 8, block, 32,
                                  true, origin);
       out.used.push_back(fmt::format("quantization_config.weight_block_size = {} x {}", (*b)[0].get<std::uint64_t>(),
@@ -379,11 +381,12 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
                                    bits, type, group));
     if (format.find("nvfp4") != std::string::npos || (bits == 4 && type == "float")) {
       // NVFP4: 4-bit values, one FP8 scale per 16 (the fp32 tensor scale is negligible)
-      f.precision_id = "mxfp4";
+      f.precision_id = "nvfp4";
       f.exact = stored_precision("nvfp4", "NVFP4 (e2m1, one fp8 scale per 16)", 4, 16, 8, true, origin);
     } else if (bits == 8 && type == "float") {
-      f.precision_id = "fp8";
-      f.exact = stored_precision("fp8", "FP8 e4m3 (compressed-tensors)", 8, group, group > 0 ? 16 : 0, true, origin);
+      f.precision_id = group > 0 ? "fp8" : "fp8-tensor";
+      f.exact =
+          stored_precision(f.precision_id, "FP8 e4m3 (compressed-tensors)", 8, group, group > 0 ? 16 : 0, true, origin);
     } else {
       // integer weights: a 16-bit scale per group (and a zero point when asymmetric)
       const bool symmetric = w->value("symmetric", true);
@@ -398,13 +401,13 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
     const std::string algo = string_field(q, "quant_algo", origin);
     out.used.push_back("quantization_config.quant_algo = " + algo);
     if (algo == "FP8") {
-      f.precision_id = "fp8";
-      f.exact = stored_precision("fp8", "FP8 e4m3, per-tensor scales (modelopt)", 8, 0, 0, true, origin);
+      f.precision_id = "fp8-tensor";
+      f.exact = stored_precision("fp8-tensor", "FP8 e4m3, per-tensor scales (modelopt)", 8, 0, 0, true, origin);
       apply_ignored(*f.exact, ignored, out);
       return f;
     }
     if (algo == "NVFP4") {
-      f.precision_id = "mxfp4";
+      f.precision_id = "nvfp4";
       f.exact = stored_precision("nvfp4", "NVFP4 (e2m1, one fp8 scale per 16; modelopt)", 4, 16, 8, true, origin);
       apply_ignored(*f.exact, ignored, out);
       return f;
@@ -1001,6 +1004,7 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
   if (const std::string problem = architecture_problem(a); !problem.empty()) {
     refuse(origin, problem);
   }
+  compress_pattern(a);
 
   // Weights loaded beside the language model.
   if (root.contains("vision_config") && root["vision_config"].is_object()) {
