@@ -75,3 +75,21 @@ TEST_CASE("license-check names API-only models on request", "[cli][license]") {
   CHECK(j["results"][0]["verdict"] == "not-allowed");
   CHECK(j["results"][0]["license"] == "openai-terms");
 }
+
+TEST_CASE("license-check: decimals with suffixes are exact (--mau 100.15M, --monthly-revenue 20.01M)",
+          "[cli][license]") {
+  const auto r =
+      run_modelpick({"license-check", "qwen2.5-72b", "--mau", "100.15M", "--monthly-revenue", "20.01M", "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code != 2);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["deployment"]["mau"] == 100150000);
+  CHECK(j["deployment"]["monthly_revenue_usd"] == 20010000);
+  // Qwen license: "more than 100 million monthly active users" needs a license from Alibaba;
+  // 100,150,000 is over it
+  CHECK(r.out.find("needs-agreement") != std::string::npos);
+  const auto half = run_modelpick({"license-check", "qwen2.5-72b", "--mau", "1.5"});
+  CHECK(half.exit_code == 2);
+  CHECK(half.out.empty());
+  CHECK(half.err.find("--mau '1.5' is not a whole number") != std::string::npos);
+}

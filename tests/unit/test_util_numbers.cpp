@@ -60,3 +60,25 @@ TEST_CASE("digit grouping", "[util][numbers]") {
   CHECK(modelpick::util::group_digits(327680) == "327,680");
   CHECK(modelpick::util::group_digits(1234567890) == "1,234,567,890");
 }
+
+TEST_CASE("counts with decimals and suffixes are exact", "[util][numbers]") {
+  // 1.15 x 10^6 is 1,150,000 exactly (a long double gives 1,149,999.9999...)
+  CHECK(parse_count("1.15M", "--mau", SuffixBase::decimal, 0, 1ULL << 62) == 1'150'000ULL);
+  CHECK(parse_count("20.01M", "--monthly-revenue", SuffixBase::decimal, 0, 1ULL << 62) == 20'010'000ULL);
+  CHECK(parse_count("100.15M", "--mau", SuffixBase::decimal, 0, 1ULL << 62) == 100'150'000ULL);
+  CHECK(parse_count("2.5B", "--tokens-per-day", SuffixBase::decimal, 0, 1ULL << 62) == 2'500'000'000ULL);
+  CHECK(parse_count("0.7B", "--mau", SuffixBase::decimal, 0, 1ULL << 62) == 700'000'000ULL);
+  CHECK(parse_count("1.500k", "--n", SuffixBase::decimal, 0, 1ULL << 62) == 1'500ULL);
+  CHECK(parse_count("1e6", "--n", SuffixBase::decimal, 0, 1ULL << 62) == 1'000'000ULL);
+  CHECK(parse_count("1.5e3", "--n", SuffixBase::decimal, 0, 1ULL << 62) == 1'500ULL);
+  CHECK(parse_count("0.5k", "--context", SuffixBase::binary, 1, 1ULL << 30) == 512); // 0.5 x 1024
+  // a fraction of a unit is refused by name
+  CHECK_THROWS_WITH(parse_count("1.5", "--mau", SuffixBase::decimal, 0, 1ULL << 62),
+                    Catch::Contains("--mau '1.5' is not a whole number"));
+  CHECK_THROWS_WITH(parse_count("1.0000001M", "--mau", SuffixBase::decimal, 0, 1ULL << 62),
+                    Catch::Contains("is not a whole number"));
+  CHECK_THROWS_WITH(parse_count("123456789012345678901234567890", "--mau", SuffixBase::decimal, 0, 1ULL << 62),
+                    Catch::Contains("is out of range"));
+  CHECK_THROWS_WITH(parse_count("1e30", "--mau", SuffixBase::decimal, 0, 1ULL << 62), Catch::Contains("out of range"));
+  CHECK(parse_count("0", "--n", SuffixBase::decimal, 0, 10) == 0);
+}

@@ -77,11 +77,14 @@ bool parse_decimal(std::string_view s, long double& out) {
 
 std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBase base, std::uint64_t min,
                           std::uint64_t max) {
+  // Exact: "1.15M" is 115 x 10^-2 x 10^6 = 1,150,000, worked in integers (a long double would
+  // make 1.15 x 10^6 = 1,149,999.99...).
+  __extension__ using u128 = unsigned __int128;
   std::string_view number = text;
-  long double scale = 1;
+  u128 scale = 1;
   if (!number.empty()) {
     const char last = number.back();
-    const long double k = base == SuffixBase::binary ? 1024.0L : 1000.0L;
+    const u128 k = base == SuffixBase::binary ? 1024 : 1000;
     if (last == 'k' || last == 'K') {
       scale = k;
     } else if (last == 'm' || last == 'M') {
@@ -93,18 +96,71 @@ std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBa
       number.remove_suffix(1);
     }
   }
-  long double value = 0;
   if (!number.empty() && number.front() == '-') {
     bad_count(text, what, base, min, max, "is negative");
   }
-  if (!parse_decimal(number, value)) {
+  long double check = 0;
+  if (!parse_decimal(number, check)) {
     bad_count(text, what, base, min, max, "is not a number");
   }
-  value *= scale;
-  if (value != std::floor(value)) {
-    bad_count(text, what, base, min, max, "is not a whole number");
+  // digits before and after the point, and the exponent
+  std::string digits;
+  int point = -1;
+  std::size_t i = 0;
+  for (; i < number.size() && (std::isdigit(static_cast<unsigned char>(number[i])) != 0 || number[i] == '.'); ++i) {
+    if (number[i] == '.') {
+      point = static_cast<int>(digits.size());
+    } else {
+      digits.push_back(number[i]);
+    }
   }
-  if (value < static_cast<long double>(min) || value > static_cast<long double>(max)) {
+  int exponent = 0;
+  if (i < number.size()) { // 'e' or 'E', as parse_decimal accepted
+    ++i;
+    const bool negative = number[i] == '-';
+    i += (number[i] == '+' || number[i] == '-') ? 1 : 0;
+    for (; i < number.size(); ++i) {
+      exponent = std::min(exponent * 10 + (number[i] - '0'), 100'000);
+    }
+    exponent = negative ? -exponent : exponent;
+  }
+  int frac_digits = point < 0 ? 0 : static_cast<int>(digits.size()) - point;
+  while (frac_digits > 0 && digits.back() == '0') { // 1.500 = 1.5
+    digits.pop_back();
+    --frac_digits;
+  }
+  const std::size_t first = digits.find_first_not_of('0');
+  digits = first == std::string::npos ? std::string() : digits.substr(first);
+  const u128 limit = static_cast<u128>(max);
+  if (digits.size() > 27) {
+    // more significant digits than 2^64 holds with a suffix: too large, or a fraction left over
+    bad_count(text, what, base, min, max,
+              check * static_cast<long double>(scale) > static_cast<long double>(max) ? "is out of range"
+                                                                                      : "is not a whole number");
+  }
+  u128 mantissa = 0;
+  for (const char c : digits) {
+    mantissa = mantissa * 10 + static_cast<unsigned>(c - '0');
+  }
+  // value = mantissa x scale x 10^(exponent - frac_digits)
+  const int power = exponent - frac_digits;
+  u128 value = mantissa * scale; // < 10^27 x 2^30 < 2^120: no overflow
+  if (power >= 0) {
+    for (int p = 0; p < power && value != 0; ++p) {
+      if (value > limit) {
+        bad_count(text, what, base, min, max, "is out of range");
+      }
+      value *= 10;
+    }
+  } else {
+    for (int p = 0; p < -power && value != 0; ++p) {
+      if (value % 10 != 0) {
+        bad_count(text, what, base, min, max, "is not a whole number");
+      }
+      value /= 10;
+    }
+  }
+  if (value < static_cast<u128>(min) || value > limit) {
     bad_count(text, what, base, min, max, "is out of range");
   }
   return static_cast<std::uint64_t>(value);
