@@ -1,5 +1,6 @@
 // modelpick compare MODEL MODEL... [--config FILE]... [--gpu G] [--gpus N] [--precision P] [--context N]
 //                   [--concurrency N] [--tokens-per-day N ...] [--mau N ...] [--json | --format csv|md] [--svg FILE]
+#include <algorithm>
 #include <fmt/format.h>
 #include <memory>
 
@@ -81,6 +82,10 @@ CommandOutput run_compare(const CompareOptions& o, const catalog::Catalog& catal
   out.text = o.json ? render::document("compare", catalog.version(), render::compare_json(answers, q))
                     : render::compare_text(answers, q, format);
   out.human = !o.json && format == render::TableFormat::table;
+  // the report is whole either way; a self-hosted model that does not fit is a finding (exit 3)
+  const bool all_fit =
+      std::all_of(answers.begin(), answers.end(), [](const advisor::Answer& a) { return !a.sizing || a.sizing->fits; });
+  out.exit_code = all_fit ? k_exit_ok : k_exit_check_failed;
   return out;
 }
 
@@ -105,7 +110,8 @@ Runner add_compare_command(CLI::App& app, const CommandSpec& spec) {
               "  modelpick compare llama-3.1-70b qwen2.5-72b --precision fp8 --context 32k --concurrency 16\n"
               "  modelpick compare llama-3.3-70b deepseek-v3 gpt-5 --gpu h200 --tokens-per-day 50M --mau 10M\n"
               "  modelpick compare llama-3.1-8b qwen2.5-7b --gpu l40s --format md > choice.md\n"
-              "Exit codes: 0 compared (models that do not fit are shown as such), 2 bad input, 1 data error.\n");
+              "Exit codes: 0 compared and every self-hosted model fits, 3 one does not (the report is still\n"
+              "printed whole), 2 bad input, 1 data error.\n");
   return [o](const catalog::Catalog& catalog) { return run_compare(*o, catalog); };
 }
 

@@ -113,8 +113,25 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   q.batch = batch;
   advisor::Answer answer = advisor::answer(catalog, model, &precision, gpu, q);
   if (!answer.fits()) {
-    throw Error(ErrorKind::usage, fmt::format("cost: {} at {} {} on {}; pick another --precision, --gpu or --gpus",
-                                              model.id, precision.id, answer.sizing->not_fit_reason, gpu.id));
+    // a finding, not bad input: the sizing report says why and which layout came closest (exit 3)
+    engine::SizingReport& sizing = *answer.sizing;
+    for (std::string& a : input.assumptions()) {
+      sizing.assumptions.push_back(std::move(a));
+    }
+    CommandOutput out;
+    if (o.json) {
+      auto payload = render::size_json(sizing);
+      payload["command"] = "cost";
+      payload["cost"] = nullptr;
+      out.text = render::document("cost", catalog.version(), std::move(payload));
+    } else {
+      out.text = render::size_table(sizing) +
+                 fmt::format("cost: not computed: {} at {} {} on {}; pick another --precision, --gpu or --gpus\n",
+                             model.id, precision.id, sizing.not_fit_reason, gpu.id);
+    }
+    out.human = !o.json;
+    out.exit_code = k_exit_check_failed;
+    return out;
   }
   engine::CostReport report = std::move(*answer.cost);
   for (std::string& a : input.assumptions()) {
@@ -162,7 +179,8 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec) {
               "  modelpick cost qwen2.5-7b --gpu l40s --gpu-hour-usd 0.86 --tokens-per-month 300M --svg cost.svg\n"
               "Throughput is a roofline estimate (docs/formulas.md, checked against published runs in\n"
               "docs/validation.md); prices are list prices with dates (data/prices.json).\n"
-              "Exit codes: 0 report written, 2 bad input (or the model does not fit), 1 data error.\n");
+              "Exit codes: 0 report written, 3 the model does not fit (the sizing report is printed, with\n"
+              "\"cost\": null in JSON), 2 bad input, 1 data error.\n");
   return [o](const catalog::Catalog& catalog) { return run_cost(*o, catalog); };
 }
 

@@ -127,8 +127,11 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
       out.text += render::license_line(*verdict) + "\n";
     }
   }
-  // with an engine its verdict decides: does it start with these flags?
-  const bool ok = prediction ? prediction->starts : report.fits;
+  // with an engine its verdict decides: does it start with these flags, and does its cache hold
+  // --concurrency requests of --max-model-len at once?
+  const bool ok =
+      prediction ? prediction->starts && prediction->max_concurrency >= static_cast<double>(report.request.concurrency)
+                 : report.fits;
   out.exit_code = ok ? k_exit_ok : k_exit_check_failed;
   return out;
 }
@@ -170,8 +173,9 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
               "  modelpick size llama-3.1-8b --gpu h100 --engine vllm --max-model-len 32k   # vLLM's KV tokens\n"
               "  modelpick size qwen2.5-32b --gpu l40s --engine vllm --tensor-parallel-size 2 --kv-cache-dtype fp8\n"
               "  modelpick size qwen2.5-7b --gpu rtx-4090 --engine llama.cpp --ctx-size 32k --cache-type-k q8_0\n"
-              "Exit codes: 0 fits (with --engine: the engine starts), 3 does not fit (with --engine: it would\n"
-              "not start), 2 bad input, 1 data error. A license verdict is shown, not turned into an exit code:\n"
+              "Exit codes: 0 fits (with --engine: the engine starts and holds --concurrency requests), 3 does\n"
+              "not fit (with --engine: it would not start, or holds fewer), 2 bad input, 1 data error. A license "
+              "verdict is shown, not turned into an exit code:\n"
               "gate on it with license-check.\n");
   return [o](const catalog::Catalog& catalog) { return run_size(*o, catalog); };
 }

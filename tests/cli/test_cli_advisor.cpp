@@ -173,3 +173,12 @@ TEST_CASE("size's table and JSON show the same numbers", "[cli][properties]") {
     }
   }
 }
+
+TEST_CASE("compare: a self-hosted model that does not fit exits 3 with the whole report", "[cli][compare]") {
+  const auto r =
+      run_modelpick({"compare", "llama-3.1-405b", "llama-3.1-8b", "--gpu", "rtx-4090", "--gpus", "1", "--json"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.empty());
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["models"].size() == 2);
+}

@@ -155,3 +155,16 @@ TEST_CASE("size --engine llama.cpp: recurrent layers' state is counted with the 
   CHECK(v.out.empty());
   CHECK(v.err.find("--engine vllm: not modelled for") != std::string::npos);
 }
+
+TEST_CASE("size --engine: fewer concurrent requests than --concurrency is exit 3, with the report", "[cli][engine]") {
+  const auto r = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len", "128k",
+                                "--concurrency", "16", "--json"});
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  const json j = json::parse(r.out);
+  CHECK(j["engine"]["starts"] == true);
+  CHECK(j["engine"]["max_concurrency"].get<double>() < 16);
+  const auto few = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len",
+                                  "128k", "--concurrency", "2", "--json"});
+  CHECK(few.exit_code == 0);
+}

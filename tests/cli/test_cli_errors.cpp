@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "run.hpp"
 
 namespace {
@@ -103,7 +105,14 @@ TEST_CASE("cost: bad volume prices and API names", "[cli][errors][cost]") {
   check_error(with({"--batch", "0"}), 2, "--batch '0'");
   check_error(with({"--output-tokens", "0"}), 2, "--output-tokens '0'");
   check_error({"cost", "gpt-5", "--tokens-per-day", "10M"}, 2, "'gpt-5' is API-only");
-  check_error({"cost", "llama-3.1-405b", "--gpus", "8", "--tokens-per-day", "10M"}, 2, "does not fit");
+  // not fitting is a finding, not bad input: exit 3 with the sizing report (JSON: "cost": null)
+  const auto big = run_modelpick({"cost", "llama-3.1-405b", "--gpus", "8", "--tokens-per-day", "10M", "--json"});
+  CHECK(big.exit_code == 3);
+  CHECK(big.err.empty());
+  const auto j = nlohmann::json::parse(big.out);
+  CHECK(j["fit"]["fits"] == false);
+  CHECK(j["cost"].is_null());
+  CHECK(j["fit"]["reason"].get<std::string>().find("does not fit") != std::string::npos);
   check_error(with({"--svg", "/nonexistent-dir/cost.svg"}), 1, "cannot write --svg file");
 }
 
