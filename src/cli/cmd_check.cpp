@@ -26,6 +26,7 @@ constexpr int k_max_depth = 8;
 
 struct CheckOptions {
   std::string file;
+  bool json = false; // the report is JSON either way; --json says so explicitly
 };
 
 // Reads one deployment file's fields, naming the file and field in every error.
@@ -290,10 +291,12 @@ Runner add_check_command(CLI::App& app, const CommandSpec& spec) {
   auto o = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
   cmd->add_option("FILE", o->file, "A deployment file (JSON; docs/cli.md `check`, examples/deploy.json)")->required();
+  add_json_flag(*cmd, o->json);
   cmd->footer("Examples:\n"
               "  modelpick check examples/deploy.json\n"
               "  modelpick check deploy.json | jq '.checks[] | select(.passed == false)'\n"
-              "Writes one JSON report. Exit codes: 0 every check passed, 3 a check failed, 2 a field the schema\n"
+              "Writes one JSON report (with or without --json). Exit codes: 0 every check passed, 3 a check failed, 2 "
+              "a field the schema\n"
               "refuses (the message names it), 1 a file that cannot be read or is not JSON.\n");
   return [o](const catalog::Catalog& catalog) { return run_check(*o, catalog); };
 }

@@ -182,3 +182,40 @@ TEST_CASE("compare: a self-hosted model that does not fit exits 3 with the whole
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["models"].size() == 2);
 }
+
+TEST_CASE("check: an expectation that cannot be evaluated fails with the reason; --json is accepted", "[cli][check]") {
+  const auto failed_checks = [](const json& report) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& c : report["checks"]) {
+      if (c["passed"] == false) {
+        out.emplace_back(c["check"].get<std::string>(), c["detail"].get<std::string>());
+      }
+    }
+    return out;
+  };
+  // self-hosting cheaper than an API, but no API named: not a pass
+  const std::string no_api = temp_path("no-api.json");
+  std::ofstream(no_api) << R"({"models": ["llama-3.1-8b"], "gpu": "h100", "volume": {"tokens_per_day": "10M"},
+    "expect": {"self_host_cheaper_than_api": true}})";
+  const auto a = run_modelpick({"check", no_api, "--json"});
+  CHECK(a.exit_code == 3);
+  const auto fa = failed_checks(json::parse(a.out));
+  REQUIRE(fa.size() == 1);
+  CHECK(fa[0].first == "cheaper-than-api");
+  CHECK(fa[0].second == "cannot be evaluated: the file names no \"api_alternatives\" to compare with");
+  // the plan does not fit: the cost expectations fail with it instead of vanishing
+  const std::string no_fit = temp_path("no-fit.json");
+  std::ofstream(no_fit) << R"({"models": ["llama-3.1-405b"], "gpu": "rtx-4090", "gpus": 1,
+    "volume": {"tokens_per_day": "10M"}, "api_alternatives": ["gpt-5-mini"],
+    "expect": {"self_host_cheaper_than_api": true, "max_usd_per_million_tokens": 5, "max_gpus": 8}})";
+  const auto b = run_modelpick({"check", no_fit});
+  CHECK(b.exit_code == 3);
+  std::vector<std::string> names;
+  for (const auto& [check, detail] : failed_checks(json::parse(b.out))) {
+    names.push_back(check);
+    if (check != "fits") {
+      CHECK(detail.rfind("cannot be evaluated: llama-3.1-405b does not fit", 0) == 0);
+    }
+  }
+  CHECK(names == std::vector<std::string>{"fits", "max-gpus", "max-usd-per-million-tokens", "cheaper-than-api"});
+}

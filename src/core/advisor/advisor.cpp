@@ -516,16 +516,33 @@ std::vector<CheckResult> check_expectations(const std::vector<Answer>& answers, 
                       a.license->with.empty() ? "" : " (with " + a.license->with + ")", a.license->clause.section,
                       a.license->clause.source));
     }
-    if (e.max_gpus && a.fits()) {
-      const std::uint64_t gpus = a.cost ? a.cost->self_host.gpus : gpus_of(a);
-      add("max-gpus", gpus <= *e.max_gpus, fmt::format("{} GPUs, at most {} expected", gpus, *e.max_gpus));
+    // an expectation that cannot be evaluated fails, saying why (it never silently vanishes)
+    const std::string unevaluable = !a.model->self_hostable()
+                                        ? fmt::format("cannot be evaluated: {} is API-only", a.model->id)
+                                        : fmt::format("cannot be evaluated: {} does not fit ({})", a.model->id,
+                                                      a.sizing ? a.sizing->not_fit_reason : std::string("no sizing"));
+    if (e.max_gpus) {
+      if (a.fits()) {
+        const std::uint64_t gpus = a.cost ? a.cost->self_host.gpus : gpus_of(a);
+        add("max-gpus", gpus <= *e.max_gpus, fmt::format("{} GPUs, at most {} expected", gpus, *e.max_gpus));
+      } else {
+        add("max-gpus", false, unevaluable);
+      }
     }
-    if (e.max_usd_per_million_tokens && a.cost) {
-      const double v = a.cost->self_host.usd_per_million_tokens;
-      add("max-usd-per-million-tokens", v <= *e.max_usd_per_million_tokens,
-          fmt::format("${:.2f} per 1M tokens, at most ${:.2f} expected", v, *e.max_usd_per_million_tokens));
+    if (e.max_usd_per_million_tokens) {
+      if (a.cost) {
+        const double v = a.cost->self_host.usd_per_million_tokens;
+        add("max-usd-per-million-tokens", v <= *e.max_usd_per_million_tokens,
+            fmt::format("${:.2f} per 1M tokens, at most ${:.2f} expected", v, *e.max_usd_per_million_tokens));
+      } else {
+        add("max-usd-per-million-tokens", false, unevaluable);
+      }
     }
-    if (e.self_host_cheaper_than_api && a.cost) {
+    if (e.self_host_cheaper_than_api && !a.cost) {
+      add("cheaper-than-api", false, unevaluable);
+    } else if (e.self_host_cheaper_than_api && apis.empty()) {
+      add("cheaper-than-api", false, "cannot be evaluated: the file names no \"api_alternatives\" to compare with");
+    } else if (e.self_host_cheaper_than_api) {
       for (const catalog::Model* api : apis) {
         const double per_month = engine::api_cost(*api, *q.volume).usd_per_month;
         add("cheaper-than-api", a.cost->self_host.usd_per_month <= per_month,
