@@ -159,7 +159,9 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_flag("--text-only", o->text_only, "Leave out the vision and audio towers a multimodal checkpoint ships");
   add_volume_options(*cmd, o->volume);
   cmd->add_option("--gpu", o->gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
-  cmd->add_option("--gpus", o->gpus, "GPUs per replica (default: the fewest that fit one request)")->type_name("N");
+  cmd->add_option("--gpus", o->gpus,
+                  "GPUs per replica (default: the layout that serves the volume for the least a month)")
+      ->type_name("N");
   cmd->add_option("--precision", o->precision, "Weight precision (default: the official checkpoint's)")->type_name("P");
   cmd->add_option("--kv-dtype", o->kv_dtype, "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
       ->type_name("D");

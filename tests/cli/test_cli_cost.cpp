@@ -92,3 +92,41 @@ TEST_CASE("show prints an API price with its date", "[cli][cost]") {
   CHECK(j["model"]["api_price"]["usd_per_million"]["output"] == 10.0);
   CHECK(j["model"]["api_price"]["date"] == "2025-08-07");
 }
+
+TEST_CASE("one deployment, one answer: cost, compare and check price the same replica for a volume", "[cli][cost]") {
+  // cost used to buy 28 one-GPU replicas at batch 1 (the fewest GPUs that hold one request);
+  // the layout that serves the volume cheapest is searched instead, and --gpus agrees with it
+  const std::vector<std::string> base = {"llama-3.1-70b", "--precision",      "fp8",  "--gpu",
+                                         "a100-80gb",     "--tokens-per-day", "100M", "--json"};
+  std::vector<std::string> searched = {"cost"};
+  searched.insert(searched.end(), base.begin(), base.end());
+  const auto s = nlohmann::json::parse(run_modelpick(searched).out);
+  std::vector<std::string> fixed = searched;
+  fixed.insert(fixed.end(), {"--gpus", std::to_string(s["self_host"]["gpus"].get<int>())});
+  const auto f = nlohmann::json::parse(run_modelpick(fixed).out);
+  CHECK(s["self_host"]["usd_per_month"] == f["self_host"]["usd_per_month"]);
+  // the searched replica is at most the cost of the fewest-GPU one
+  std::vector<std::string> one = searched;
+  one.insert(one.end(), {"--gpus", "1"});
+  const auto o = nlohmann::json::parse(run_modelpick(one).out);
+  CHECK(s["self_host"]["usd_per_month"].get<double>() <= o["self_host"]["usd_per_month"].get<double>());
+  // compare prices the same deployment the same way
+  std::vector<std::string> cmp = {"compare", "llama-3.1-70b", "llama-3.1-8b"};
+  cmp.insert(cmp.end(), base.begin() + 1, base.end());
+  const auto c = nlohmann::json::parse(run_modelpick(cmp).out);
+  CHECK(c["models"][0]["cost"]["usd_per_month"] == s["self_host"]["usd_per_month"]);
+}
+
+TEST_CASE("compare: two models of one geometry get one layout and one price", "[cli][compare]") {
+  // Llama-3.3-70B and Qwen2.5-72B: 80 layers, 8 KV heads of 128, hidden 8192 (Qwen's MLP is
+  // wider); Llama used to be left on a cramped 2-GPU layout and cost 1.5x
+  const auto c = nlohmann::json::parse(
+      run_modelpick({"compare", "llama-3.3-70b", "qwen2.5-72b", "--gpu", "h100", "--tokens-per-day", "100M", "--json"})
+          .out);
+  const auto& a = c["models"][0]["cost"];
+  const auto& b = c["models"][1]["cost"];
+  CHECK(a["gpus"] == b["gpus"]);
+  const double ratio = a["usd_per_month"].get<double>() / b["usd_per_month"].get<double>();
+  CHECK(ratio > 0.9);
+  CHECK(ratio < 1.1);
+}

@@ -253,8 +253,41 @@ std::optional<double> Answer::tokens_per_s_per_gpu() const {
 Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, const catalog::Precision* precision,
               const catalog::Gpu& gpu, const Question& q) {
   Answer a = sized_answer(catalog, model, precision, gpu, q);
-  if (a.fits()) {
-    add_throughput_and_cost(a, q);
+  if (!a.fits()) {
+    return a;
+  }
+  add_throughput_and_cost(a, q);
+  if (!q.volume || q.sizing.gpus) {
+    return a; // no volume to serve, or the replica's GPU count is the user's
+  }
+  // With a volume, the replica is the layout that serves it for the least a month: the fewest
+  // GPUs that hold one request, or a larger power of two up to a node (more KV cache, a bigger
+  // batch, fewer replicas).
+  const std::uint64_t fewest = a.sizing->fit->layout.gpus();
+  const std::uint64_t limit = std::max<std::uint64_t>(gpu.gpus_per_node, fewest);
+  std::uint64_t tried = 1;
+  for (std::uint64_t g = 1; g <= limit; g *= 2) {
+    if (g <= fewest) {
+      continue;
+    }
+    Question bigger = q;
+    bigger.sizing.gpus = g;
+    Answer b = sized_answer(catalog, model, precision, gpu, bigger);
+    if (!b.fits()) {
+      continue;
+    }
+    add_throughput_and_cost(b, bigger);
+    ++tried;
+    if (b.cost && a.cost && b.cost->self_host.usd_per_month < a.cost->self_host.usd_per_month) {
+      b.sizing->request.gpus.reset(); // searched, not given
+      a = std::move(b);
+    }
+  }
+  if (a.cost && tried > 1) {
+    a.cost->assumptions.push_back(fmt::format("replica layout: {} x {}, the lowest monthly cost for the volume of the "
+                                              "{} GPU counts tried (the fewest that fit, then powers of two up to a "
+                                              "node); --gpus fixes it",
+                                              a.sizing->fit->layout.gpus(), gpu.id, tried));
   }
   return a;
 }
