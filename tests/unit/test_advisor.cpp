@@ -113,9 +113,17 @@ TEST_CASE("pick takes each model at its best precision for the sort", "[advisor]
   // A 16-bit model that fits at bf16 keeps bf16.
   REQUIRE(find("llama-3.1-8b") != r.results.end());
   CHECK(find("llama-3.1-8b")->precision->weight_bits == 16);
-  // FP8 is not tried on a GPU without FP8 tensor cores.
+  // FP8 weights run on an A100 through weight-only kernels (vLLM's FP8 Marlin): tried there,
+  // and the 405B model that needs 8 x 80 GB at fp8 is found
   const auto a100 = advisor::pick(c, c.gpu("a100-80gb"), q, f, advisor::PickSort::params);
-  for (const auto& a : a100.results) {
+  const auto llama405 = std::find_if(a100.results.begin(), a100.results.end(),
+                                     [](const advisor::Answer& a) { return a.model->id == "llama-3.1-405b"; });
+  REQUIRE(llama405 != a100.results.end());
+  CHECK(llama405->precision->id == "fp8");
+  // a GPU with neither FP8 tensor cores nor weight-only FP8 kernels is never offered FP8
+  catalog::Gpu older = c.gpu("a100-80gb");
+  older.weight_only_fp8 = false;
+  for (const auto& a : advisor::pick(c, older, q, f, advisor::PickSort::params).results) {
     CHECK(a.precision->id != "fp8");
   }
 }

@@ -286,6 +286,9 @@ struct Gpu {
   double tflops_fp8 = 0; // 0 when not supported
   double tflops_int8 = 0;
   bool fp8 = false;
+  // Runs FP8 weights through weight-only kernels with 16-bit math (vLLM's FP8 Marlin, compute
+  // capability 8.0 and up: Ampere)
+  bool weight_only_fp8 = false;
   std::uint64_t gpus_per_node = 1;
   std::string interconnect;
   std::uint64_t link_bytes_per_s = 0; // GPU-to-GPU inside a node, one direction

@@ -48,8 +48,8 @@ std::string kib(std::uint64_t bytes) {
 }
 
 bool runs_on(const catalog::Precision& p, const catalog::Gpu& gpu, const catalog::Model& m) {
-  if (p.needs_fp8_hardware && !gpu.fp8) {
-    return false; // the GPU has no FP8 tensor cores
+  if (p.needs_fp8_hardware && !gpu.fp8 && !gpu.weight_only_fp8) {
+    return false; // no FP8 tensor cores, and no weight-only FP8 kernels either
   }
   return !p.experts_only || m.architecture->moe.has_value(); // an experts-only format leaves a dense model 16-bit
 }

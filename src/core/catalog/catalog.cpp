@@ -561,6 +561,7 @@ Gpu parse_gpu(const Reader& r, const std::string& origin) {
   g.tflops_fp8 = tflops.number("fp8", 0, 1e6, 0.0);
   g.tflops_int8 = tflops.number("int8", 0, 1e6, 0.0);
   g.fp8 = perf.boolean("fp8", false);
+  g.weight_only_fp8 = perf.boolean("weight_only_fp8", false);
   g.sources["performance"] = perf.source();
   const Reader node = r.object("node");
   g.gpus_per_node = node.uint("gpus_per_node", 1, 1'024);

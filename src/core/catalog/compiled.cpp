@@ -19,7 +19,7 @@ namespace {
 
 // Names the layout: an image written by another layout is refused, never misread. Change the
 // number whenever a member is added, removed or reordered below.
-constexpr std::string_view k_magic = "modelpick catalog image 3\n";
+constexpr std::string_view k_magic = "modelpick catalog image 4\n";
 
 template <class S, class T>
 concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
@@ -77,7 +77,7 @@ template <member_list_of<Model> S> auto members(S& v) {
 }
 template <member_list_of<Gpu> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.vendor, v.memory_bytes, v.marketing_gb, v.nvidia_smi_mib, v.bandwidth_bytes_per_s,
-                  v.tflops_bf16, v.tflops_fp8, v.tflops_int8, v.fp8, v.gpus_per_node, v.interconnect,
+                  v.tflops_bf16, v.tflops_fp8, v.tflops_int8, v.fp8, v.weight_only_fp8, v.gpus_per_node, v.interconnect,
                   v.link_bytes_per_s, v.price, v.sources, v.origin, v.aliases);
 }
 template <member_list_of<Precision> S> auto members(S& v) {
