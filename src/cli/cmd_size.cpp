@@ -50,6 +50,8 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   std::optional<engine::ServingRequest> serving =
       parse_engine(o.engine, request.kv_bytes, request.kv_dtype, request.gpu_memory_utilization);
   const catalog::Model& model = input.model();
+  // llama.cpp splits the layers over any number of GPUs (--split-mode layer)
+  request.uneven_stages = serving && serving->engine == engine::ServingEngine::llama_cpp;
   if (o.sizing.context.empty()) {
     // with an engine, its --max-model-len (default: the model's maximum) is the context sized
     request.context_tokens = serving ? (serving->max_model_len > 0 ? serving->max_model_len : model.max_context_tokens)

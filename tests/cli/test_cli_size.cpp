@@ -200,3 +200,27 @@ TEST_CASE("size --explain prints the formulas with their numbers, and --json car
   CHECK(doc["explain"][0]["title"] == "Parameters (from the architecture)");
   CHECK(doc["explain"][0]["steps"][0]["result"] == "41,943,040");
 }
+
+TEST_CASE("size: pipeline stages inside a node, evenly for vLLM-style layouts, any split for llama.cpp",
+          "[cli][size]") {
+  // Llama-3.1-70B has 80 layers: 5 stages split them evenly (16 each), so TP 1 x PP 5 is a
+  // layout of 5 GPUs; 3 stages do not, so 3 GPUs are refused for the engine-neutral plan ...
+  const auto five = run_modelpick({"size", "llama-3.1-70b", "--gpu", "h100", "--gpus", "5", "--json"});
+  INFO(five.err);
+  REQUIRE((five.exit_code == 0 || five.exit_code == 3));
+  const auto j = nlohmann::json::parse(five.out);
+  const auto& fit = j["fit"]["fits"] == true ? j["fit"] : j["fit"]["closest"];
+  CHECK(fit["tensor_parallel"] == 1);
+  CHECK(fit["pipeline_parallel"] == 5);
+  const auto three = run_modelpick({"size", "llama-3.1-70b", "--gpu", "h100", "--gpus", "3"});
+  CHECK(three.exit_code == 2);
+  CHECK(three.err.find("--gpus 3 is not a valid layout") != std::string::npos);
+  // ... while llama.cpp splits the layers over any number of GPUs
+  const auto cpp = run_modelpick({"size", "llama-3.1-70b", "--precision", "int4", "--gpu", "rtx-3090", "--gpus", "3",
+                                  "--engine", "llama.cpp", "--ctx-size", "8k", "--json"});
+  INFO(cpp.err);
+  REQUIRE((cpp.exit_code == 0 || cpp.exit_code == 3));
+  const auto c = nlohmann::json::parse(cpp.out);
+  CHECK(c["fit"]["gpus"] == 3);
+  CHECK(c["fit"]["pipeline_parallel"] == 3);
+}

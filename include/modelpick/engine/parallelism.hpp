@@ -21,15 +21,17 @@ struct Layout {
 std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& arch, std::uint64_t tp,
                                                    std::uint64_t gpus_per_node);
 
-// Candidate layouts in the order a fit search tries them: fewest GPUs first. Inside one node
-// a single TP group (PP 1); beyond one node, TP fills a node (the largest valid TP up to
-// GPUs per node) and each further node is a pipeline stage.
+// Candidate layouts in the order a fit search tries them: fewest GPUs first, and for one count
+// the larger TP first. Inside one node, every valid TP with pipeline stages that divide the
+// layers evenly (any number of stages with `uneven_stages`: llama.cpp's layer split); beyond
+// one node, TP fills a node (the largest valid TP up to GPUs per node) and each further node
+// is a pipeline stage.
 std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
-                                      std::uint64_t max_stages);
+                                      std::uint64_t max_stages, bool uneven_stages = false);
 
 // Layouts that use exactly `gpus` GPUs (for --gpus N), same rules.
 std::vector<Layout> layouts_for_count(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
-                                      std::uint64_t gpus);
+                                      std::uint64_t gpus, bool uneven_stages = false);
 
 // [first, last) layer of each stage, as vLLM's get_pp_indices splits them: L / PP layers
 // each, the remainder given one each to the stages before the last.

@@ -18,6 +18,9 @@ struct SizingRequest {
   std::string kv_dtype = "auto"; // as the user named it, for the report
   double gpu_memory_utilization = 0.90;
   std::optional<std::uint64_t> gpus; // evaluate exactly this many GPUs
+  // Pipeline stages inside a node of any size (llama.cpp's layer split), not only sizes that
+  // divide the layers evenly
+  bool uneven_stages = false;
 };
 
 // Memory of one GPU in the bottleneck pipeline stage of a layout.

@@ -261,14 +261,14 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
     return a; // no volume to serve, or the replica's GPU count is the user's
   }
   // With a volume, the replica is the layout that serves it for the least a month: the fewest
-  // GPUs that hold one request, or a larger power of two up to a node (more KV cache, a bigger
+  // GPUs that hold one request, or any larger count up to a node (more KV cache, a bigger
   // batch, fewer replicas).
   const std::uint64_t fewest = a.sizing->fit->layout.gpus();
   const std::uint64_t limit = std::max<std::uint64_t>(gpu.gpus_per_node, fewest);
   std::uint64_t tried = 1;
-  for (std::uint64_t g = 1; g <= limit; g *= 2) {
-    if (g <= fewest) {
-      continue;
+  for (std::uint64_t g = fewest + 1; g <= limit; ++g) {
+    if (engine::layouts_for_count(*model.architecture, gpu.gpus_per_node, g, q.sizing.uneven_stages).empty()) {
+      continue; // no layout of exactly g GPUs
     }
     Question bigger = q;
     bigger.sizing.gpus = g;
@@ -285,8 +285,8 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
   }
   if (a.cost && tried > 1) {
     a.cost->assumptions.push_back(fmt::format("replica layout: {} x {}, the lowest monthly cost for the volume of the "
-                                              "{} GPU counts tried (the fewest that fit, then powers of two up to a "
-                                              "node); --gpus fixes it",
+                                              "{} GPU counts tried (from the fewest that fit up to a node); --gpus "
+                                              "fixes it",
                                               a.sizing->fit->layout.gpus(), gpu.id, tried));
   }
   return a;

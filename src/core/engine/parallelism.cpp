@@ -51,31 +51,43 @@ std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& 
 }
 
 std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
-                                      std::uint64_t max_stages) {
-  // Ascending in GPUs: tensor-parallel layouts inside a node, then one pipeline stage per node at
-  // the largest TP that works. The lists do not interleave: every working TP is at most that
-  // largest one, below any pipelined layout's 2 x TP GPUs.
+                                      std::uint64_t max_stages, bool uneven_stages) {
+  // Ascending in GPUs, and for one GPU count the larger TP first (fewer stages, less latency):
+  // every working TP inside a node, with pipeline stages inside the node too (TP x PP up to a
+  // node: 3 GPUs as TP 1 x PP 3), then one pipeline stage per node at the largest TP that works.
   std::vector<Layout> out;
-  out.reserve(gpus_per_node + max_stages);
+  out.reserve(2 * gpus_per_node + max_stages);
   for (std::uint64_t tp = 1; tp <= gpus_per_node; ++tp) {
-    if (tp_works(arch, tp, gpus_per_node)) {
-      out.push_back({tp, 1});
+    if (!tp_works(arch, tp, gpus_per_node)) {
+      continue;
+    }
+    for (std::uint64_t pp = 1; tp * pp <= gpus_per_node && pp <= max_stages && pp <= arch.layers; ++pp) {
+      if (pp == 1 || uneven_stages || arch.layers % pp == 0) { // even stages, as deployments split them
+        out.push_back({tp, pp});
+      }
     }
   }
   if (out.empty()) { // no GPU in a node (the catalog requires one)
     return out;
   }
-  const std::uint64_t node_tp = out.back().tensor_parallel;
+  const std::uint64_t node_tp = std::max_element(out.begin(), out.end(), [](const Layout& a, const Layout& b) {
+                                  return a.tensor_parallel < b.tensor_parallel;
+                                })->tensor_parallel;
   for (std::uint64_t pp = 2; pp <= max_stages && pp <= arch.layers; ++pp) {
-    out.push_back({node_tp, pp});
+    if (node_tp * pp > gpus_per_node) {
+      out.push_back({node_tp, pp});
+    }
   }
+  std::stable_sort(out.begin(), out.end(), [](const Layout& a, const Layout& b) {
+    return a.gpus() != b.gpus() ? a.gpus() < b.gpus() : a.tensor_parallel > b.tensor_parallel;
+  });
   return out;
 }
 
 std::vector<Layout> layouts_for_count(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
-                                      std::uint64_t gpus) {
+                                      std::uint64_t gpus, bool uneven_stages) {
   std::vector<Layout> out;
-  for (const Layout& l : candidate_layouts(arch, gpus_per_node, gpus)) {
+  for (const Layout& l : candidate_layouts(arch, gpus_per_node, gpus, uneven_stages)) {
     if (l.gpus() == gpus) {
       out.push_back(l);
     }

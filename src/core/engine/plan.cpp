@@ -142,8 +142,9 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
                             "reports for a {}, minus a {} GiB runtime reserve",
                             request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name,
                             k_runtime_reserve_bytes_per_gpu >> 30));
-  out.push_back(fmt::format("layouts: tensor parallel inside one node (up to {} GPUs); beyond a node, one pipeline "
-                            "stage per node, layers split as vLLM does",
+  out.push_back(fmt::format("layouts: tensor x pipeline parallel inside one node (up to {} GPUs; stages that split "
+                            "the layers evenly; for one count the larger TP first); beyond a node, one pipeline "
+                            "stage per node; layers split as vLLM does",
                             gpu.gpus_per_node));
   return out;
 }
@@ -218,15 +219,15 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
 
   std::vector<Layout> layouts;
   if (request.gpus) {
-    layouts = layouts_for_count(arch, gpu.gpus_per_node, *request.gpus);
+    layouts = layouts_for_count(arch, gpu.gpus_per_node, *request.gpus, request.uneven_stages);
     if (layouts.empty()) {
       throw Error(ErrorKind::usage,
                   fmt::format("--gpus {} is not a valid layout for {} on {}: accepted counts are {}, ...",
                               *request.gpus, model.id, gpu.id,
-                              layout_list(candidate_layouts(arch, gpu.gpus_per_node, 4))));
+                              layout_list(candidate_layouts(arch, gpu.gpus_per_node, 4, request.uneven_stages))));
     }
   } else {
-    layouts = candidate_layouts(arch, gpu.gpus_per_node, k_max_pipeline_stages);
+    layouts = candidate_layouts(arch, gpu.gpus_per_node, k_max_pipeline_stages, request.uneven_stages);
   }
   for (const Layout& layout : layouts) {
     LayoutEvaluation e = evaluate(arch, weights, gpu, request, layout);
