@@ -2,11 +2,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <spdlog/spdlog.h>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "modelpick/catalog/embedded.hpp"
 #include "modelpick/catalog/gguf.hpp"
@@ -113,25 +116,81 @@ catalog::Catalog load_catalog(const std::vector<std::string>& overlay_files) {
   return catalog;
 }
 
-void write_output_file(const std::string& path, const std::string& text, const std::string& flag) {
-  // Written beside the target and renamed over it, so a reader never sees half a file.
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      throw Error(ErrorKind::io, fmt::format("cannot write {} file '{}': {}", flag, path, std::strerror(errno)));
+namespace {
+
+bool g_output_force = false;
+
+[[noreturn]] void cannot_write(const std::string& flag, const std::string& path, const std::string& why) {
+  throw Error(ErrorKind::io, fmt::format("cannot write {} file '{}': {}", flag, path, why));
+}
+
+// Writes all of `text` to `fd`, then closes it; false with errno set on any failure.
+bool write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      const int error = errno;
+      ::close(fd);
+      errno = error;
+      return false;
     }
-    out << text;
-    out.flush();
-    if (!out) {
-      throw Error(ErrorKind::io, fmt::format("cannot write {} file '{}': {}", flag, path, std::strerror(errno)));
-    }
+    done += static_cast<std::size_t>(n);
   }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    std::filesystem::remove(temporary, ec);
-    throw Error(ErrorKind::io, fmt::format("cannot write {} file '{}': {}", flag, path, ec.message()));
+  return ::close(fd) == 0;
+}
+
+} // namespace
+
+void set_output_force(bool force) {
+  g_output_force = force;
+}
+
+void write_output_file(const std::string& path, const std::string& text, const std::string& flag) {
+  struct stat st {};
+  const bool exists = ::lstat(path.c_str(), &st) == 0;
+  if (!exists && errno != ENOENT) {
+    cannot_write(flag, path, std::strerror(errno));
+  }
+  if (exists && S_ISDIR(st.st_mode)) {
+    cannot_write(flag, path, "it is a directory");
+  }
+  if (exists && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+    if (!g_output_force) {
+      cannot_write(flag, path, "it is not a regular file (a device, FIFO or socket); --force writes into it");
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || !write_all(fd, text)) {
+      cannot_write(flag, path, std::strerror(errno));
+    }
+    return;
+  }
+  if (exists && S_ISLNK(st.st_mode) && !g_output_force) {
+    cannot_write(flag, path, "it is a symbolic link; --force replaces the link with the file");
+  }
+  // a fresh temporary beside the target: mkstemp never reuses a name that exists
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash == 0 ? 1 : slash);
+  std::string temporary = (dir == "/" ? std::string() : dir) + "/.modelpick-XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) {
+    cannot_write(flag, path, std::strerror(errno));
+  }
+  // the permissions a new file gets (mkstemp makes it 0600)
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  if (::fchmod(fd, (exists && S_ISREG(st.st_mode) ? st.st_mode : 0666) & ~mask & 07777) != 0 || !write_all(fd, text)) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    cannot_write(flag, path, std::strerror(error));
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    cannot_write(flag, path, std::strerror(error));
   }
 }
 

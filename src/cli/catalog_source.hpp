@@ -24,8 +24,12 @@ catalog::ConfigImport read_config_model(const std::string& path);
 // `max_bytes` before reading it. `what` names the file's role in messages ("catalog file").
 std::string read_user_file(const std::string& path, const std::string& what, std::uintmax_t max_bytes);
 
-// Writes `text` to `path` whole (a temporary beside it, renamed over it); `flag` names the
-// option in messages ("--svg").
+// Writes `text` to `path` whole: into a fresh temporary file beside it (never one that exists),
+// renamed over `path` only when `path` is absent or a regular file. A directory is refused; a
+// symbolic link, a device or a FIFO too, unless --force (set_output_force): then a link is
+// replaced by the file and a device or FIFO written in place. Every write is checked; `flag`
+// names the option in messages ("--svg").
 void write_output_file(const std::string& path, const std::string& text, const std::string& flag);
+void set_output_force(bool force);
 
 } // namespace modelpick::cli

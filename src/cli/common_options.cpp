@@ -14,6 +14,8 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
       ->type_name("FILE")
       ->allow_extra_args(false);
   app.add_flag("-v,--verbose", options.verbose, "Log what modelpick reads to stderr");
+  app.add_flag("--force", options.force,
+               "Let an output file (--svg) replace a symbolic link, or be written into a device or FIFO");
 }
 
 void add_json_flag(CLI::App& command, bool& json) {

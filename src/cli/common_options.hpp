@@ -13,6 +13,7 @@ namespace modelpick::cli {
 struct GlobalOptions {
   std::vector<std::string> catalog_files; // --catalog FILE, repeatable, applied in order
   bool verbose = false;
+  bool force = false; // --force: an output file may replace a symlink or be written into a device
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& options);

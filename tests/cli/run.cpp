@@ -27,6 +27,10 @@ std::string slurp(const std::string& path) {
 } // namespace
 
 RunResult run_modelpick(const std::vector<std::string>& args) {
+  return run_modelpick_to(args, "");
+}
+
+RunResult run_modelpick_to(const std::vector<std::string>& args, const std::string& stdout_redirect) {
   char dir_template[] = "/tmp/modelpick-cli-XXXXXX";
   const char* dir = mkdtemp(dir_template);
   const std::string out_path = std::string(dir) + "/out";
@@ -37,7 +41,7 @@ RunResult run_modelpick(const std::vector<std::string>& args) {
   for (const auto& a : args) {
     command += " " + shell_quote(a);
   }
-  command += " </dev/null >" + out_path + " 2>" + err_path;
+  command += " </dev/null " + (stdout_redirect.empty() ? ">" + out_path : stdout_redirect) + " 2>" + err_path;
   const int status = std::system(command.c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -11,5 +11,9 @@ struct RunResult {
 
 RunResult run_modelpick(const std::vector<std::string>& args);
 
+// The same with stdout sent where a shell redirection says (">/dev/full", ">&-"); `out` is then
+// empty.
+RunResult run_modelpick_to(const std::vector<std::string>& args, const std::string& stdout_redirect);
+
 // Path of a file in tests/fixtures.
 std::string fixture(const std::string& name);

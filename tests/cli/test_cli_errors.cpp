@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
-
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "run.hpp"
 
@@ -132,4 +134,54 @@ TEST_CASE("compare pick and check: bad input names the value or the field", "[cl
   check_error({"check", fixture("deploy_bad_value.json")}, 2, "\"volume.tokens_per_day\" '0' is out of range");
   check_error({"check", fixture("deploy_bad_model.json")}, 2, "\"models[1].id\" unknown model 'qwen-72b'");
   check_error({"check", fixture("deploy_no_models.json")}, 2, "\"models\" must be a non-empty array");
+}
+
+TEST_CASE("write errors are errors: a full disk or a closed stdout exits 1 naming the OS error", "[cli][errors]") {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"size", "llama-3.1-8b"}, {"list", "--json"}, {"--help"}, {"--version"}, {"pick", "--gpu", "h100"}}) {
+    INFO(args.front());
+    const auto full = run_modelpick_to(args, ">/dev/full");
+    CHECK(full.exit_code == 1);
+    CHECK(full.err == "modelpick: error: cannot write to standard output: No space left on device\n");
+    const auto closed = run_modelpick_to(args, ">&-");
+    CHECK(closed.exit_code == 1);
+    CHECK(closed.err == "modelpick: error: cannot write to standard output: Bad file descriptor\n");
+  }
+}
+
+TEST_CASE("output files never clobber (--svg): devices, directories and symlinks are refused, PATH.tmp is left alone",
+          "[cli][errors]") {
+  char dir_template[] = "/tmp/modelpick-svg-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string target = dir + "/hostname-copy";
+  std::ofstream(target) << "keep me\n";
+  const std::string link = dir + "/link.svg";
+  REQUIRE(symlink(target.c_str(), link.c_str()) == 0);
+  std::ofstream(dir + "/out.svg.tmp") << "not ours\n";
+  const auto err_of = [](const std::vector<std::string>& args) {
+    const auto r = run_modelpick(args);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    return r.err;
+  };
+  CHECK(err_of({"size", "llama-3.1-8b", "--svg", "/dev/null"}) ==
+        "modelpick: error: cannot write --svg file '/dev/null': it is not a regular file (a device, FIFO or "
+        "socket); --force writes into it\n");
+  CHECK(err_of({"size", "llama-3.1-8b", "--svg", dir}) ==
+        "modelpick: error: cannot write --svg file '" + dir + "': it is a directory\n");
+  CHECK(err_of({"size", "llama-3.1-8b", "--svg", link}) ==
+        "modelpick: error: cannot write --svg file '" + link +
+            "': it is a symbolic link; --force replaces the link with the file\n");
+  // a regular target is replaced whole; a file named PATH.tmp is not touched
+  CHECK(run_modelpick({"size", "llama-3.1-8b", "--svg", dir + "/out.svg"}).exit_code == 0);
+  std::ifstream tmp(dir + "/out.svg.tmp");
+  std::string line;
+  std::getline(tmp, line);
+  CHECK(line == "not ours");
+  // --force replaces the link itself, never the file it points to
+  CHECK(run_modelpick({"size", "llama-3.1-8b", "--svg", link, "--force"}).exit_code == 0);
+  std::ifstream kept(target);
+  std::getline(kept, line);
+  CHECK(line == "keep me");
+  std::filesystem::remove_all(dir);
 }
