@@ -174,6 +174,23 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(global.verbose ? spdlog::level::debug : spdlog::level::warn);
 
+  // An option given an empty value (--context "") is an error, never "not given"
+  for (CLI::App* command : app.get_subcommands()) {
+    for (CLI::App* scope : {&app, command}) {
+      for (const CLI::Option* opt : scope->get_options()) {
+        if (opt->count() == 0 || opt->get_type_size_max() == 0) {
+          continue; // not given, or a flag
+        }
+        for (const std::string& value : opt->results()) {
+          if (value.empty()) {
+            const std::string name = opt->get_lnames().empty() ? opt->get_name() : "--" + opt->get_lnames().front();
+            return fail(fmt::format("{} was given an empty value: give one, or leave the option out", name),
+                        k_exit_usage);
+          }
+        }
+      }
+    }
+  }
   cli::set_output_force(global.force);
   try {
     const catalog::Catalog catalog = cli::load_catalog(global.catalog_files);

@@ -185,3 +185,20 @@ TEST_CASE("output files never clobber (--svg): devices, directories and symlinks
   CHECK(line == "keep me");
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an empty flag value is refused by name, never read as not given", "[cli][errors]") {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"size", "llama-3.1-8b", "--context", ""},
+           {"size", "llama-3.1-8b", "--gpus", ""},
+           {"size", "llama-3.1-8b", "--engine", "vllm", "--max-model-len", ""},
+           {"size", "llama-3.1-8b", "--engine", "vllm", "--tensor-parallel-size", ""},
+           {"cost", "llama-3.1-8b", "--tokens-per-day", "1M", "--batch", ""},
+           {"cost", "llama-3.1-8b", "--tokens-per-day", "1M", "--gpu-hour-usd", ""}}) {
+    const auto r = run_modelpick(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "modelpick: error: " + args[args.size() - 2] +
+                       " was given an empty value: give one, or leave the option out\n");
+  }
+}
