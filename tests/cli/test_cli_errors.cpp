@@ -202,3 +202,18 @@ TEST_CASE("an empty flag value is refused by name, never read as not given", "[c
                        " was given an empty value: give one, or leave the option out\n");
   }
 }
+
+TEST_CASE("a GPU with no 16-bit rate is refused by the catalog, not priced at infinity", "[cli][errors]") {
+  const std::string overlay = "/tmp/modelpick-zero-gpu-" + std::to_string(getpid()) + ".json";
+  std::ofstream(overlay) << R"({"gpus": [{"id": "zero-gpu", "name": "Zero", "vendor": "X",
+    "memory": {"bytes": 80000000000}, "performance": {"bandwidth_bytes_per_s": 1000000000000,
+    "tflops_dense": {"bf16": 0}}, "node": {"gpus_per_node": 8}}]})";
+  const auto r = run_modelpick({"--catalog", overlay, "cost", "llama-3.1-8b", "--gpu", "zero-gpu", "--tokens-per-day",
+                                "1M", "--gpu-hour-usd", "2"});
+  std::remove(overlay.c_str());
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find(
+            "gpus[id=zero-gpu].performance.tflops_dense: \"bf16\" must be a number from 0.001 to 1000000, got 0") !=
+        std::string::npos);
+}

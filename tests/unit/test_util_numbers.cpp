@@ -82,3 +82,12 @@ TEST_CASE("counts with decimals and suffixes are exact", "[util][numbers]") {
   CHECK_THROWS_WITH(parse_count("1e30", "--mau", SuffixBase::decimal, 0, 1ULL << 62), Catch::Contains("out of range"));
   CHECK(parse_count("0", "--n", SuffixBase::decimal, 0, 10) == 0);
 }
+
+TEST_CASE("fractions: the documented bounds themselves are accepted", "[util][numbers]") {
+  using modelpick::util::parse_fraction;
+  CHECK(parse_fraction("0.01", "--utilization", 0.01, 1) == 0.01);
+  CHECK(parse_fraction("1", "--utilization", 0.01, 1) == 1);
+  CHECK(parse_fraction("0.01", "--gpu-hour-usd", 0.01, 10'000) == 0.01);
+  CHECK_THROWS(parse_fraction("0.0099", "--utilization", 0.01, 1));
+  CHECK_THROWS(parse_fraction("1e400", "--utilization", 0.01, 1));
+}

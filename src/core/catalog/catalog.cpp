@@ -557,7 +557,9 @@ Gpu parse_gpu(const Reader& r, const std::string& origin) {
   const Reader perf = r.object("performance");
   g.bandwidth_bytes_per_s = perf.uint("bandwidth_bytes_per_s", 1, 1'000'000'000'000'000ULL);
   const Reader tflops = perf.object("tflops_dense");
-  g.tflops_bf16 = tflops.number("bf16", 0, 1e6);
+  // a rate of 0 would make every time infinite and every price unbounded: the 16-bit rate is
+  // required and positive (fp8 / int8 stay 0 where the silicon has none)
+  g.tflops_bf16 = tflops.number("bf16", 0.001, 1e6);
   g.tflops_fp8 = tflops.number("fp8", 0, 1e6, 0.0);
   g.tflops_int8 = tflops.number("int8", 0, 1e6, 0.0);
   g.fp8 = perf.boolean("fp8", false);

@@ -167,12 +167,16 @@ std::uint64_t parse_count(std::string_view text, std::string_view what, SuffixBa
 }
 
 double parse_fraction(std::string_view text, std::string_view what, double min, double max) {
-  long double value = 0;
-  if (!parse_decimal(text, value) || value < min || value > max) {
+  long double parsed = 0;
+  // compared as the double it becomes: "0.01" read in long double lies just below the double
+  // bound 0.01, and a documented lower bound must be accepted
+  const bool ok = parse_decimal(text, parsed);
+  const double value = static_cast<double>(parsed);
+  if (!ok || !std::isfinite(value) || value < min || value > max) {
     throw Error(ErrorKind::usage,
                 fmt::format("{} '{}' is not accepted: expected a number from {} to {}", what, text, min, max));
   }
-  return static_cast<double>(value);
+  return value;
 }
 
 void throw_overflow(std::string_view what, std::uint64_t a, char op, std::uint64_t b) {
