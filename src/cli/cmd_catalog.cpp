@@ -71,7 +71,7 @@ CommandOutput run_add(const CatalogOptions& o, const catalog::Catalog& catalog) 
                                 "params against the model card before adding it to data/models.json",
                                 o.config, imported.rule);
   doc["models"] = nlohmann::ordered_json::array({render::model_entry(m, facts)});
-  return CommandOutput{doc.dump(2) + "\n", 0, false};
+  return CommandOutput{doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n", 0, false};
 }
 
 } // namespace

@@ -63,12 +63,13 @@ public:
       return it->get<std::string>();
     }
     if (it->is_number_unsigned() || it->is_number_integer()) {
-      return it->dump();
+      return it->dump(-1, ' ', false, json::error_handler_t::replace);
     }
     if (it->is_number_float()) {
       return fmt::format("{}", it->get<double>());
     }
-    fail(key, fmt::format("must be a number or a string, got {}", it->dump()));
+    fail(key,
+         fmt::format("must be a number or a string, got {}", it->dump(-1, ' ', false, json::error_handler_t::replace)));
   }
 
   [[nodiscard]] std::vector<std::string> strings(const char* key) const {
@@ -82,7 +83,8 @@ public:
     }
     for (const auto& v : *it) {
       if (!v.is_string()) {
-        fail(key, fmt::format("must be an array of strings, got {}", v.dump()));
+        fail(key, fmt::format("must be an array of strings, got {}",
+                              v.dump(-1, ' ', false, json::error_handler_t::replace)));
       }
       out.push_back(v.get<std::string>());
     }
@@ -95,7 +97,7 @@ public:
       return fallback;
     }
     if (!it->is_boolean()) {
-      fail(key, fmt::format("must be true or false, got {}", it->dump()));
+      fail(key, fmt::format("must be true or false, got {}", it->dump(-1, ' ', false, json::error_handler_t::replace)));
     }
     return it->get<bool>();
   }

@@ -88,10 +88,18 @@ Runner add_list_command(CLI::App& app, const CommandSpec& spec) {
     if (o->gpus || o->precisions) {
       const render::ListWhat what = o->gpus ? render::ListWhat::gpus : render::ListWhat::precisions;
       return CommandOutput{
-          o->json ? render::list_json(catalog, what).dump(2) + "\n" : render::list_table(catalog, what), 0};
+          o->json
+              ? render::list_json(catalog, what).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+                    "\n"
+              : render::list_table(catalog, what),
+          0};
     }
     const auto models = catalog::select_models(catalog, parse_filter(*o, catalog));
-    return CommandOutput{o->json ? render::models_json(models).dump(2) + "\n" : render::models_table(models), 0};
+    return CommandOutput{
+        o->json
+            ? render::models_json(models).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n"
+            : render::models_table(models),
+        0};
   };
 }
 

@@ -15,6 +15,7 @@
 #include "catalog_source.hpp"
 #include "common_options.hpp"
 #include "modelpick/error.hpp"
+#include "modelpick/util/printable.hpp"
 #include "modelpick/util/spellcheck.hpp"
 #include "registry.hpp"
 
@@ -28,10 +29,32 @@ std::string one_line(std::string text) {
       c = ' ';
     }
   }
+  // a name or path from the user may hold control characters or bytes that are not UTF-8
+  text = util::printable(text);
   while (!text.empty() && text.back() == ' ') {
     text.pop_back();
   }
   return text;
+}
+
+// A table, CSV or Markdown with every line made printable (a model name from a file may hold
+// control characters: a terminal must not receive them raw); tabs and newlines stay.
+std::string printable_lines(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find_first_of("\n\t", start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    out += util::printable(std::string_view(text).substr(start, end - start));
+    if (end < text.size()) {
+      out += text[end];
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 int fail(const std::string& message, int code) {
@@ -200,7 +223,9 @@ int main(int argc, char** argv) {
         const bool colour =
             render::wants_colour(isatty(fileno(stdout)) != 0, std::getenv("NO_COLOR"),
                                  !out.human || out.text.rfind('{', 0) == 0 || out.text.rfind('[', 0) == 0);
-        const std::string text = colour ? render::colourize(out.text) : out.text;
+        const bool json = out.text.rfind('{', 0) == 0 || out.text.rfind('[', 0) == 0;
+        const std::string safe = json ? out.text : printable_lines(out.text);
+        const std::string text = colour ? render::colourize(safe) : safe;
         return leave(write_stdout(text, out.exit_code));
       }
     }

@@ -233,7 +233,7 @@ std::string document(const std::string& command, const std::string& catalog_vers
   for (auto& [key, value] : payload.items()) {
     doc[key] = std::move(value);
   }
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string size_svg(const engine::SizingReport& r) {

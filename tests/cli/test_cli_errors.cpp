@@ -217,3 +217,22 @@ TEST_CASE("a GPU with no 16-bit rate is refused by the catalog, not priced at in
             "gpus[id=zero-gpu].performance.tflops_dense: \"bf16\" must be a number from 0.001 to 1000000, got 0") !=
         std::string::npos);
 }
+
+TEST_CASE("names and paths with control characters or broken UTF-8 are escaped, never an internal error",
+          "[cli][errors]") {
+  const auto r = run_modelpick({"size", "llama\x1b[31m"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "modelpick: error: unknown model 'llama\\x1B[31m'; `modelpick list` lists them\n");
+  const auto bad = run_modelpick({"size", "--config", "/nonexistent-\xff/config.json"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err == "modelpick: error: cannot read config file '/nonexistent-\\xFF/config.json': no such file\n");
+  // a config whose name holds an escape sequence: the table shows it escaped
+  const std::string path = "/tmp/modelpick-evil-" + std::to_string(getpid()) + ".json";
+  std::ofstream(path) << R"({"_name_or_path": "evil\u001b[31m", "model_type": "llama", "num_hidden_layers": 2,
+    "hidden_size": 64, "num_attention_heads": 4, "vocab_size": 100, "max_position_embeddings": 1024})";
+  const auto table = run_modelpick({"size", "--config", path});
+  std::remove(path.c_str());
+  CHECK(table.exit_code == 0);
+  CHECK(table.out.find('\x1b') == std::string::npos);
+  CHECK(table.out.find("evil\\x1B[31m") != std::string::npos);
+}

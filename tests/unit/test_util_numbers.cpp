@@ -3,6 +3,7 @@
 
 #include "modelpick/error.hpp"
 #include "modelpick/util/numbers.hpp"
+#include "modelpick/util/printable.hpp"
 
 using modelpick::Error;
 using modelpick::util::parse_count;
@@ -90,4 +91,17 @@ TEST_CASE("fractions: the documented bounds themselves are accepted", "[util][nu
   CHECK(parse_fraction("0.01", "--gpu-hour-usd", 0.01, 10'000) == 0.01);
   CHECK_THROWS(parse_fraction("0.0099", "--utilization", 0.01, 1));
   CHECK_THROWS(parse_fraction("1e400", "--utilization", 0.01, 1));
+}
+
+TEST_CASE("printable: control characters and broken UTF-8 are escaped, UTF-8 is kept", "[util][printable]") {
+  using modelpick::util::printable;
+  CHECK(printable("llama-3.1-8b") == "llama-3.1-8b");
+  CHECK(printable("8 × h200 · TP 8") == "8 × h200 · TP 8"); // 2-byte UTF-8
+  CHECK(printable("\x1b[31mred\x07") == "\\x1B[31mred\\x07");
+  CHECK(printable("bad\xff\xfe") == "bad\\xFF\\xFE");
+  CHECK(printable("\xc3") == "\\xC3");                        // a sequence cut short
+  CHECK(printable("\xc0\xaf") == "\\xC0\\xAF");               // an overlong form
+  CHECK(printable("\xed\xa0\x80") == "\\xED\\xA0\\x80");      // a surrogate
+  CHECK(printable("\xf0\x9f\x98\x80") == "\xf0\x9f\x98\x80"); // U+1F600
+  CHECK(printable(std::string("a\0b", 3)) == "a\\x00b");
 }

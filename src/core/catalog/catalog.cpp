@@ -209,7 +209,8 @@ struct Reader {
       return {};
     }
     if (!v->is_string()) {
-      invalid(where, fmt::format("\"{}\" must be a string, got {}", key, v->dump()));
+      invalid(where, fmt::format("\"{}\" must be a string, got {}", key,
+                                 v->dump(-1, ' ', false, json::error_handler_t::replace)));
     }
     return v->get<std::string>();
   }
@@ -225,7 +226,8 @@ struct Reader {
     }
     if (!v->is_number_integer() || (v->is_number_integer() && !v->is_number_unsigned() && v->get<std::int64_t>() < 0) ||
         v->get<std::uint64_t>() < min || v->get<std::uint64_t>() > max) {
-      invalid(where, fmt::format("\"{}\" must be an integer from {} to {}, got {}", key, min, max, v->dump()));
+      invalid(where, fmt::format("\"{}\" must be an integer from {} to {}, got {}", key, min, max,
+                                 v->dump(-1, ' ', false, json::error_handler_t::replace)));
     }
     return v->get<std::uint64_t>();
   }
@@ -240,7 +242,8 @@ struct Reader {
       invalid(where, fmt::format("missing \"{}\" (a number from {} to {})", key, min, max));
     }
     if (!v->is_number() || v->get<double>() < min || v->get<double>() > max) {
-      invalid(where, fmt::format("\"{}\" must be a number from {} to {}, got {}", key, min, max, v->dump()));
+      invalid(where, fmt::format("\"{}\" must be a number from {} to {}, got {}", key, min, max,
+                                 v->dump(-1, ' ', false, json::error_handler_t::replace)));
     }
     return v->get<double>();
   }
@@ -251,7 +254,8 @@ struct Reader {
       return fallback;
     }
     if (!v->is_boolean()) {
-      invalid(where, fmt::format("\"{}\" must be true or false, got {}", key, v->dump()));
+      invalid(where, fmt::format("\"{}\" must be true or false, got {}", key,
+                                 v->dump(-1, ' ', false, json::error_handler_t::replace)));
     }
     return v->get<bool>();
   }
@@ -267,7 +271,8 @@ struct Reader {
     }
     for (const auto& s : *v) {
       if (!s.is_string()) {
-        invalid(where, fmt::format("\"{}\" must be an array of strings, got {}", key, s.dump()));
+        invalid(where, fmt::format("\"{}\" must be an array of strings, got {}", key,
+                                   s.dump(-1, ' ', false, json::error_handler_t::replace)));
       }
       out.push_back(s.get<std::string>());
     }

@@ -98,7 +98,8 @@ std::string string_field(const json& node, const char* key, const std::string& o
     return {};
   }
   if (!it->is_string()) {
-    refuse(origin, fmt::format("\"{}\" must be a string, got {}", key, it->dump()));
+    refuse(origin, fmt::format("\"{}\" must be a string, got {}", key,
+                               it->dump(-1, ' ', false, json::error_handler_t::replace)));
   }
   return it->get<std::string>();
 }
@@ -160,7 +161,8 @@ public:
       return fallback;
     }
     if (!node_[key].is_boolean()) {
-      refuse(origin_, fmt::format("\"{}{}\" must be true or false, got {}", prefix_, key, node_[key].dump()));
+      refuse(origin_, fmt::format("\"{}{}\" must be true or false, got {}", prefix_, key,
+                                  node_[key].dump(-1, ' ', false, json::error_handler_t::replace)));
     }
     out_.used.push_back(fmt::format("{}{} = {}", prefix_, key, node_[key].get<bool>() ? "true" : "false"));
     return node_[key].get<bool>();
@@ -176,12 +178,12 @@ public:
     }
     if (!node_[key].is_array()) {
       refuse(origin_, fmt::format("\"{}{}\" must be an array of layer numbers, got {}", prefix_, key,
-                                  node_[key].dump().substr(0, 40)));
+                                  node_[key].dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 40)));
     }
     for (const json& v : node_[key]) {
       if (!v.is_number_unsigned() || v.get<std::uint64_t>() >= limit) {
         refuse(origin_, fmt::format("\"{}{}\" holds {}; layer numbers are integers below {}", prefix_, key,
-                                    v.dump().substr(0, 40), limit));
+                                    v.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 40), limit));
       }
       out.push_back(v.get<std::uint64_t>());
     }
@@ -198,7 +200,7 @@ public:
     }
     if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < min || v.get<double>() > max) {
       refuse(origin_, fmt::format("\"{}{}\" must be a number from {} to {}, got {}", prefix_, key, min, max,
-                                  v.dump().substr(0, 40)));
+                                  v.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 40)));
     }
     return v.get<double>();
   }
@@ -217,8 +219,9 @@ private:
       return checked_value(key, given.front(), min, max, " (every layer)");
     }
     if (given.is_array()) {
-      refuse(origin_, fmt::format("\"{}{}\" differs between layers ({}...); a per-layer value is not modelled here",
-                                  prefix_, key, given.dump().substr(0, 40)));
+      refuse(origin_,
+             fmt::format("\"{}{}\" differs between layers ({}...); a per-layer value is not modelled here", prefix_,
+                         key, given.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 40)));
     }
     return checked_value(key, given, min, max, "");
   }
@@ -231,7 +234,7 @@ private:
     if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0) ||
         v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max) {
       refuse(origin_, fmt::format("\"{}{}\" must be an integer from {} to {}, got {}", prefix_, key, min, max,
-                                  v.dump().substr(0, 40)));
+                                  v.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 40)));
     }
     out_.used.push_back(fmt::format("{}{} = {}{}", prefix_, key, v.get<std::uint64_t>(), note));
     return v.get<std::uint64_t>();
@@ -511,7 +514,7 @@ AttentionLayer layer_of_type(const json& t, Fields& f, std::uint64_t& window, Ar
   }
   refuse(f.origin(), fmt::format("\"{}layer_types\" holds {}; accepted: full_attention, attention, sliding_attention, "
                                  "chunked_attention, linear_attention, mamba",
-                                 f.prefix(), t.dump().substr(0, 40)));
+                                 f.prefix(), t.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 40)));
 }
 
 // Per-layer token mixers, from whichever field the family uses to say them.
@@ -555,8 +558,9 @@ std::vector<AttentionLayer> attention_of(Reading& r, Fields& f) {
     std::vector<AttentionLayer> out;
     for (const json& t : list) {
       if (!t.is_number_unsigned() || t.get<std::uint64_t>() > 1) {
-        refuse(f.origin(), fmt::format("\"{}attn_type_list\" holds {}; accepted: 0 (lightning), 1 (softmax)",
-                                       f.prefix(), t.dump().substr(0, 40)));
+        refuse(f.origin(),
+               fmt::format("\"{}attn_type_list\" holds {}; accepted: 0 (lightning), 1 (softmax)", f.prefix(),
+                           t.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 40)));
       }
       out.push_back({t.get<std::uint64_t>() == 0 ? AttentionKind::linear : AttentionKind::full, 0});
     }
