@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "modelpick/error.hpp"
 #include "modelpick/util/json_text.hpp"
@@ -744,9 +746,17 @@ std::string spelling_key(std::string_view name) {
   return s;
 }
 
+// Longer ids are typos or hostile input; the did-you-mean search is capped the same way.
+constexpr std::size_t k_max_id_chars = 200;
+
 template <typename T>
 const T& find_by_name(const std::vector<T>& items, std::string_view name, std::string_view what,
                       std::string_view list_hint) {
+  if (name.size() > k_max_id_chars) { // no did-you-mean over a name no id can be
+    throw Error(ErrorKind::not_found,
+                fmt::format("unknown {} '{}...' ({} characters; ids are at most {}); {} lists them", what,
+                            name.substr(0, 40), name.size(), k_max_id_chars, list_hint));
+  }
   const std::string wanted = lowered(name);
   std::vector<std::string> candidates;
   std::vector<std::string> owners;
@@ -803,6 +813,8 @@ const T& find_by_name(const std::vector<T>& items, std::string_view name, std::s
 Catalog Catalog::load(const std::vector<Document>& documents) {
   // Merge all documents section by section at the JSON level, then parse once.
   std::map<std::string, std::vector<std::pair<json, std::string>>> merged; // section -> (entry, origin)
+  // section -> id -> index in merged[section]: an overlay of n ids merges in n log n, not n^2
+  std::map<std::string, std::map<std::string, std::size_t>> index_of;
   Catalog catalog;
   for (const Document& doc : documents) {
     json parsed = parse_document(doc);
@@ -815,6 +827,7 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
         continue;
       }
       auto& entries = merged[section];
+      auto& ids = index_of[section];
       for (std::size_t i = 0; i < it->size(); ++i) {
         json& entry = (*it)[i];
         const std::string where = fmt::format("{}: {}", doc.origin, entry_where(section, entry, i));
@@ -825,9 +838,14 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
           attribute_sources(entry, section, doc.origin);
         }
         const std::string id = entry["id"].get<std::string>();
+        if (id.size() > k_max_id_chars) {
+          invalid(where, fmt::format("\"id\" is {} characters long; ids are at most {}", id.size(), k_max_id_chars));
+        }
+        const auto found = ids.find(id);
         const auto existing =
-            std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.first["id"] == id; });
+            found == ids.end() ? entries.end() : entries.begin() + static_cast<std::ptrdiff_t>(found->second);
         if (existing == entries.end()) {
+          ids.emplace(id, entries.size());
           entries.emplace_back(std::move(entry), doc.origin);
         } else if (doc.embedded && existing->second.rfind("embedded ", 0) == 0) {
           invalid(where, fmt::format("duplicate id \"{}\"", id));
@@ -851,35 +869,48 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
   each("gpus", [&](const Reader& r, const std::string& o) { catalog.gpus_.push_back(parse_gpu(r, o)); });
   each("models", [&](const Reader& r, const std::string& o) { catalog.models_.push_back(parse_model(r, o)); });
   // Prices attach to the GPU or model their id names.
+  std::map<std::string, std::size_t> gpu_at;
+  for (std::size_t i = 0; i < catalog.gpus_.size(); ++i) {
+    gpu_at.emplace(catalog.gpus_[i].id, i);
+  }
+  std::map<std::string, std::size_t> model_at;
+  for (std::size_t i = 0; i < catalog.models_.size(); ++i) {
+    model_at.emplace(catalog.models_[i].id, i);
+  }
   each("gpu_prices", [&](const Reader& r, const std::string&) {
     const std::string id = r.str("id");
-    const auto g = std::find_if(catalog.gpus_.begin(), catalog.gpus_.end(), [&](const Gpu& x) { return x.id == id; });
-    if (g == catalog.gpus_.end()) {
+    const auto g = gpu_at.find(id);
+    if (g == gpu_at.end()) {
       invalid(r.where, fmt::format("\"{}\" is not a GPU in the catalog", id));
     }
-    g->price = parse_gpu_price(r);
+    catalog.gpus_[g->second].price = parse_gpu_price(r);
   });
   each("api_prices", [&](const Reader& r, const std::string&) {
     const std::string id = r.str("id");
-    const auto m =
-        std::find_if(catalog.models_.begin(), catalog.models_.end(), [&](const Model& x) { return x.id == id; });
-    if (m == catalog.models_.end()) {
+    const auto m = model_at.find(id);
+    if (m == model_at.end()) {
       invalid(r.where, fmt::format("\"{}\" is not a model in the catalog", id));
     }
-    m->api_price = parse_api_price(r);
+    catalog.models_[m->second].api_price = parse_api_price(r);
   });
 
   // References resolve, and no alias shadows another entry.
+  std::set<std::string> license_ids;
+  for (const License& l : catalog.licenses_) {
+    license_ids.insert(l.id);
+  }
+  std::set<std::string> precision_ids;
+  for (const Precision& p : catalog.precisions_) {
+    precision_ids.insert(p.id);
+  }
   std::map<std::string, std::string> names;
   for (const Model& m : catalog.models_) {
     const std::string where = fmt::format("{}: models[id={}]", m.origin, m.id);
-    if (catalog.find_license(m.license) == nullptr) {
+    if (license_ids.count(m.license) == 0) {
       invalid(where, fmt::format("license \"{}\" is not in the catalog's licenses", m.license));
     }
     if (m.self_hostable()) {
-      const auto p = std::find_if(catalog.precisions_.begin(), catalog.precisions_.end(),
-                                  [&](const Precision& x) { return x.id == m.native_precision; });
-      if (p == catalog.precisions_.end()) {
+      if (precision_ids.count(m.native_precision) == 0) {
         invalid(where, fmt::format("native_precision \"{}\" is not in the catalog's precisions", m.native_precision));
       }
     }
