@@ -1,5 +1,6 @@
 // modelpick check deploy.json: re-checks a deployment decision written down as a file (schema in
 // docs/cli.md, example in examples/deploy.json) and writes one JSON report; exit 3 when a check fails.
+#include <algorithm>
 #include <fmt/format.h>
 #include <map>
 #include <memory>
@@ -114,16 +115,26 @@ public:
   }
 
   // Runs a command-line parser on a field, naming the field when it refuses the value.
+  // The field blamed is the one the refused flag stands for ("--utilization" -> "utilization")
+  // when this object has it: one parser may read several fields.
   template <typename F> decltype(auto) parse(const char* key, F&& parser) const {
     try {
       return parser();
     } catch (const Error& e) {
       std::string message = e.what();
+      std::string field = key;
       const auto quote = message.find('\'');
       if (message.rfind("--", 0) == 0 && quote != std::string::npos) {
+        std::string flag = message.substr(2, message.find(' ') - 2);
+        std::replace(flag.begin(), flag.end(), '-', '_');
+        if (node_.contains(flag)) {
+          field = flag;
+        } else if (flag == "input_output_ratio" || flag == "tokens_per_month") {
+          field = node_.contains("input_output_ratio") ? "input_output_ratio" : field;
+        }
         message = message.substr(quote); // "'0' is out of range: ..." without the flag's name
       }
-      fail(key, message);
+      fail(field, message);
     }
   }
 

@@ -245,3 +245,26 @@ TEST_CASE("a name longer than any id is refused without a did-you-mean search", 
   CHECK(r.err == "modelpick: error: unknown model '" + std::string(40, 'x') +
                      "...' (100000 characters; ids are at most 200); `modelpick list` lists them\n");
 }
+
+TEST_CASE("check names the exact field of a refused value; a NUL byte in JSON is refused by position",
+          "[cli][errors][check]") {
+  const std::string file = "/tmp/modelpick-check-field-" + std::to_string(getpid()) + ".json";
+  std::ofstream(file) << R"({"models": ["llama-3.1-8b"], "volume": {"tokens_per_day": "10M", "utilization": 5}})";
+  auto r = run_modelpick({"check", file});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "modelpick: error: " + file +
+                     ": \"volume.utilization\" '5' is not accepted: expected a number from 0.01 to 1\n");
+  std::ofstream(file) << R"({"models": ["llama-3.1-8b"], "license": {"mau": "1M", "region": "mars"}})";
+  r = run_modelpick({"check", file});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("\"license.region\" 'mars' is not accepted") != std::string::npos);
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << R"({"models": ["llama-3.1-8b"]})" << '\0' << R"(, "gpu": "nope"})";
+  }
+  r = run_modelpick({"check", file});
+  std::remove(file.c_str());
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("holds a NUL byte at byte 28") != std::string::npos);
+}

@@ -50,6 +50,10 @@ nlohmann::json parse_json_object(const std::string& origin, std::string_view tex
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     invalid(origin, fmt::format("is empty; expected {}", expected));
   }
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    // the parser would stop there and read what comes before as the whole document
+    invalid(origin, fmt::format("holds a NUL byte at byte {}; expected {}", group_digits(nul), expected));
+  }
   if (deeper_than(text, max_depth)) {
     invalid(origin, fmt::format("nested deeper than {} levels; expected {}", max_depth, expected));
   }
