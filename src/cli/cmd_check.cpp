@@ -121,6 +121,10 @@ public:
     try {
       return parser();
     } catch (const Error& e) {
+      if (e.kind() == ErrorKind::io || e.kind() == ErrorKind::invalid_catalog || e.kind() == ErrorKind::internal) {
+        // a file the field names cannot be read (a bad GGUF): a data error, as docs/cli.md says
+        throw Error(e.kind(), fmt::format("{}: \"{}\": {}", file_, path_ + key, e.what()));
+      }
       std::string message = e.what();
       std::string field = key;
       const auto quote = message.find('\'');

@@ -268,3 +268,17 @@ TEST_CASE("check names the exact field of a refused value; a NUL byte in JSON is
   CHECK(r.out.empty());
   CHECK(r.err.find("holds a NUL byte at byte 28") != std::string::npos);
 }
+
+TEST_CASE("check: a file it names that cannot be read is a data error (exit 1), not bad input",
+          "[cli][errors][check]") {
+  const std::string gguf = "/tmp/modelpick-bad-" + std::to_string(getpid()) + ".gguf";
+  std::ofstream(gguf) << "GGUFjunk";
+  const std::string file = "/tmp/modelpick-check-gguf-" + std::to_string(getpid()) + ".json";
+  std::ofstream(file) << "{\"models\": [\"" << gguf << "\"]}";
+  const auto r = run_modelpick({"check", file});
+  std::remove(gguf.c_str());
+  std::remove(file.c_str());
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("\"models[0].id\": " + gguf + ": not a usable GGUF file") != std::string::npos);
+}
