@@ -54,8 +54,9 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   request.uneven_stages = serving && serving->engine == engine::ServingEngine::llama_cpp;
   if (o.sizing.context.empty()) {
     // with an engine, its --max-model-len (default: the model's maximum) is the context sized
-    request.context_tokens = serving ? (serving->max_model_len > 0 ? serving->max_model_len : model.max_context_tokens)
-                                     : std::min(engine::k_default_context_tokens, model.max_context_tokens);
+    request.context_tokens =
+        serving ? (serving->max_model_len > 0 ? serving->max_model_len : model.engine_default_context())
+                : std::min(engine::k_default_context_tokens, model.max_context_tokens);
   }
   if (serving && serving->max_model_len == 0) {
     serving->max_model_len = request.context_tokens;

@@ -168,3 +168,22 @@ TEST_CASE("size --engine: fewer concurrent requests than --concurrency is exit 3
                                   "128k", "--concurrency", "2", "--json"});
   CHECK(few.exit_code == 0);
 }
+
+TEST_CASE("size --engine vllm: max_model_len defaults to the checkpoint's, and the checkpoint's is accepted",
+          "[cli][engine]") {
+  // Qwen2.5-32B-Instruct: "The current config.json is set for context length up to 32,768
+  // tokens" (model card); vLLM takes max_position_embeddings, not the 131,072 reached with YaRN
+  const auto q = run_modelpick({"size", "qwen2.5-32b", "--gpu", "l40s", "--engine", "vllm", "--tensor-parallel-size",
+                                "2", "--kv-cache-dtype", "fp8", "--json"});
+  INFO(q.err);
+  CHECK(q.exit_code == 0);
+  const json j = json::parse(q.out);
+  CHECK(j["engine"]["max_model_len"] == 32768);
+  CHECK(j["engine"]["starts"] == true);
+  // DeepSeek-V3: 131,072 advertised, max_position_embeddings 163,840 in config.json
+  const auto d = run_modelpick(
+      {"size", "deepseek-v3", "--gpu", "h200", "--engine", "vllm", "--max-model-len", "163840", "--json"});
+  INFO(d.err);
+  CHECK((d.exit_code == 0 || d.exit_code == 3));
+  CHECK(json::parse(d.out)["engine"]["max_model_len"] == 163840);
+}

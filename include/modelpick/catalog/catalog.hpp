@@ -1,6 +1,7 @@
 #pragma once
 // The catalog: models, GPUs, precisions and licenses, parsed and validated from JSON text.
 // Parsing never touches the file system: the CLI hands in (origin, text) pairs.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -260,17 +261,27 @@ struct Model {
   std::string native_precision;
   std::uint64_t published_params_total = 0;
   std::uint64_t published_params_active = 0;
-  bool published_params_approximate = false; // the publisher gives only a rough figure ("25% active")
-  bool published_params_name_only = false;   // only the size in the name ("Falcon3-1B" holds 1.67B)
-  std::uint64_t max_context_tokens = 0;
-  std::optional<Architecture> architecture;   // absent for API-only models
-  std::optional<StoredWeights> stored;        // from a weights file: exact bytes
-  std::string provider;                       // API-only models: who serves it
-  std::optional<TokenPrice> api_price;        // a list price per token, when some API serves it
-  std::map<std::string, std::string> sources; // fact group -> source (params, context, license, ...)
-  std::string origin;                         // "embedded" or the overlay file it came from
+  bool published_params_approximate = false;   // the publisher gives only a rough figure ("25% active")
+  bool published_params_name_only = false;     // only the size in the name ("Falcon3-1B" holds 1.67B)
+  std::uint64_t max_context_tokens = 0;        // the advertised context (with rope scaling)
+  std::uint64_t checkpoint_context_tokens = 0; // config.json's max_position_embeddings (0: not known)
+  std::optional<Architecture> architecture;    // absent for API-only models
+  std::optional<StoredWeights> stored;         // from a weights file: exact bytes
+  std::string provider;                        // API-only models: who serves it
+  std::optional<TokenPrice> api_price;         // a list price per token, when some API serves it
+  std::map<std::string, std::string> sources;  // fact group -> source (params, context, license, ...)
+  std::string origin;                          // "embedded" or the overlay file it came from
 
   [[nodiscard]] bool self_hostable() const { return architecture.has_value(); }
+  // What a serving engine takes as max_model_len unless told: the checkpoint's
+  // max_position_embeddings where known (vLLM's default), else the advertised context.
+  [[nodiscard]] std::uint64_t engine_default_context() const {
+    return checkpoint_context_tokens > 0 ? checkpoint_context_tokens : max_context_tokens;
+  }
+  // The longest context any reading allows (DeepSeek-V3: 131,072 advertised, 163,840 in config).
+  [[nodiscard]] std::uint64_t longest_context() const {
+    return std::max(max_context_tokens, checkpoint_context_tokens);
+  }
   bool operator==(const Model&) const = default;
 };
 

@@ -526,6 +526,7 @@ Model parse_model(const Reader& r, const std::string& origin) {
   m.sources["license"] = license.source();
   const Reader context = r.object("context");
   m.max_context_tokens = context.uint("max_tokens", 1, 1'000'000'000);
+  m.checkpoint_context_tokens = context.uint("checkpoint_tokens", 1, 1'000'000'000, 0);
   m.sources["context"] = context.source();
   if (m.category == Category::api_only) {
     const Reader api = r.object("api");

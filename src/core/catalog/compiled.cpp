@@ -19,7 +19,7 @@ namespace {
 
 // Names the layout: an image written by another layout is refused, never misread. Change the
 // number whenever a member is added, removed or reordered below.
-constexpr std::string_view k_magic = "modelpick catalog image 4\n";
+constexpr std::string_view k_magic = "modelpick catalog image 5\n";
 
 template <class S, class T>
 concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
@@ -72,7 +72,7 @@ template <member_list_of<GpuPrice> S> auto members(S& v) {
 template <member_list_of<Model> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.publisher, v.category, v.license, v.hf_repo, v.aliases, v.native_precision,
                   v.published_params_total, v.published_params_active, v.published_params_approximate,
-                  v.published_params_name_only, v.max_context_tokens, v.architecture, v.stored, v.provider, v.api_price,
+                  v.published_params_name_only, v.max_context_tokens, v.checkpoint_context_tokens, v.architecture, v.stored, v.provider, v.api_price,
                   v.sources, v.origin);
 }
 template <member_list_of<Gpu> S> auto members(S& v) {

@@ -1094,6 +1094,7 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
     model.native_precision = dtype_precision(cfg, root, out, origin);
   }
   model.max_context_tokens = r.context;
+  model.checkpoint_context_tokens = r.context;
   model.category = a.moe ? Category::moe : Category::dense;
   model.architecture = a;
   model.sources = {{"architecture", origin}, {"context", origin}};

@@ -185,10 +185,10 @@ SizingReport fit_size(const catalog::Model& model, const catalog::Precision& pre
 SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const WeightPlacement& weights,
                       const catalog::Precision& precision, const catalog::Gpu& gpu, const SizingRequest& request) {
   require_self_hostable(model);
-  if (request.context_tokens > model.max_context_tokens) {
+  if (request.context_tokens > model.longest_context()) {
     throw Error(ErrorKind::usage,
                 fmt::format("--context {} exceeds {}'s maximum context of {} tokens",
-                            group_digits(request.context_tokens), model.id, group_digits(model.max_context_tokens)));
+                            group_digits(request.context_tokens), model.id, group_digits(model.longest_context())));
   }
   const catalog::Architecture& arch = *model.architecture;
 

@@ -457,10 +457,10 @@ void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu,
   require_self_hostable(model);
   require_modelled(model, request.engine);
   const catalog::Architecture& a = *model.architecture;
-  if (request.max_model_len > model.max_context_tokens) {
+  if (request.max_model_len > model.longest_context()) {
     throw Error(ErrorKind::usage,
                 fmt::format("--max-model-len {} exceeds {}'s maximum context of {} tokens",
-                            group_digits(request.max_model_len), model.id, group_digits(model.max_context_tokens)));
+                            group_digits(request.max_model_len), model.id, group_digits(model.longest_context())));
   }
   if (request.engine == ServingEngine::llama_cpp) {
     return;
@@ -481,7 +481,7 @@ ServingPrediction predict_serving(const catalog::Model& model, const catalog::Pr
                                   const catalog::Gpu& gpu, ServingRequest request) {
   check_serving_request(model, gpu, request);
   if (request.max_model_len == 0) {
-    request.max_model_len = model.max_context_tokens;
+    request.max_model_len = model.engine_default_context();
   }
   if (request.engine != ServingEngine::llama_cpp && (request.tensor_parallel == 0 || request.pipeline_parallel == 0)) {
     throw Error(ErrorKind::usage, "--tensor-parallel-size and --pipeline-parallel-size must be at least 1");
