@@ -66,7 +66,8 @@ catalog::ConfigImport read_gguf_model(const std::string& path) {
     throw Error(ErrorKind::io, fmt::format("cannot read GGUF file '{}': {}", path, std::strerror(errno)));
   }
   std::vector<unsigned char> buffer;
-  for (std::uint64_t want = std::min(size, k_first_read);; want = std::min(size, want * 4)) {
+  // grows 4x a step, never past the cap: the last step reads up to k_max_header and no further
+  for (std::uint64_t want = std::min(size, k_first_read);; want = std::min({size, want * 4, k_max_header})) {
     const std::size_t have = buffer.size();
     buffer.resize(want);
     in.read(reinterpret_cast<char*>(buffer.data() + have), static_cast<std::streamsize>(want - have));

@@ -28,6 +28,7 @@ struct GgufHeader {
   std::map<std::string, std::string> strings;
   std::map<std::string, std::vector<std::uint64_t>> integer_arrays;
   std::map<std::string, std::uint64_t> array_lengths;
+  std::uint64_t stored_ints = 0; // values kept in integer_arrays (capped)
   std::vector<GgufTensor> tensors;
   std::uint64_t header_bytes = 0; // up to the end of the tensor table
   std::uint64_t data_offset = 0;  // where tensor data starts (aligned)

@@ -18,6 +18,9 @@ constexpr std::uint64_t k_max_string = 16U << 20;
 constexpr std::uint64_t k_max_key = 1U << 16;
 constexpr std::uint64_t k_max_array = 1ULL << 26;
 constexpr std::uint64_t k_max_stored_ints = 1U << 16;
+// Integer arrays kept in all (8 bytes a value, whatever the stored width): the per-layer arrays
+// the sizing reads are a few hundred values; the tokenizer's are skipped, not widened 8x.
+constexpr std::uint64_t k_max_stored_ints_total = 1U << 20;
 constexpr std::uint32_t k_max_dims = 4; // GGML_MAX_DIMS
 
 struct NeedMore {};
@@ -159,7 +162,8 @@ void read_value(Cursor& c, std::uint32_t type, const std::string& key, GgufHeade
     if (size == 0) {
       c.fail(fmt::format("metadata \"{}\" has element type {}, which GGUF does not define", key, elem));
     }
-    const bool keep = elem != f32 && elem != f64 && count <= k_max_stored_ints;
+    const bool keep = elem != f32 && elem != f64 && count <= k_max_stored_ints && key.rfind("tokenizer.", 0) != 0 &&
+                      h.stored_ints + count <= k_max_stored_ints_total;
     if (!keep) {
       c.skip(count * size);
       return;
@@ -168,6 +172,7 @@ void read_value(Cursor& c, std::uint32_t type, const std::string& key, GgufHeade
     for (std::uint64_t i = 0; i < count; ++i) {
       values.push_back(read_integer(c, elem).value_or(0));
     }
+    h.stored_ints += values.size();
     h.integer_arrays[key] = std::move(values);
     return;
   }
