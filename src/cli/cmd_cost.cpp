@@ -99,6 +99,15 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   const catalog::Model& model = input.model();
   const catalog::Gpu& gpu = catalog.gpu(o.gpu);
   engine::require_self_hostable(model);
+  if (request.context_tokens > model.longest_context()) {
+    // the request is the volume's shape, not a --context: name the flags that made it
+    throw Error(ErrorKind::usage,
+                fmt::format("a request of {} prompt + {} output tokens exceeds {}'s maximum context of {} tokens: "
+                            "set --input-tokens and --output-tokens, or a smaller --input-output-ratio{}",
+                            util::group_digits(input_tokens), util::group_digits(output_tokens), model.id,
+                            util::group_digits(model.longest_context()),
+                            o.volume.ratio.empty() ? "" : fmt::format(" than '{}'", o.volume.ratio)));
+  }
   const std::vector<const catalog::Model*> apis = resolve_apis(o.apis, model, catalog);
   const bool gpu_price_given = plan.gpu_hour_usd > 0;
   plan.gpu_hour_usd = advisor::gpu_hour_usd(plan, gpu);

@@ -282,3 +282,13 @@ TEST_CASE("check: a file it names that cannot be read is a data error (exit 1), 
   CHECK(r.out.empty());
   CHECK(r.err.find("\"models[0].id\": " + gguf + ": not a usable GGUF file") != std::string::npos);
 }
+
+TEST_CASE("cost: an extreme --input-output-ratio is blamed, not --context", "[cli][errors][cost]") {
+  // 100000:1 with the default 512 output tokens: 512 x 100,000 = 51,200,000 prompt tokens
+  const auto r = run_modelpick({"cost", "llama-3.1-8b", "--tokens-per-day", "1M", "--input-output-ratio", "100000:1"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "modelpick: error: a request of 51,200,000 prompt + 512 output tokens exceeds llama-3.1-8b's maximum "
+                 "context of 131,072 tokens: set --input-tokens and --output-tokens, or a smaller "
+                 "--input-output-ratio than '100000:1'\n");
+}
