@@ -24,6 +24,9 @@ using nlohmann::json;
 
 constexpr std::uintmax_t k_max_file_bytes = 1U << 20;
 constexpr int k_max_depth = 8;
+// One deployment decision covers a handful of models; past this a file is a mistake or an
+// attack (40,000 models took 1.1 GB and wrote 185 MB).
+constexpr std::size_t k_max_models = 256;
 
 struct CheckOptions {
   std::string file;
@@ -238,6 +241,10 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
   const auto models_it = doc.find("models");
   if (models_it == doc.end() || !models_it->is_array() || models_it->empty()) {
     top.fail("models", "must be a non-empty array of model ids or {\"id\": ..., \"precision\": ...} objects");
+  }
+  if (models_it->size() > k_max_models) {
+    top.fail("models",
+             fmt::format("holds {} models; a deployment file takes at most {}", models_it->size(), k_max_models));
   }
   std::vector<ModelInput> inputs;
   for (std::size_t i = 0; i < models_it->size(); ++i) {

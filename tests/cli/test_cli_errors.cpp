@@ -292,3 +292,20 @@ TEST_CASE("cost: an extreme --input-output-ratio is blamed, not --context", "[cl
                  "context of 131,072 tokens: set --input-tokens and --output-tokens, or a smaller "
                  "--input-output-ratio than '100000:1'\n");
 }
+
+TEST_CASE("check: a deployment file holds at most 256 models", "[cli][errors][check]") {
+  const std::string file = "/tmp/modelpick-many-" + std::to_string(getpid()) + ".json";
+  {
+    std::ofstream out(file);
+    out << "{\"models\": [";
+    for (int i = 0; i < 300; ++i) {
+      out << (i == 0 ? "" : ", ") << "\"llama-3.1-8b\"";
+    }
+    out << "]}";
+  }
+  const auto r = run_modelpick({"check", file});
+  std::remove(file.c_str());
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "modelpick: error: " + file + ": \"models\" holds 300 models; a deployment file takes at most 256\n");
+}
