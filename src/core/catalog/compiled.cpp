@@ -72,8 +72,8 @@ template <member_list_of<GpuPrice> S> auto members(S& v) {
 template <member_list_of<Model> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.publisher, v.category, v.license, v.hf_repo, v.aliases, v.native_precision,
                   v.published_params_total, v.published_params_active, v.published_params_approximate,
-                  v.published_params_name_only, v.max_context_tokens, v.checkpoint_context_tokens, v.architecture, v.stored, v.provider, v.api_price,
-                  v.sources, v.origin);
+                  v.published_params_name_only, v.max_context_tokens, v.checkpoint_context_tokens, v.architecture,
+                  v.stored, v.provider, v.api_price, v.sources, v.origin);
 }
 template <member_list_of<Gpu> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.vendor, v.memory_bytes, v.marketing_gb, v.nvidia_smi_mib, v.bandwidth_bytes_per_s,
