@@ -85,6 +85,14 @@ std::string size_table(const engine::SizingReport& r) {
       t.add_row(bytes_row("  " + type, bytes));
     }
   }
+  if (m.architecture) { // towers and MTP layers, inside the weights above
+    for (const catalog::ExtraWeights& e : m.architecture->extras) {
+      t.add_row(bytes_row("  of which " + e.what.substr(0, e.what.find(" (")), e.params * 2));
+    }
+    if (r.mtp_weights_bytes > 0) {
+      t.add_row(bytes_row(fmt::format("  of which {} MTP layer(s)", m.architecture->mtp_layers), r.mtp_weights_bytes));
+    }
+  }
   if (r.active_weights_bytes != r.weights_bytes) {
     t.add_row(bytes_row("  read per token (active)", r.active_weights_bytes));
   }

@@ -129,7 +129,11 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
         fmt::format("{} of {} layers keep no per-token KV cache (linear attention, Mamba, "
                     "cross-attention or no attention){}",
                     none, a.layers,
-                    state_bytes_per_sequence(a) > 0 ? "; recurrent state is 16-bit, a fixed size per sequence" : ""));
+                    state_bytes_per_sequence(a) > 0
+                        ? fmt::format("; recurrent state is a fixed size per sequence ({}-byte conv values, {}-byte "
+                                      "recurrent values)",
+                                      a.conv_state_bytes, a.recurrent_state_bytes)
+                        : std::string()));
   }
   if (a.mlp_gated == false) {
     out.push_back("MLP: up and down projections only (not gated)");
