@@ -90,6 +90,20 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
     if (serving->pipeline_parallel == 0) {
       serving->pipeline_parallel = serving->tensor_parallel == found.tensor_parallel ? found.pipeline_parallel : 1;
     }
+    if (serving->max_model_len_auto) {
+      // the longest context every one of --concurrency users gets on this layout
+      const std::uint64_t longest = engine::longest_max_model_len(model, precision, gpu, *serving, request.concurrency);
+      if (longest == 0) {
+        report.warnings.push_back(fmt::format("--max-model-len auto: no length holds {} concurrent requests on this "
+                                              "layout; sized at 1 token",
+                                              request.concurrency));
+      }
+      serving->max_model_len = std::max<std::uint64_t>(1, longest);
+      if (o.sizing.context.empty()) {
+        request.context_tokens = serving->max_model_len;
+        report = engine::plan_size(model, precision, gpu, request);
+      }
+    }
     prediction = engine::predict_serving(model, precision, gpu, *serving);
   }
   for (std::string& a : input.assumptions()) {

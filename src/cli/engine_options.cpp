@@ -110,7 +110,9 @@ std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::
   }
   engine::ServingRequest r;
   r.engine = *e;
-  if (!o.max_model_len.empty()) {
+  if (o.max_model_len == "auto") {
+    r.max_model_len_auto = true; // the longest that holds --concurrency requests: size finds it
+  } else if (!o.max_model_len.empty()) {
     r.max_model_len = parse_context(o.max_model_len, "--max-model-len");
   }
   // 0 = not given: the command fills in the layout it found

@@ -187,3 +187,19 @@ TEST_CASE("size --engine vllm: max_model_len defaults to the checkpoint's, and t
   CHECK((d.exit_code == 0 || d.exit_code == 3));
   CHECK(json::parse(d.out)["engine"]["max_model_len"] == 163840);
 }
+
+TEST_CASE("size --max-model-len auto: the longest context N concurrent users get", "[cli][engine]") {
+  const auto r = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len", "auto",
+                                "--concurrency", "16", "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  const std::uint64_t longest = j["engine"]["max_model_len"].get<std::uint64_t>();
+  CHECK(j["engine"]["max_concurrency"].get<double>() >= 16);
+  CHECK(j["request"]["context_tokens"] == longest);
+  // one token more and the cache no longer holds 16 of them: exit 3
+  const auto more = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len",
+                                   std::to_string(longest + 1), "--concurrency", "16", "--json"});
+  CHECK(more.exit_code == 3);
+  CHECK(json::parse(more.out)["engine"]["max_concurrency"].get<double>() < 16);
+}

@@ -34,6 +34,7 @@ struct ServingRequest {
   // vLLM --gpu-memory-utilization or SGLang --mem-fraction-static; 0: the engine's default.
   double memory_fraction = 0;
   std::uint64_t max_model_len = 0; // --max-model-len / --context-length / --ctx-size; 0: the model's maximum
+  bool max_model_len_auto = false; // --max-model-len auto: the longest that holds --concurrency requests
   std::uint64_t tensor_parallel = 1;
   std::uint64_t pipeline_parallel = 1;
   std::uint64_t kv_bytes = 2;               // vLLM / SGLang bytes per KV value (1 = fp8)
@@ -87,5 +88,11 @@ void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu,
 // check_serving_request, then the prediction; TP and PP must be chosen (at least 1).
 ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
                                   const catalog::Gpu& gpu, ServingRequest request);
+
+// --max-model-len auto: the longest max_model_len (up to the model's longest context) at which
+// the engine starts and its cache holds `concurrency` requests of that length; 0 when none
+// does. The prediction is monotone in the length, so a bisection finds it.
+std::uint64_t longest_max_model_len(const catalog::Model& model, const catalog::Precision& precision,
+                                    const catalog::Gpu& gpu, ServingRequest request, std::uint64_t concurrency);
 
 } // namespace modelpick::engine

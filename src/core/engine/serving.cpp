@@ -523,4 +523,24 @@ ServingPrediction predict_serving(const catalog::Model& model, const catalog::Pr
   return p;
 }
 
+std::uint64_t longest_max_model_len(const catalog::Model& model, const catalog::Precision& precision,
+                                    const catalog::Gpu& gpu, ServingRequest request, std::uint64_t concurrency) {
+  const auto holds = [&](std::uint64_t length) {
+    request.max_model_len = length;
+    const ServingPrediction p = predict_serving(model, precision, gpu, request);
+    return p.starts && p.max_concurrency >= static_cast<double>(concurrency);
+  };
+  std::uint64_t low = 0;                            // holds (0: nothing found yet)
+  std::uint64_t high = model.longest_context() + 1; // does not hold
+  if (holds(high - 1)) {
+    return high - 1;
+  }
+  high -= 1;
+  while (high - low > 1) {
+    const std::uint64_t mid = low + (high - low) / 2;
+    (holds(mid) ? low : high) = mid;
+  }
+  return low;
+}
+
 } // namespace modelpick::engine
