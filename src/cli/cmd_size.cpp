@@ -46,7 +46,9 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   if (!o.mau.empty()) {
     deployment = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
   }
-  const ModelInput input = ModelInput::resolve("size", o.model, o.config, o.precision, catalog, o.text_only);
+  // vLLM's --quantization names the weights' format when --precision does not
+  const std::string precision_id = o.precision.empty() ? precision_of_quantization(o.engine.quantization) : o.precision;
+  const ModelInput input = ModelInput::resolve("size", o.model, o.config, precision_id, catalog, o.text_only);
   std::optional<engine::ServingRequest> serving =
       parse_engine(o.engine, request.kv_bytes, request.kv_dtype, request.gpu_memory_utilization);
   const catalog::Model& model = input.model();
@@ -61,7 +63,12 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   if (serving && serving->max_model_len == 0) {
     serving->max_model_len = request.context_tokens;
   }
-  const catalog::Gpu& gpu = catalog.gpu(o.sizing.gpu);
+  // --gpu-memory-bytes: the GPU as the runtime shows it (WSL, MIG), for the plan and the engine
+  catalog::Gpu shown = catalog.gpu(o.sizing.gpu);
+  if (serving && serving->gpu_memory_bytes > 0) {
+    shown.memory_bytes = serving->gpu_memory_bytes;
+  }
+  const catalog::Gpu& gpu = shown;
   if (serving) {
     // before planning, so that a bad value is blamed on the engine's flag, not on --context / --gpus
     engine::check_serving_request(model, gpu, *serving);

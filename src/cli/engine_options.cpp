@@ -50,6 +50,39 @@ void add_engine_options(CLI::App& cmd, EngineOptions& o) {
       "q4_0, iq4_nl",
       "T");
   add("--cache-type-v", o.cache_type_v, "llama.cpp V cache type (as --cache-type-k)", "T");
+  cmd.add_flag("--enforce-eager", o.enforce_eager,
+               "vLLM: no CUDA graphs (accepted; the versions modelled capture graphs after sizing the KV cache)")
+      ->group("Serving engine (--engine)");
+  add("--quantization,-q", o.quantization,
+      "vLLM: the weights' quantization (fp8, awq, gptq, awq_marlin, gptq_marlin, compressed-tensors, mxfp4, "
+      "modelopt); sizes them so unless --precision is given",
+      "M");
+  add("--parallel", o.parallel, "llama.cpp: sequences served at once, sharing the --ctx-size cells (default 1)", "N");
+  add("--ubatch-size", o.ubatch_size, "llama.cpp: the physical batch (default 512)", "N");
+  add("--gpu-memory-bytes", o.gpu_memory_bytes,
+      "Memory per GPU as the runtime reports it, when it shows less than the GPU's (WSL, MIG); bytes, or with "
+      "k/M/G = 1024^n",
+      "B");
+}
+
+std::string precision_of_quantization(const std::string& method) {
+  if (method.empty()) {
+    return {};
+  }
+  if (method == "fp8" || method == "fbgemm_fp8" || method == "modelopt") {
+    return "fp8";
+  }
+  if (method == "awq" || method == "gptq" || method == "awq_marlin" || method == "gptq_marlin" ||
+      method == "compressed-tensors") {
+    return "int4";
+  }
+  if (method == "mxfp4") {
+    return "mxfp4";
+  }
+  throw Error(ErrorKind::usage, fmt::format("--quantization '{}' is not modelled: expected fp8, fbgemm_fp8, "
+                                            "modelopt, awq, gptq, awq_marlin, gptq_marlin, compressed-tensors or "
+                                            "mxfp4 (or give --precision)",
+                                            method));
 }
 
 namespace {
@@ -105,6 +138,11 @@ std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::
   require_engine(o.n_gpu_layers, "--n-gpu-layers", ServingEngine::llama_cpp, e);
   require_engine(o.cache_type_k, "--cache-type-k", ServingEngine::llama_cpp, e);
   require_engine(o.cache_type_v, "--cache-type-v", ServingEngine::llama_cpp, e);
+  require_engine(o.enforce_eager ? std::string("1") : std::string(), "--enforce-eager", ServingEngine::vllm, e);
+  require_engine(o.quantization, "--quantization", ServingEngine::vllm, e);
+  require_engine(o.parallel, "--parallel", ServingEngine::llama_cpp, e);
+  require_engine(o.ubatch_size, "--ubatch-size", ServingEngine::llama_cpp, e);
+  require_some_engine(o.gpu_memory_bytes, "--gpu-memory-bytes", e);
   if (!e) {
     return std::nullopt;
   }
@@ -131,6 +169,11 @@ std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::
     }
     r.block_size = b;
   }
+  if (!o.gpu_memory_bytes.empty()) {
+    r.gpu_memory_bytes =
+        util::parse_count(o.gpu_memory_bytes, "--gpu-memory-bytes", util::SuffixBase::binary, 1ULL << 20, 1ULL << 44);
+  }
+  r.enforce_eager = o.enforce_eager;
   if (!o.max_num_seqs.empty()) {
     r.max_num_seqs = util::parse_count(o.max_num_seqs, "--max-num-seqs", util::SuffixBase::decimal, 1, 1'000'000);
   }
@@ -164,6 +207,12 @@ std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::
     r.cache_type_v = parse_cache_type(o.cache_type_v, "--cache-type-v");
     if (!o.n_gpu_layers.empty()) {
       r.gpu_layers = util::parse_count(o.n_gpu_layers, "--n-gpu-layers", util::SuffixBase::decimal, 0, 100'000);
+    }
+    if (!o.parallel.empty()) {
+      r.parallel = util::parse_count(o.parallel, "--parallel", util::SuffixBase::decimal, 1, 4'096);
+    }
+    if (!o.ubatch_size.empty()) {
+      r.ubatch = util::parse_count(o.ubatch_size, "--ubatch-size", util::SuffixBase::binary, 1, 1U << 20);
     }
     break;
   }

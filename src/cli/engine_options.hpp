@@ -21,7 +21,16 @@ struct EngineOptions {
   std::string n_gpu_layers;
   std::string cache_type_k;
   std::string cache_type_v;
+  bool enforce_eager = false;   // vLLM --enforce-eager
+  std::string quantization;     // vLLM --quantization: the weights' format when --precision is not given
+  std::string parallel;         // llama.cpp --parallel: sequences sharing the --ctx-size cells
+  std::string ubatch_size;      // llama.cpp --ubatch-size
+  std::string gpu_memory_bytes; // any engine: the memory the runtime shows (WSL, MIG) instead of the GPU's
 };
+
+// vLLM's --quantization as a catalog precision id ("" when not given); Error(usage) naming the
+// method when it has none.
+std::string precision_of_quantization(const std::string& method);
 
 void add_engine_options(CLI::App& command, EngineOptions& options);
 

@@ -46,7 +46,8 @@ std::string serving_table(const engine::ServingPrediction& p, const catalog::Gpu
       t.add_row(row("in host memory", as_signed(k.host_kv_bytes)));
     }
     out += t.render();
-    out += fmt::format("n_ctx = {} tokens (one sequence; --parallel N shares them)\n", group_digits(p.kv_cache_tokens));
+    out += fmt::format("n_ctx = {} tokens ({} sequence(s), --parallel, share them)\n", group_digits(p.kv_cache_tokens),
+                       r.parallel);
   } else {
     out += fmt::format("\n{}: TP {} × PP {} on {} × {} · max model len {} · per GPU (the rank with the least room)\n",
                        engine::display_name(r.engine), r.tensor_parallel, r.pipeline_parallel, p.gpus, gpu.name,

@@ -203,3 +203,31 @@ TEST_CASE("size --max-model-len auto: the longest context N concurrent users get
   CHECK(more.exit_code == 3);
   CHECK(json::parse(more.out)["engine"]["max_concurrency"].get<double>() < 16);
 }
+
+TEST_CASE("size --engine: the flags users pass are accepted and count", "[cli][engine]") {
+  // --quantization awq sizes the weights as int4 when --precision is not given
+  const auto q = run_modelpick({"size", "qwen2.5-7b", "--gpu", "rtx-4090", "--engine", "vllm", "--quantization", "awq",
+                                "--max-model-len", "8k", "--enforce-eager", "--json"});
+  INFO(q.err);
+  REQUIRE(q.exit_code == 0);
+  CHECK(json::parse(q.out)["precision"]["id"] == "int4");
+  // --gpu-memory-bytes: the GPU as the runtime shows it (here 20 GiB of a 24 GB card)
+  const auto m = run_modelpick({"size", "llama-3.1-8b", "--gpu", "rtx-4090", "--engine", "vllm", "--gpu-memory-bytes",
+                                "20G", "--max-model-len", "8k", "--json"});
+  REQUIRE((m.exit_code == 0 || m.exit_code == 3));
+  CHECK(json::parse(m.out)["gpu"]["memory_bytes"] == 21474836480ULL); // 20 x 1024^3
+  // llama.cpp --parallel 4: four sequences share the cells, each with its own recurrent state
+  const auto p = run_modelpick({"size", "--config", fixture("hf/qwen3-next-80b-a3b-instruct.json"), "--gpu", "h200",
+                                "--engine", "llama.cpp", "--ctx-size", "32k", "--parallel", "4", "--json"});
+  REQUIRE((p.exit_code == 0 || p.exit_code == 3));
+  const json pj = json::parse(p.out);
+  CHECK(pj["engine"]["state_bytes"] == 4 * 79036416ULL); // 4 x the one-sequence state of the test above
+  CHECK(pj["engine"]["max_concurrency"] == 4);
+  // an engine's flag with another engine is named
+  const auto wrong = run_modelpick({"size", "llama-3.1-8b", "--engine", "sglang", "--parallel", "2"});
+  CHECK(wrong.exit_code == 2);
+  CHECK(wrong.err == "modelpick: error: --parallel is a llama.cpp flag, but --engine is sglang\n");
+  const auto method = run_modelpick({"size", "llama-3.1-8b", "--engine", "vllm", "--quantization", "bitsandbytes"});
+  CHECK(method.exit_code == 2);
+  CHECK(method.err.find("--quantization 'bitsandbytes' is not modelled") != std::string::npos);
+}

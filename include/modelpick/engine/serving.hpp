@@ -45,6 +45,9 @@ struct ServingRequest {
   CacheType cache_type_k;                   // llama.cpp
   CacheType cache_type_v;
   std::optional<std::uint64_t> gpu_layers; // llama.cpp --n-gpu-layers; nullopt: all
+  std::uint64_t parallel = 1;              // llama.cpp --parallel: sequences sharing the cells
+  std::uint64_t ubatch = 512;              // llama.cpp --ubatch-size (k_llama_cpp_ubatch)
+  bool enforce_eager = false;              // vLLM --enforce-eager
 };
 
 // One GPU: the rank that admits the fewest tokens (vLLM and SGLang size every rank alike and

@@ -390,9 +390,9 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
       v_width = k_width;
     }
     const std::uint64_t cells =
-        windowed(l) ? std::min(r.max_model_len,
-                               util::ceil_div(l.window + k_llama_cpp_ubatch, k_llama_cpp_swa_pad) * k_llama_cpp_swa_pad)
-                    : r.max_model_len;
+        windowed(l)
+            ? std::min(r.max_model_len, util::ceil_div(l.window + r.ubatch, k_llama_cpp_swa_pad) * k_llama_cpp_swa_pad)
+            : r.max_model_len;
     // K and V of `n` cells, in the cache types' blocks
     const auto bytes = [&](std::uint64_t n) {
       return checked_add(util::mul_div_ceil(checked_mul(k_width, n, "KV bytes"), r.cache_type_k.block_bytes,
@@ -412,14 +412,13 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
   }
   // Recurrent layers (Mamba, Gated DeltaNet, KDA): llama.cpp's recurrent memory holds one conv
   // (r) and one state (s) row per sequence and layer, both f32 (llama-memory-recurrent.cpp,
-  // n_embd_r / n_embd_s in llama-hparams.cpp), on the device of the layer; one sequence
-  // (--parallel 1).
+  // n_embd_r / n_embd_s in llama-hparams.cpp), on the device of the layer; --parallel rows.
   catalog::Architecture f32_state = a;
   f32_state.conv_state_bytes = 4;
   f32_state.recurrent_state_bytes = 4;
   std::uint64_t state_bytes = 0;
   for (std::uint64_t i = 0; i < a.layers; ++i) {
-    const std::uint64_t layer = layer_state_bytes(f32_state, i);
+    const std::uint64_t layer = checked_mul(layer_state_bytes(f32_state, i), r.parallel, "state bytes");
     state_bytes = checked_add(state_bytes, layer, "state bytes");
     if (i >= a.layers - on_gpu) {
       gpu_bytes = checked_add(gpu_bytes, layer, "KV bytes");
@@ -436,7 +435,8 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
   rank.blocks = r.max_model_len;
   p.kv_cache_tokens = r.max_model_len;
   p.kv_cache_bytes = gpu_bytes;
-  p.max_concurrency = 1;
+  // --parallel N slots share the cells: N sequences of up to ctx-size / N tokens each
+  p.max_concurrency = static_cast<double>(r.parallel);
   p.assumptions.push_back(fmt::format(
       "llama.cpp: KV cache = --ctx-size {} cells x (K {} + V {}) per layer, no profiling; {} of {} layers on the "
       "GPU(s) (--n-gpu-layers), the rest in host memory",
@@ -445,9 +445,9 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
     p.assumptions.push_back("MLA: only the compressed latent c^KV is cached (llama.cpp's MLA path)");
   }
   if (state_bytes > 0) {
-    p.assumptions.push_back(fmt::format("llama.cpp: recurrent layers keep {} bytes of f32 conv and SSM state for one "
-                                        "sequence, counted with the KV cache",
-                                        group_digits(state_bytes)));
+    p.assumptions.push_back(fmt::format("llama.cpp: recurrent layers keep {} bytes of f32 conv and SSM state for {} "
+                                        "sequence(s) (--parallel), counted with the KV cache",
+                                        group_digits(state_bytes), r.parallel));
   }
 }
 
