@@ -27,7 +27,8 @@ std::uint64_t parse_context(const std::string& text, const char* flag) {
 }
 
 std::uint64_t parse_concurrency(const std::string& text) {
-  return util::parse_count(text, "--concurrency", util::SuffixBase::decimal, 1, k_max_concurrency);
+  // "max": size for one sequence; the answer is fit.max_concurrency (how many fit)
+  return text == "max" ? 1 : util::parse_count(text, "--concurrency", util::SuffixBase::decimal, 1, k_max_concurrency);
 }
 
 std::uint64_t parse_gpus(const std::string& text) {
@@ -111,7 +112,9 @@ void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help, 
   cmd.add_option("--gpu", o.gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
   cmd.add_option("--gpus", o.gpus, gpus_help)->type_name("N");
   cmd.add_option("--context", o.context, context_help)->type_name("N");
-  cmd.add_option("--concurrency", o.concurrency, "Sequences held in the KV cache at once (default 1)")->type_name("N");
+  cmd.add_option("--concurrency", o.concurrency,
+                 "Sequences held in the KV cache at once (default 1); max: how many fit (fit.max_concurrency)")
+      ->type_name("N");
   cmd.add_option("--kv-dtype,--kv-cache-dtype", o.kv_dtype,
                  "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
       ->type_name("D");

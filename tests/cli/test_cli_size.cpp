@@ -224,3 +224,18 @@ TEST_CASE("size: pipeline stages inside a node, evenly for vLLM-style layouts, a
   CHECK(c["fit"]["gpus"] == 3);
   CHECK(c["fit"]["pipeline_parallel"] == 3);
 }
+
+TEST_CASE("size --concurrency max answers how many sequences fit", "[cli][size]") {
+  const auto m = nlohmann::json::parse(
+      run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--context", "32k", "--concurrency", "max", "--json"})
+          .out);
+  const auto n = m["fit"]["max_concurrency"].get<std::uint64_t>();
+  CHECK(m["request"]["concurrency"] == 1);
+  // n fit, n + 1 do not
+  CHECK(run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--gpus", "1", "--context", "32k", "--concurrency",
+                       std::to_string(n)})
+            .exit_code == 0);
+  CHECK(run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--gpus", "1", "--context", "32k", "--concurrency",
+                       std::to_string(n + 1)})
+            .exit_code == 3);
+}
