@@ -2,12 +2,18 @@
 // exhaustively rather than on examples.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <nlohmann/json.hpp>
+
 #include "catalog_fixture.hpp"
+#include "modelpick/advisor/advisor.hpp"
 #include "modelpick/engine/kv_cache.hpp"
 #include "modelpick/engine/memory.hpp"
 #include "modelpick/engine/plan.hpp"
 #include "modelpick/engine/serving.hpp"
 #include "modelpick/error.hpp"
+#include "render/compare_render.hpp"
+#include "render/pick_render.hpp"
 
 using namespace modelpick;
 
@@ -181,5 +187,63 @@ TEST_CASE("serving engines: the arithmetic holds for every model, and more memor
         }
       }
     }
+  }
+}
+
+namespace {
+
+// Every number of a JSON document is finite and non-negative; returns the path of the first
+// one that is not ("" when all are).
+std::string bad_number(const nlohmann::ordered_json& j, const std::string& path) {
+  if (j.is_number_float()) {
+    const double v = j.get<double>();
+    return std::isfinite(v) && v >= 0 ? "" : path + " = " + j.dump();
+  }
+  if (j.is_number_integer() && !j.is_number_unsigned()) {
+    return j.get<std::int64_t>() >= 0 ? "" : path + " = " + j.dump();
+  }
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (std::string bad = bad_number(it.value(), path + "." + it.key()); !bad.empty()) {
+        return bad;
+      }
+    }
+  }
+  if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      if (std::string bad = bad_number(j[i], path + "[" + std::to_string(i) + "]"); !bad.empty()) {
+        return bad;
+      }
+    }
+  }
+  return "";
+}
+
+} // namespace
+
+TEST_CASE("every number of every model's answer on every GPU is finite and non-negative", "[properties]") {
+  const auto& c = embedded_catalog();
+  advisor::Question q;
+  q.sizing.context_tokens = 8192;
+  q.sizing.concurrency = 4;
+  q.shape = {1536, 512, 2};
+  q.volume = engine::Volume{};
+  q.volume->tokens_per_day = 50e6;
+  q.volume->input_share = 0.75;
+  q.volume->prompt_tokens = 1536;
+  for (const auto& gpu : c.gpus()) {
+    INFO(gpu.id);
+    advisor::PickFilter f;
+    f.max_gpus = 8;
+    const advisor::PickResult r = advisor::pick(c, gpu, q, f, advisor::PickSort::cost);
+    const auto j = render::pick_json(r, q, f, advisor::PickSort::cost, r.results.size());
+    CHECK(bad_number(j, "pick") == "");
+    // one model of each category, through answer() as size, cost and compare see it
+    std::vector<advisor::Answer> answers;
+    for (const char* id : {"llama-3.1-8b", "deepseek-v3", "jamba-1.5-mini", "qwen3-next-80b-a3b", "gpt-5"}) {
+      const auto& m = c.model(id);
+      answers.push_back(advisor::answer(c, m, m.self_hostable() ? &c.precision(m.native_precision) : nullptr, gpu, q));
+    }
+    CHECK(bad_number(render::compare_json(answers, q), "compare") == "");
   }
 }
