@@ -45,7 +45,8 @@ ModelInput ModelInput::resolve(const char* command, const std::string& model, co
                                       in.imported_->stored_precision->name));
     }
     if (text_only) {
-      in.notes_ = drop_towers(in.imported_->model);
+      const std::vector<std::string> dropped = drop_towers(in.imported_->model);
+      in.notes_.insert(in.notes_.end(), dropped.begin(), dropped.end());
     }
   } else if (is_gguf(model)) {
     if (!precision.empty()) {
