@@ -486,27 +486,24 @@ Architecture parse_architecture(const Reader& r) {
     e.expert_bias = m.boolean("expert_bias", false);
     a.moe = e;
   }
-  if (const json* extra = r.find("extra_params")) {
-    const Reader x{*extra, r.where + ".extra_params"};
+  // weights beside the language model: one "extra_params" object, or an "extras" array of them
+  const auto extra_weights = [](const Reader& x) {
     ExtraWeights e;
     e.source = x.source();
     e.params = x.uint("count", 0, k_big);
     e.what = x.str("what");
     e.text_only_drops = x.boolean("text_only_drops", false);
-    a.extras.push_back(e);
+    return e;
+  };
+  if (const json* extra = r.find("extra_params")) {
+    a.extras.push_back(extra_weights(Reader{*extra, r.where + ".extra_params"}));
   }
   if (const json* extras = r.find("extras")) {
     if (!extras->is_array()) {
       invalid(r.where, "\"extras\" must be an array of {\"what\", \"count\", \"source\"} objects");
     }
     for (std::size_t i = 0; i < extras->size(); ++i) {
-      const Reader x{(*extras)[i], fmt::format("{}.extras[{}]", r.where, i)};
-      ExtraWeights e;
-      e.source = x.source();
-      e.params = x.uint("count", 0, k_big);
-      e.what = x.str("what");
-      e.text_only_drops = x.boolean("text_only_drops", false);
-      a.extras.push_back(e);
+      a.extras.push_back(extra_weights(Reader{(*extras)[i], fmt::format("{}.extras[{}]", r.where, i)}));
     }
   }
   if (const std::string problem = architecture_problem(a); !problem.empty()) {
