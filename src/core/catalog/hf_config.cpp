@@ -978,11 +978,9 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
     if (m.shared_expert_intermediate_size == 0) {
       m.shared_expert_intermediate_size = width > 0 ? width : m.expert_intermediate_size;
     }
-    if (shared_width == nullptr || r.type == "nemotron_h") {
-      // DeepSeek / GLM / Kimi: n_shared_experts of the expert width; Nemotron-H gives the total
-      if (r.type == "nemotron_h" && m.shared_experts > 0) {
-        m.shared_expert_intermediate_size = width / m.shared_experts;
-      }
+    // DeepSeek / GLM / Kimi: n_shared_experts of the expert width; Nemotron-H gives their total
+    if (r.type == "nemotron_h" && m.shared_experts > 0) {
+      m.shared_expert_intermediate_size = width / m.shared_experts;
     }
     m.first_dense_layers = f.has("first_k_dense_replace") ? f.uint("first_k_dense_replace", 0, a.layers) : 0;
     m.layer_step = f.has("decoder_sparse_step") ? f.uint("decoder_sparse_step", 1, a.layers)

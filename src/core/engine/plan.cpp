@@ -27,7 +27,6 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlaceme
                           const SizingRequest& request, const Layout& layout) {
   const std::uint64_t tp = layout.tensor_parallel;
   const auto stages = pipeline_stages(arch.layers, layout.pipeline_parallel);
-  // KV heads a rank holds: an even share, or one replicated head when TP exceeds them.
   const std::uint64_t usable = usable_bytes(gpu, request.gpu_memory_utilization);
 
   LayoutEvaluation best{layout, {}};
