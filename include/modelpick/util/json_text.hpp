@@ -9,6 +9,31 @@
 
 namespace modelpick::util {
 
+// Follows a character-by-character scan of JSON text through its string literals (escapes
+// included), for scans that must not read braces or tokens inside strings.
+class StringTracker {
+public:
+  // Feeds the next character; true when it belongs to a string literal, its quotes included.
+  bool inside(char c) {
+    if (in_string_) {
+      if (escaped_) {
+        escaped_ = false;
+      } else if (c == '\\') {
+        escaped_ = true;
+      } else if (c == '"') {
+        in_string_ = false;
+      }
+      return true;
+    }
+    in_string_ = c == '"';
+    return in_string_;
+  }
+
+private:
+  bool in_string_ = false;
+  bool escaped_ = false;
+};
+
 // Parses `text` into a JSON object. Throws Error(invalid_catalog) "<origin>: ..." when it is larger
 // than `max_bytes`, empty, nested deeper than `max_depth`, not JSON, or not an object;
 // `expected` describes the object wanted ("a JSON object such as {...}").

@@ -37,21 +37,13 @@ const std::array<std::string_view, 3> k_python_tokens = {"-Infinity", "Infinity"
 std::string python_tokens_as_strings(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  bool in_string = false;
-  bool escaped = false;
-  char previous = '\0'; // last non-space character outside a string
+  util::StringTracker strings;
+  char previous = '\0'; // last non-space character outside a string ('"' after one)
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (in_string) {
+    if (strings.inside(c)) {
       out += c;
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-        previous = '"';
-      }
+      previous = '"';
       continue;
     }
     if (previous == ':' || previous == '[' || previous == ',') {
@@ -72,9 +64,7 @@ std::string python_tokens_as_strings(std::string_view text) {
       }
     }
     out += c;
-    if (c == '"') {
-      in_string = true;
-    } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
       previous = c;
     }
   }

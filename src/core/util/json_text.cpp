@@ -15,20 +15,12 @@ namespace {
 // Deepest nesting of objects and arrays, skipping strings (and the escapes inside them).
 bool deeper_than(std::string_view text, int max_depth) {
   int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
+  StringTracker strings;
   for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
+    if (strings.inside(c)) {
+      continue;
+    }
+    if (c == '{' || c == '[') {
       if (++depth > max_depth) {
         return true;
       }
