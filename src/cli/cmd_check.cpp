@@ -159,7 +159,8 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
                                            "a JSON object describing one deployment (docs/cli.md, `check`)");
   const Fields top(doc, o.file, "");
   top.only({"schema_version", "name", "gpu", "gpus", "precision", "context", "concurrency", "kv_dtype",
-            "gpu_memory_utilization", "models", "license", "volume", "api_alternatives", "expect", "$comment"});
+            "gpu_memory_utilization", "engine", "models", "license", "volume", "api_alternatives", "expect",
+            "$comment"});
   if (top.text("schema_version", "1") != "1") {
     top.fail("schema_version", "must be 1 (the only version this modelpick reads)");
   }
@@ -181,6 +182,10 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
   if (!sizing.gpus.empty()) {
     q.sizing.gpus = top.parse("gpus", [&] { return parse_gpus(sizing.gpus); });
   }
+  top.parse("engine", [&] {
+    apply_memory_model(top.text("engine"), q.sizing);
+    return 0;
+  });
 
   if (const auto v = top.object("volume")) {
     v->only({"tokens_per_day", "tokens_per_month", "input_output_ratio", "input_tokens", "output_tokens", "utilization",

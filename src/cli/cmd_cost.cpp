@@ -30,6 +30,7 @@ struct CostOptions {
   std::string gpus;
   std::string kv_dtype = "auto";
   std::string gpu_memory_utilization = "0.90";
+  std::string engine; // the memory model (common_options: apply_memory_model)
   VolumeOptions volume;
   std::vector<std::string> apis;
   std::string batch;
@@ -90,6 +91,7 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   if (!o.gpus.empty()) {
     request.gpus = parse_gpus(o.gpus);
   }
+  apply_memory_model(o.engine, request);
   std::uint64_t batch = 1;
   if (!o.batch.empty()) {
     batch = util::parse_count(o.batch, "--batch", util::SuffixBase::decimal, 1, k_max_concurrency);
@@ -177,6 +179,7 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("--gpu-memory-utilization", o->gpu_memory_utilization,
                   "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
       ->type_name("F");
+  cmd->add_option("--engine", o->engine, k_engine_help)->type_name("E");
   cmd->add_option("--api", o->apis, "API models to compare, comma-separated (default: every priced API model)")
       ->type_name("LIST")
       ->delimiter(',');

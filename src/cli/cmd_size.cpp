@@ -52,13 +52,18 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   std::optional<engine::ServingRequest> serving =
       parse_engine(o.engine, request.kv_bytes, request.kv_dtype, request.gpu_memory_utilization);
   const catalog::Model& model = input.model();
-  // llama.cpp splits the layers over any number of GPUs (--split-mode layer)
-  request.uneven_stages = serving && serving->engine == engine::ServingEngine::llama_cpp;
+  // the memory model: the engine named (with its flags), vLLM's by default, or none
+  apply_memory_model(o.engine.engine, request);
+  if (serving) {
+    request.engine = *serving;
+  }
   if (o.sizing.context.empty()) {
-    // with an engine, its --max-model-len (default: the model's maximum) is the context sized
-    request.context_tokens =
-        serving ? (serving->max_model_len > 0 ? serving->max_model_len : model.engine_default_context())
-                : std::min(engine::k_default_context_tokens, model.max_context_tokens);
+    // with an engine, its --max-model-len (default: the model's maximum) is the context sized;
+    // --max-model-len auto finds the layout for the shortest request, then the longest it holds
+    request.context_tokens = serving ? (serving->max_model_len_auto  ? 1
+                                        : serving->max_model_len > 0 ? serving->max_model_len
+                                                                     : model.engine_default_context())
+                                     : std::min(engine::k_default_context_tokens, model.max_context_tokens);
   }
   if (serving && serving->max_model_len == 0) {
     serving->max_model_len = request.context_tokens;
@@ -107,7 +112,9 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
       }
       serving->max_model_len = std::max<std::uint64_t>(1, longest);
       if (o.sizing.context.empty()) {
+        // the plan at that length, on the layout it was found for
         request.context_tokens = serving->max_model_len;
+        request.gpus = serving->tensor_parallel * serving->pipeline_parallel;
         report = engine::plan_size(model, precision, gpu, request);
       }
     }
@@ -179,7 +186,8 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
   o->sizing.context.clear();
   add_sizing_options(*cmd, o->sizing, "Evaluate exactly N GPUs instead of searching for the fewest",
                      "Tokens per sequence: 8192, 32k, 128k, 1M (k = 1024; default 8192 or the model's maximum if "
-                     "smaller)");
+                     "smaller)",
+                     false);
   add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
   add_engine_options(*cmd, o->engine);
   cmd->add_option("--svg", o->svg, "Also draw one GPU's memory (weights, KV, reserve, free) into FILE (SVG)")

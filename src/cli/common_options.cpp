@@ -108,7 +108,11 @@ license::Deployment parse_deployment(const std::string& mau, const std::string& 
   return d;
 }
 
-void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help, const char* context_help) {
+void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help, const char* context_help,
+                        bool with_engine) {
+  if (with_engine) {
+    cmd.add_option("--engine", o.engine, k_engine_help)->type_name("E");
+  }
   cmd.add_option("--gpu", o.gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
   cmd.add_option("--gpus", o.gpus, gpus_help)->type_name("N");
   cmd.add_option("--context", o.context, context_help)->type_name("N");
@@ -135,7 +139,27 @@ engine::SizingRequest parse_sizing(const SizingOptions& o) {
   if (!o.gpus.empty()) {
     r.gpus = parse_gpus(o.gpus);
   }
+  apply_memory_model(o.engine, r);
   return r;
+}
+
+void apply_memory_model(const std::string& name, engine::SizingRequest& request) {
+  if (name.empty()) {
+    return; // the core's default (vLLM)
+  }
+  if (name == "none") {
+    request.engine.reset();
+    return;
+  }
+  const auto e = engine::serving_engine_from(name);
+  if (!e) {
+    throw Error(ErrorKind::usage, fmt::format("--engine '{}' is not accepted: expected {}, or none", name,
+                                              engine::serving_engine_names()));
+  }
+  engine::ServingRequest serving;
+  serving.engine = *e;
+  request.engine = serving;
+  request.uneven_stages = *e == engine::ServingEngine::llama_cpp;
 }
 
 } // namespace modelpick::cli

@@ -50,10 +50,20 @@ struct SizingOptions {
   std::string concurrency = "1";
   std::string kv_dtype = "auto";
   std::string gpu_memory_utilization = "0.90";
+  std::string engine; // the memory model: empty = vLLM (the default), sglang, llama.cpp, none
 };
 inline constexpr const char* k_context_help = "Tokens per sequence: 8192, 32k, 128k (k = 1024; default 8k)";
+// `with_engine`: also --engine (size registers its own, with the engines' flags).
 void add_sizing_options(CLI::App& command, SizingOptions& options, const char* gpus_help,
-                        const char* context_help = k_context_help);
+                        const char* context_help = k_context_help, bool with_engine = true);
 engine::SizingRequest parse_sizing(const SizingOptions& options);
+
+// --engine as the memory model a plan sizes by: empty or vllm (the default), sglang, llama.cpp
+// (whose layer split takes any GPU count: `uneven_stages`), or none (the bare lower bound).
+// Error(usage) naming the value otherwise.
+void apply_memory_model(const std::string& engine, engine::SizingRequest& request);
+inline constexpr const char* k_engine_help =
+    "Memory model: vllm (default: its start-up accounting), sglang, llama.cpp, or none (the bare lower bound: "
+    "weights + KV cache + 3 GiB per GPU)";
 
 } // namespace modelpick::cli

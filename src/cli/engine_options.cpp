@@ -24,7 +24,10 @@ std::string block_sizes() {
 
 void add_engine_options(CLI::App& cmd, EngineOptions& o) {
   cmd.add_option("--engine", o.engine,
-                 "Predict what this serving engine allocates at start-up: " + engine::serving_engine_names())
+                 "Size by this serving engine's start-up accounting and show what it allocates: " +
+                     engine::serving_engine_names() +
+                     " (default: vLLM's accounting, not shown); none: the bare lower bound (weights + KV cache + "
+                     "3 GiB per GPU)")
       ->type_name("E")
       ->group("Serving engine (--engine)");
   const auto add = [&](const char* names, std::string& target, const std::string& help, const char* type) {
@@ -121,7 +124,7 @@ engine::CacheType parse_cache_type(const std::string& text, const char* flag) {
 std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::uint64_t kv_bytes,
                                                    const std::string& kv_dtype, double gpu_memory_utilization) {
   std::optional<ServingEngine> e;
-  if (!o.engine.empty()) {
+  if (!o.engine.empty() && o.engine != "none") { // none: no engine, the bare memory model
     e = engine::serving_engine_from(o.engine);
     if (!e) {
       throw Error(ErrorKind::usage,

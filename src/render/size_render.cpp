@@ -33,8 +33,21 @@ ordered_json share_json(const engine::LayoutEvaluation& e) {
                   {"usable_bytes", s.usable_bytes},
                   {"headroom_bytes", s.usable_bytes >= s.total_bytes ? s.usable_bytes - s.total_bytes : 0},
                   {"kv_bytes_per_sequence", s.kv_bytes_per_sequence}};
+  if (s.kv_cache_tokens > 0 || s.non_torch_bytes > 0) { // the engine's accounting
+    j["per_gpu"]["non_torch_bytes"] = s.non_torch_bytes;
+    j["per_gpu"]["activation_bytes"] = s.activation_bytes;
+    j["per_gpu"]["kv_cache_tokens"] = s.kv_cache_tokens;
+  }
   j["max_concurrency"] = s.max_concurrency == k_unbounded ? ordered_json(nullptr) : ordered_json(s.max_concurrency);
   return j;
+}
+
+// What the per-GPU memory besides weights and cache is called under the report's memory model.
+std::string overhead_name(const engine::SizingReport& r) {
+  if (!r.memory_model) {
+    return "runtime reserve";
+  }
+  return r.memory_model == engine::ServingEngine::sglang ? "engine overhead" : "non-torch + activation peak";
 }
 
 } // namespace
@@ -111,9 +124,11 @@ std::string size_table(const engine::SizingReport& r) {
       fmt::format("KV cache ({} × {})", group_digits(r.request.context_tokens), group_digits(r.request.concurrency)),
       r.kv_cache_bytes));
   const engine::LayoutEvaluation& shown = r.fits ? *r.fit : *r.closest;
-  t.add_row(
-      bytes_row(fmt::format("runtime reserve ({} × {} GiB)", shown.layout.gpus(), shown.share.reserve_bytes >> 30),
-                r.reserve_bytes));
+  t.add_row(bytes_row(
+      r.memory_model
+          ? fmt::format("{} ({} GPU{})", overhead_name(r), shown.layout.gpus(), shown.layout.gpus() == 1 ? "" : "s")
+          : fmt::format("runtime reserve ({} × {} GiB)", shown.layout.gpus(), shown.share.reserve_bytes >> 30),
+      r.reserve_bytes));
   t.add_row(bytes_row("total", r.total_bytes));
   out += t.render();
   out += "\n";
@@ -128,16 +143,27 @@ std::string size_table(const engine::SizingReport& r) {
   } else {
     f.add_row({"fit", fmt::format("DOES NOT FIT — {}", r.not_fit_reason)});
   }
-  f.add_row({shown.layout.pipeline_parallel > 1 ? "per GPU (fullest)" : "per GPU",
-             fmt::format("{} GB weights + {} GB KV + {} GB reserve = {} GB ({} GiB)", decimal_gb(s.weights_bytes),
-                         decimal_gb(s.kv_cache_bytes), decimal_gb(s.reserve_bytes), decimal_gb(s.total_bytes),
-                         binary_gib(s.total_bytes))});
+  f.add_row(
+      {shown.layout.pipeline_parallel > 1 ? "per GPU (fullest)" : "per GPU",
+       fmt::format("{} GB weights + {} GB KV + {} GB {} = {} GB ({} GiB)", decimal_gb(s.weights_bytes),
+                   decimal_gb(s.kv_cache_bytes), decimal_gb(s.reserve_bytes), r.memory_model ? "overhead" : "reserve",
+                   decimal_gb(s.total_bytes), binary_gib(s.total_bytes))});
   f.add_row({"usable", fmt::format("{} GB ({} GiB) = {:.0f}% of {} GB; headroom {} GB", decimal_gb(s.usable_bytes),
                                    binary_gib(s.usable_bytes), r.request.gpu_memory_utilization * 100,
                                    decimal_gb(r.gpu->memory_bytes),
                                    decimal_gb(s.usable_bytes >= s.total_bytes ? s.usable_bytes - s.total_bytes : 0))});
   f.add_row({"max concurrency", fmt::format("{} sequences of {} tokens", concurrency_text(s.max_concurrency),
                                             group_digits(r.request.context_tokens))});
+  if (r.memory_model) {
+    f.add_row({"memory model",
+               fmt::format("{}'s start-up accounting: KV cache {} tokens per GPU{} (--engine none: the bare lower "
+                           "bound)",
+                           engine::display_name(*r.memory_model), group_digits(s.kv_cache_tokens),
+                           *r.memory_model == engine::ServingEngine::vllm
+                               ? fmt::format("; non-torch {} GiB, activation peak {} GiB",
+                                             binary_gib(s.non_torch_bytes), binary_gib(s.activation_bytes))
+                               : std::string())});
+  }
   out += f.render();
 
   out += "\nassumptions\n";
@@ -181,6 +207,8 @@ ordered_json size_json(const engine::SizingReport& r) {
                  {"kv_bytes_per_token", r.kv_bytes_per_token}, {"kv_cache_bytes", r.kv_cache_bytes},
                  {"reserve_bytes", r.reserve_bytes},           {"total_bytes", r.total_bytes}};
   j["memory"]["state_bytes_per_sequence"] = r.state_bytes_per_sequence;
+  // vllm, sglang: that engine's start-up accounting decided the fit; none: the bare lower bound
+  j["memory_model"] = r.memory_model ? std::string(engine::to_string(*r.memory_model)) : std::string("none");
   if (m.architecture && (!m.architecture->extras.empty() || m.architecture->mtp_layers > 0)) {
     ordered_json parts = ordered_json::array();
     for (const catalog::ExtraWeights& e : m.architecture->extras) {
@@ -257,7 +285,7 @@ std::string size_svg(const engine::SizingReport& r) {
   };
   std::vector<Part> parts = {{"weights", static_cast<double>(s.weights_bytes), series_colour(0)},
                              {"KV cache", static_cast<double>(s.kv_cache_bytes), series_colour(1)},
-                             {"runtime reserve", static_cast<double>(s.reserve_bytes), series_colour(2)}};
+                             {overhead_name(r), static_cast<double>(s.reserve_bytes), series_colour(2)}};
   const double used = static_cast<double>(s.total_bytes);
   if (used <= usable) {
     parts.push_back({"free (usable)", usable - used, "#dddddd"});

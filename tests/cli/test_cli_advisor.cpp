@@ -76,13 +76,16 @@ TEST_CASE("compare and size --svg write well-formed charts with their figures", 
   CHECK(c.find(">69<") != std::string::npos);  // deepseek's 70,272 B = 68.6 KiB
 
   const std::string size = temp_path("size.svg");
-  const auto r = run_modelpick(
-      {"size", "llama-3.1-70b", "--precision", "fp8", "--context", "32k", "--concurrency", "16", "--svg", size});
+  const auto r = run_modelpick({"size", "llama-3.1-70b", "--precision", "fp8", "--context", "32k", "--concurrency",
+                                "16", "--engine", "none", "--svg", size});
   CHECK(r.exit_code == 0);
   const std::string s = slurp(size);
   CHECK(xml_problem(s).empty());
   CHECK(s.find("KV cache 40.00 GiB") != std::string::npos); // 327,680 x 32,768 x 16 / 4 GPUs = 40 GiB
   CHECK(s.find("runtime reserve 3.00 GiB") != std::string::npos);
+  // the default memory model names what vLLM holds besides weights and cache
+  CHECK(run_modelpick({"size", "llama-3.1-70b", "--precision", "fp8", "--svg", size}).exit_code == 0);
+  CHECK(slurp(size).find("non-torch + activation peak") != std::string::npos);
   std::filesystem::remove_all(std::filesystem::path(size).parent_path());
 }
 

@@ -158,7 +158,7 @@ TEST_CASE("size --engine llama.cpp: recurrent layers' state is counted with the 
 
 TEST_CASE("size --engine: fewer concurrent requests than --concurrency is exit 3, with the report", "[cli][engine]") {
   const auto r = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len", "128k",
-                                "--concurrency", "16", "--json"});
+                                "--tensor-parallel-size", "1", "--concurrency", "16", "--json"});
   INFO(r.err);
   CHECK(r.exit_code == 3);
   const json j = json::parse(r.out);
@@ -197,11 +197,18 @@ TEST_CASE("size --max-model-len auto: the longest context N concurrent users get
   const std::uint64_t longest = j["engine"]["max_model_len"].get<std::uint64_t>();
   CHECK(j["engine"]["max_concurrency"].get<double>() >= 16);
   CHECK(j["request"]["context_tokens"] == longest);
-  // one token more and the cache no longer holds 16 of them: exit 3
-  const auto more = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len",
-                                   std::to_string(longest + 1), "--concurrency", "16", "--json"});
+  CHECK(j["fit"]["gpus"] == 1);
+  // one token more and one GPU's cache no longer holds 16 of them: exit 3 (the plan itself
+  // would move to two GPUs)
+  const auto more =
+      run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len",
+                     std::to_string(longest + 1), "--tensor-parallel-size", "1", "--concurrency", "16", "--json"});
   CHECK(more.exit_code == 3);
   CHECK(json::parse(more.out)["engine"]["max_concurrency"].get<double>() < 16);
+  const auto planned = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len",
+                                      std::to_string(longest + 1), "--concurrency", "16", "--json"});
+  CHECK(planned.exit_code == 0);
+  CHECK(json::parse(planned.out)["fit"]["gpus"] == 2);
 }
 
 TEST_CASE("size --engine: the flags users pass are accepted and count", "[cli][engine]") {

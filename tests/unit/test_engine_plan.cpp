@@ -9,10 +9,13 @@ using namespace modelpick;
 
 namespace {
 
+// The bare memory model (--engine none): weights + KV cache + a flat reserve, whose figures
+// these tests work out by hand; the engine accounting has its own tests below.
 engine::SizingRequest request(std::uint64_t context = 8192, std::uint64_t concurrency = 1) {
   engine::SizingRequest r;
   r.context_tokens = context;
   r.concurrency = concurrency;
+  r.engine.reset();
   return r;
 }
 
@@ -98,6 +101,47 @@ TEST_CASE("KV heads are replicated when TP exceeds them", "[engine][plan]") {
                                          engine::Layout{8, 1});
   // 94 layers x 2 x 1 head x 128 x 2 bytes x 1,024 tokens = 49,283,072
   CHECK(e.share.kv_bytes_per_sequence == 49'283'072ULL);
+}
+
+TEST_CASE("the default memory model is vLLM's start-up accounting, worked by hand", "[engine][plan]") {
+  const auto& c = embedded_catalog();
+  const auto& h100 = c.gpu("h100");
+  engine::SizingRequest vllm; // the default: vLLM's accounting
+  vllm.context_tokens = 8192;
+  vllm.concurrency = 1;
+  const auto r = engine::plan_size(c.model("llama-3.1-70b"), c.precision("bf16"), h100, vllm);
+  REQUIRE(r.fits);
+  REQUIRE(r.memory_model == engine::ServingEngine::vllm);
+  // budget floor(85,045,477,376 x 0.90) = 76,540,929,638 per GPU.
+  // TP 2: weights 70,553,706,496; non-torch 256 MiB + 1 NVLink peer x 360 MiB = 645,922,816;
+  //   activation peak = max(forward 2 B x (4 x 8,192 + 3 x 28,672 / 2) x 8,192 tokens
+  //   = 1,241,513,984, sampler 9.5 x 1,024 seqs x 128,256 x 4 B = 4,990,697,472);
+  //   left 76,540,929,638 - 70,553,706,496 - 645,922,816 - 4,990,697,472 = 350,602,854, that is
+  //   133 blocks of 80 layers x 16 tokens x 2 x 4 heads x 128 x 2 B = 2,621,440 B: 2,128 tokens,
+  //   short of one 8,192-token request. The bare model's flat 3 GiB fits it; vLLM's does not.
+  const auto two = engine::evaluate_layout(c.model("llama-3.1-70b"), c.precision("bf16"), h100, vllm, {2, 1});
+  CHECK(two.share.usable_bytes == 76'540'929'638ULL);
+  CHECK(two.share.weights_bytes == 70'553'706'496ULL);
+  CHECK(two.share.non_torch_bytes == 645'922'816ULL);
+  CHECK(two.share.activation_bytes == 4'990'697'472ULL);
+  CHECK(two.share.kv_cache_tokens == 2'128);
+  CHECK_FALSE(two.share.fits);
+  // TP 4: weights 35,276,853,248; non-torch 256 + 3 x 360 MiB = 1,400,897,536; the same sampler
+  //   peak; left 34,872,481,382 = 26,605 blocks of 1,310,720 B (2 heads per rank): 425,680
+  //   tokens, 26,605 / 512 blocks per request = 51 requests of 8,192 tokens.
+  CHECK(r.fit->layout.gpus() == 4);
+  CHECK(r.fit->share.weights_bytes == 35'276'853'248ULL);
+  CHECK(r.fit->share.non_torch_bytes == 1'400'897'536ULL);
+  CHECK(r.fit->share.kv_cache_tokens == 425'680);
+  CHECK(r.fit->share.max_concurrency == 51);
+  CHECK(r.fit->share.kv_bytes_per_sequence == 512ULL * 1'310'720ULL);
+  // the same layout through the engine prediction (size --engine vllm) agrees to the token
+  engine::ServingRequest serve;
+  serve.tensor_parallel = 4;
+  serve.max_model_len = 8192;
+  const auto p = engine::predict_serving(c.model("llama-3.1-70b"), c.precision("bf16"), h100, serve);
+  CHECK(p.kv_cache_tokens == r.fit->share.kv_cache_tokens);
+  CHECK(static_cast<std::uint64_t>(p.max_concurrency) == r.fit->share.max_concurrency);
 }
 
 TEST_CASE("API-only models and over-long contexts are usage errors", "[engine][plan]") {

@@ -8,6 +8,7 @@
 #include "modelpick/catalog/catalog.hpp"
 #include "modelpick/engine/memory.hpp"
 #include "modelpick/engine/parallelism.hpp"
+#include "modelpick/engine/serving.hpp"
 
 namespace modelpick::engine {
 
@@ -21,15 +22,24 @@ struct SizingRequest {
   // Pipeline stages inside a node of any size (llama.cpp's layer split), not only sizes that
   // divide the layers evenly
   bool uneven_stages = false;
+  // The memory model: the serving engine whose start-up accounting decides what fits (its
+  // flags as given; TP, PP and max_model_len are the layout's and the context's). The default
+  // is vLLM's. nullopt (--engine none): the bare lower bound, weights + KV cache + a flat
+  // reserve per GPU. llama.cpp, and models whose layers the engine's accounting does not cover,
+  // are sized by the bare model too (SizingReport::memory_model says which was used).
+  std::optional<ServingRequest> engine = ServingRequest{};
 };
 
 // Memory of one GPU in the bottleneck pipeline stage of a layout.
 struct GpuShare {
   std::uint64_t weights_bytes = 0;
   std::uint64_t kv_cache_bytes = 0;
-  std::uint64_t reserve_bytes = 0;
+  std::uint64_t reserve_bytes = 0;    // bare: the flat reserve; engine: non-torch + activation peak
+  std::uint64_t non_torch_bytes = 0;  // engine: CUDA / NCCL memory outside PyTorch (in reserve_bytes)
+  std::uint64_t activation_bytes = 0; // engine: the profiling run's peak (in reserve_bytes)
+  std::uint64_t kv_cache_tokens = 0;  // engine: the "GPU KV cache size" it would log (0 bare)
   std::uint64_t total_bytes = 0;
-  std::uint64_t usable_bytes = 0;          // memory_bytes x utilization
+  std::uint64_t usable_bytes = 0;          // memory_bytes x utilization (SGLang: its static budget)
   std::uint64_t kv_bytes_per_sequence = 0; // at the requested context
   std::uint64_t max_concurrency = 0;       // sequences of the requested context that fit
   bool fits = false;
@@ -55,7 +65,10 @@ struct SizingReport {
   std::uint64_t kv_cache_bytes = 0;           // whole model, context x concurrency (fixed state included)
   std::uint64_t state_bytes_per_sequence = 0; // Mamba / linear-attention state, any length
   std::uint64_t reserve_bytes = 0;            // per-GPU reserve x GPUs (0 when it does not fit)
-  std::uint64_t total_bytes = 0;              // weights + KV cache + reserve
+  // The engine whose accounting sized the layouts; nullopt: the bare model (flat reserve)
+  std::optional<ServingEngine> memory_model;
+  std::string memory_model_fallback; // why the requested engine's accounting was not used
+  std::uint64_t total_bytes = 0;     // weights + KV cache + reserve
 
   bool fits = false;
   std::optional<LayoutEvaluation> fit;     // the smallest layout that fits
@@ -88,7 +101,8 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report);
 // Evaluates one layout (exposed for tests and for --gpus).
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout);
-LayoutEvaluation evaluate_layout(const catalog::Model& model, const WeightPlacement& weights, const catalog::Gpu& gpu,
+LayoutEvaluation evaluate_layout(const catalog::Model& model, const WeightPlacement& weights,
+                                 const catalog::Precision& precision, const catalog::Gpu& gpu,
                                  const SizingRequest& request, const Layout& layout);
 
 } // namespace modelpick::engine

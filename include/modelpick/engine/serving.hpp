@@ -12,6 +12,8 @@
 
 namespace modelpick::engine {
 
+struct WeightPlacement;
+
 enum class ServingEngine { vllm, sglang, llama_cpp };
 std::string_view to_string(ServingEngine engine);    // "vllm", "sglang", "llama.cpp": the --engine value
 std::string_view display_name(ServingEngine engine); // "vLLM", "SGLang", "llama.cpp"
@@ -91,6 +93,38 @@ void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu,
 // check_serving_request, then the prediction; TP and PP must be chosen (at least 1).
 ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
                                   const catalog::Gpu& gpu, ServingRequest request);
+
+// Whether the engine's accounting covers every layer of `model`: vLLM and SGLang model
+// attention with a per-token cache (not recurrent, linear-attention or cross-attention
+// layers, whose pools are engine-specific); llama.cpp also its recurrent cache.
+bool engine_covers(const catalog::Model& model, ServingEngine engine);
+
+// The request with the engine's defaults filled in for `gpu`: memory fraction, max_num_seqs,
+// max_num_batched_tokens, the GPU's memory, and max_model_len (the model's engine default).
+ServingRequest with_engine_defaults(const catalog::Model& model, const catalog::Gpu& gpu, ServingRequest request);
+
+// The prediction from weights already placed (place_weights), for a request that
+// check_serving_request accepted and with_engine_defaults completed: the plan's layout search
+// calls this for every layout it tries, so that a fit and an engine start agree to the token.
+ServingPrediction predict_placed(const catalog::Model& model, const catalog::Precision& precision,
+                                 const catalog::Gpu& gpu, const WeightPlacement& weights,
+                                 const ServingRequest& request);
+
+// Whether the engine's accounting covers every layer of `model`: vLLM and SGLang model
+// attention with a per-token cache (not recurrent, linear-attention or cross-attention
+// layers, whose pools are engine-specific); llama.cpp also its recurrent cache.
+bool engine_covers(const catalog::Model& model, ServingEngine engine);
+
+// The request with the engine's defaults filled in for `gpu`: memory fraction, max_num_seqs,
+// max_num_batched_tokens, the GPU's memory, and max_model_len (the model's engine default).
+ServingRequest with_engine_defaults(const catalog::Model& model, const catalog::Gpu& gpu, ServingRequest request);
+
+// The prediction from weights already placed (place_weights), for a request that
+// check_serving_request accepted and with_engine_defaults completed: the plan's layout search
+// calls this for every layout it tries, so that a fit and an engine start agree to the token.
+ServingPrediction predict_placed(const catalog::Model& model, const catalog::Precision& precision,
+                                 const catalog::Gpu& gpu, const WeightPlacement& weights,
+                                 const ServingRequest& request);
 
 // --max-model-len auto: the longest max_model_len (up to the model's longest context) at which
 // the engine starts and its cache holds `concurrency` requests of that length; 0 when none

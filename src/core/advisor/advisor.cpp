@@ -178,7 +178,7 @@ void add_throughput_and_cost(Answer& a, const Question& q, std::optional<Trial> 
     trial = Trial{&params, &placed};
   }
   const std::uint64_t kv_batch =
-      engine::evaluate_layout(model, *trial->weights, gpu, average, layout).share.max_concurrency;
+      engine::evaluate_layout(model, *trial->weights, *a.precision, gpu, average, layout).share.max_concurrency;
   a.throughput =
       engine::estimate_throughput(model, *trial->params, *a.precision, gpu, layout, q.shape, q.batch, kv_batch, detail);
   if (q.volume) {

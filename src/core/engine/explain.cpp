@@ -190,6 +190,41 @@ ExplainSection kv_section(const SizingReport& r, const std::vector<LayerGroup>& 
   return s;
 }
 
+// The fit under an engine's start-up accounting (engine/serving): the budget, what is paid from
+// it, and what the KV cache is left.
+void engine_fit_steps(const SizingReport& r, const LayoutEvaluation& e, ExplainSection& s) {
+  const GpuShare& g = e.share;
+  const bool vllm = *r.memory_model == ServingEngine::vllm;
+  s.steps.push_back({"budget per GPU",
+                     vllm ? fmt::format("floor({} × {:.2f} --gpu-memory-utilization)", n(r.gpu->memory_bytes),
+                                        r.request.gpu_memory_utilization)
+                          : "--mem-fraction-static × the memory free before loading",
+                     b(g.usable_bytes)});
+  s.steps.push_back({"weights per GPU (as loaded)",
+                     fmt::format("the fullest stage's weights / TP {}", e.layout.tensor_parallel), b(g.weights_bytes)});
+  if (vllm) {
+    s.steps.push_back({"non-torch memory", "CUDA / NCCL outside PyTorch (engine/constants.hpp)", b(g.non_torch_bytes)});
+    s.steps.push_back({"activation peak", "max(forward pass, sampler) of the profiling run (engine/constants.hpp)",
+                       b(g.activation_bytes)});
+  }
+  const std::int64_t left = static_cast<std::int64_t>(g.usable_bytes) - static_cast<std::int64_t>(g.weights_bytes) -
+                            static_cast<std::int64_t>(g.reserve_bytes);
+  s.steps.push_back(
+      {"KV cache", fmt::format("{} − {} − {}", n(g.usable_bytes), n(g.weights_bytes), n(g.reserve_bytes)),
+       left < 0 ? fmt::format("{} B (short: the engine does not start)", left) : b(static_cast<std::uint64_t>(left))});
+  s.steps.push_back({"KV cache tokens", vllm ? "whole blocks of every layer group × block size" : "the pool's tokens",
+                     n(g.kv_cache_tokens)});
+  s.steps.push_back({"KV per sequence per GPU",
+                     fmt::format("the blocks one request of {} tokens takes", n(r.request.context_tokens)),
+                     b(g.kv_bytes_per_sequence)});
+  s.steps.push_back({"max concurrency",
+                     fmt::format("floor({} / {}), in whole blocks", n(left < 0 ? 0 : left),
+                                 n(g.kv_bytes_per_sequence > 0 ? g.kv_bytes_per_sequence : 1)),
+                     fmt::format("{} ({} {} requested: {})", n(g.max_concurrency),
+                                 g.max_concurrency >= r.request.concurrency ? "≥" : "<", n(r.request.concurrency),
+                                 g.fits ? "fits" : "does not fit")});
+}
+
 ExplainSection fit_section(const SizingReport& r) {
   const LayoutEvaluation& e = r.fits ? *r.fit : *r.closest;
   const GpuShare& g = e.share;
@@ -197,6 +232,10 @@ ExplainSection fit_section(const SizingReport& r) {
   ExplainSection s{fmt::format("Fit: {} × {} at TP {} × PP {}", e.layout.gpus(), r.gpu->id, e.layout.tensor_parallel,
                                e.layout.pipeline_parallel),
                    {}};
+  if (r.memory_model) {
+    engine_fit_steps(r, e, s);
+    return s;
+  }
   s.steps.push_back({"usable per GPU",
                      fmt::format("floor({} × {:.2f})", n(r.gpu->memory_bytes), r.request.gpu_memory_utilization),
                      b(g.usable_bytes)});

@@ -23,8 +23,10 @@ std::uint64_t usable_bytes(const catalog::Gpu& gpu, double utilization) {
   return static_cast<std::uint64_t>(std::floor(static_cast<long double>(gpu.memory_bytes) * utilization));
 }
 
-LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlacement& weights, const catalog::Gpu& gpu,
-                          const SizingRequest& request, const Layout& layout) {
+// The bare model: weights + KV cache (+ fixed state) + a flat reserve per GPU, inside
+// memory x utilization; the bottleneck pipeline stage decides.
+LayoutEvaluation evaluate_bare(const catalog::Architecture& arch, const WeightPlacement& weights,
+                               const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout) {
   const std::uint64_t tp = layout.tensor_parallel;
   const auto stages = pipeline_stages(arch.layers, layout.pipeline_parallel);
   const std::uint64_t usable = usable_bytes(gpu, request.gpu_memory_utilization);
@@ -63,6 +65,82 @@ LayoutEvaluation evaluate(const catalog::Architecture& arch, const WeightPlaceme
     }
   }
   return best;
+}
+
+// The engine's own start-up accounting on this layout (engine/serving): what it would allocate
+// is what fits, so a plan and `--engine` agree to the token.
+LayoutEvaluation evaluate_engine(const catalog::Model& model, const catalog::Precision& precision,
+                                 const WeightPlacement& weights, const catalog::Gpu& gpu, const SizingRequest& request,
+                                 const Layout& layout) {
+  ServingRequest r = *request.engine;
+  r.tensor_parallel = layout.tensor_parallel;
+  r.pipeline_parallel = layout.pipeline_parallel;
+  r.max_model_len = request.context_tokens;
+  r.kv_bytes = request.kv_bytes;
+  if (r.engine == ServingEngine::vllm) {
+    r.memory_fraction = request.gpu_memory_utilization;
+  }
+  r = with_engine_defaults(model, gpu, r);
+  const ServingPrediction p = predict_placed(model, precision, gpu, weights, r);
+  const ServingRank& rank = p.rank;
+
+  GpuShare share;
+  share.weights_bytes = rank.weights_bytes;
+  share.non_torch_bytes = rank.non_torch_bytes;
+  share.activation_bytes = rank.activation_bytes + rank.graph_bytes;
+  share.kv_cache_tokens = p.kv_cache_tokens;
+  // SGLang counts its CUDA context outside the static budget; the budget holds weights + pool
+  share.reserve_bytes = r.engine == ServingEngine::sglang ? 0 : share.non_torch_bytes + share.activation_bytes;
+  share.usable_bytes = rank.budget_bytes;
+  share.max_concurrency =
+      p.starts ? static_cast<std::uint64_t>(std::floor(std::max(0.0, p.max_concurrency) + 1e-9)) : 0;
+  // what one request of the context takes from the pool, in the engine's pages
+  const std::uint64_t tokens_per_block = r.engine == ServingEngine::vllm ? r.block_size : 1;
+  const std::uint64_t blocks = rank.blocks;
+  const std::uint64_t per_sequence_blocks =
+      p.max_concurrency > 0
+          ? static_cast<std::uint64_t>(std::ceil(static_cast<double>(blocks) / p.max_concurrency - 1e-9))
+          : util::ceil_div(request.context_tokens, tokens_per_block);
+  share.kv_bytes_per_sequence = checked_mul(per_sequence_blocks, rank.page_bytes, "KV cache bytes");
+  share.kv_cache_bytes = checked_mul(share.kv_bytes_per_sequence, request.concurrency, "KV cache bytes");
+  share.total_bytes =
+      checked_add(checked_add(share.weights_bytes, share.kv_cache_bytes, "bytes"), share.reserve_bytes, "bytes");
+  share.fits = p.starts && share.max_concurrency >= request.concurrency;
+  return LayoutEvaluation{layout, share};
+}
+
+// Which accounting sizes `model` for this request: the engine's where it covers the model,
+// else the bare model, with the reason.
+std::optional<ServingEngine> accounting(const catalog::Model& model, const SizingRequest& request,
+                                        std::string* fallback) {
+  if (!request.engine || request.engine->engine == ServingEngine::llama_cpp) {
+    return std::nullopt;
+  }
+  if (!engine_covers(model, request.engine->engine)) {
+    if (fallback) {
+      *fallback = fmt::format("{}'s accounting does not cover {}'s recurrent, linear-attention or cross-attention "
+                              "layers: sized by the bare model (weights + cache + state + {} GiB per GPU)",
+                              display_name(request.engine->engine), model.id, k_runtime_reserve_bytes_per_gpu >> 30);
+    }
+    return std::nullopt;
+  }
+  return request.engine->engine;
+}
+
+LayoutEvaluation evaluate(const catalog::Model& model, const catalog::Precision& precision,
+                          const WeightPlacement& weights, const catalog::Gpu& gpu, const SizingRequest& request,
+                          const Layout& layout) {
+  const auto engine = accounting(model, request, nullptr);
+  if (!engine) {
+    return evaluate_bare(*model.architecture, weights, gpu, request, layout);
+  }
+  if (*engine == ServingEngine::sglang && layout.pipeline_parallel > 1) {
+    // SGLang's pipeline parallelism is not modelled: such a layout is not offered
+    LayoutEvaluation e = evaluate_bare(*model.architecture, weights, gpu, request, layout);
+    e.share.fits = false;
+    return e;
+  }
+  return evaluate_engine(model, precision, weights, gpu, request, layout);
 }
 
 std::string layout_list(const std::vector<Layout>& layouts) {
@@ -141,10 +219,23 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
     out.push_back(
         fmt::format("{} quantises the routed experts only; attention and dense layers stay 16-bit", precision.id));
   }
-  out.push_back(fmt::format("usable memory per GPU: {:.0f}% (--gpu-memory-utilization) of the {} bytes CUDA "
-                            "reports for a {}, minus a {} GiB runtime reserve",
-                            request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name,
-                            k_runtime_reserve_bytes_per_gpu >> 30));
+  if (!report.memory_model) {
+    out.push_back(fmt::format("usable memory per GPU: {:.0f}% (--gpu-memory-utilization) of the {} bytes CUDA "
+                              "reports for a {}, minus a {} GiB runtime reserve (the bare lower bound)",
+                              request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name,
+                              k_runtime_reserve_bytes_per_gpu >> 30));
+  } else if (*report.memory_model == ServingEngine::vllm) {
+    out.push_back(fmt::format("memory model: vLLM's start-up accounting on every layout tried: {:.0f}% "
+                              "(--gpu-memory-utilization) of the {} bytes CUDA reports for a {}, minus the weights "
+                              "as loaded, non-torch memory and the profiling run's activation peak; the KV cache in "
+                              "blocks of {} tokens (--engine none: the bare lower bound)",
+                              request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name,
+                              request.engine->block_size));
+  } else {
+    out.push_back(fmt::format("memory model: SGLang's start-up accounting on every layout tried: the KV pool is "
+                              "--mem-fraction-static of the memory free before loading, minus the weights "
+                              "(--engine none: the bare lower bound)"));
+  }
   out.push_back(fmt::format("layouts: tensor x pipeline parallel inside one node (up to {} GPUs; stages that split "
                             "the layers evenly; for one count the larger TP first); beyond a node, one pipeline "
                             "stage per node; layers split as vLLM does",
@@ -154,12 +245,13 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
 
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout) {
-  return evaluate_layout(model, place_weights(model, model_params(model), precision), gpu, request, layout);
+  return evaluate_layout(model, place_weights(model, model_params(model), precision), precision, gpu, request, layout);
 }
 
-LayoutEvaluation evaluate_layout(const catalog::Model& model, const WeightPlacement& weights, const catalog::Gpu& gpu,
+LayoutEvaluation evaluate_layout(const catalog::Model& model, const WeightPlacement& weights,
+                                 const catalog::Precision& precision, const catalog::Gpu& gpu,
                                  const SizingRequest& request, const Layout& layout) {
-  return evaluate(*model.architecture, weights, gpu, request, layout);
+  return evaluate(model, precision, weights, gpu, request, layout);
 }
 
 void require_self_hostable(const catalog::Model& model) {
@@ -214,6 +306,10 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
   r.kv_bytes_per_token = kv_bytes_per_token(arch, request.kv_bytes);
   r.kv_cache_bytes = kv_cache_bytes(arch, request.kv_bytes, request.context_tokens, request.concurrency);
   r.state_bytes_per_sequence = state_bytes_per_sequence(arch);
+  r.memory_model = accounting(model, request, &r.memory_model_fallback);
+  if (!r.memory_model_fallback.empty()) {
+    r.warnings.push_back(r.memory_model_fallback);
+  }
   if (precision.needs_fp8_hardware && !gpu.fp8) {
     r.warnings.push_back(fmt::format("{} has no FP8 tensor cores: serving engines run {} weights through a "
                                      "weight-only kernel (W8A16) there; memory is as shown, compute stays 16-bit",
@@ -233,7 +329,7 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
     layouts = candidate_layouts(arch, gpu.gpus_per_node, k_max_pipeline_stages, request.uneven_stages);
   }
   for (const Layout& layout : layouts) {
-    LayoutEvaluation e = evaluate(arch, weights, gpu, request, layout);
+    LayoutEvaluation e = evaluate(model, precision, weights, gpu, request, layout);
     if (e.share.fits) {
       r.fit = e;
       break;
@@ -242,13 +338,25 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
   }
   r.fits = r.fit.has_value();
   const LayoutEvaluation& shown = r.fits ? *r.fit : *r.closest;
-  if (!r.fits) {
+  if (!r.fits && r.memory_model) {
+    const GpuShare& g = shown.share;
+    const std::uint64_t paid = g.weights_bytes + g.reserve_bytes;
+    r.not_fit_reason = fmt::format(
+        "does not fit: with {} x {} (TP {} x PP {}) {}'s budget of {} bytes per GPU {}", shown.layout.gpus(), gpu.id,
+        shown.layout.tensor_parallel, shown.layout.pipeline_parallel, display_name(*r.memory_model),
+        group_digits(g.usable_bytes),
+        paid >= g.usable_bytes
+            ? fmt::format("is spent on weights and overhead ({} bytes) before any KV cache", group_digits(paid))
+            : fmt::format("leaves a KV cache of {} tokens: {} of the {} requests of {} tokens asked for",
+                          group_digits(g.kv_cache_tokens), group_digits(g.max_concurrency),
+                          group_digits(request.concurrency), group_digits(request.context_tokens)));
+  } else if (!r.fits) {
     r.not_fit_reason =
         fmt::format("does not fit: with {} x {} (TP {} x PP {}) each GPU needs {} bytes but {} are usable",
                     shown.layout.gpus(), gpu.id, shown.layout.tensor_parallel, shown.layout.pipeline_parallel,
                     group_digits(shown.share.total_bytes), group_digits(shown.share.usable_bytes));
   }
-  r.reserve_bytes = checked_mul(k_runtime_reserve_bytes_per_gpu, shown.layout.gpus(), "bytes");
+  r.reserve_bytes = checked_mul(shown.share.reserve_bytes, shown.layout.gpus(), "bytes");
   r.total_bytes = checked_add(checked_add(r.weights_bytes, r.kv_cache_bytes, "bytes"), r.reserve_bytes, "bytes");
   return r;
 }

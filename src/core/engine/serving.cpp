@@ -123,25 +123,29 @@ std::uint64_t whole_pages(std::int64_t kv_cache_bytes, std::uint64_t page_bytes)
   return kv_cache_bytes <= 0 || page_bytes == 0 ? 0 : static_cast<std::uint64_t>(kv_cache_bytes) / page_bytes;
 }
 
-// Layers whose cache the engine models: attention with a per-token cache. Recurrent and
-// linear-attention state lives in engine-specific pools this model does not cover.
-void require_modelled(const catalog::Model& model, ServingEngine engine) {
-  const catalog::Architecture& a = *model.architecture;
+// The first layer whose cache the engine does not model, or nullptr: recurrent and
+// linear-attention state lives in engine-specific pools (llama.cpp's is sized, see
+// predict_llama_cpp); cross-attention caches image tokens sized by the vision encoder.
+const catalog::AttentionLayer* unmodelled_layer(const catalog::Architecture& a, ServingEngine engine) {
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     const AttentionKind k = a.attention(i).kind;
-    // llama.cpp keeps recurrent state in a cache of its own, sized here (predict_llama_cpp)
     const bool recurrent = k == AttentionKind::mamba || k == AttentionKind::linear;
-    if (recurrent && engine == ServingEngine::llama_cpp) {
-      continue;
+    if ((recurrent && engine != ServingEngine::llama_cpp) || k == AttentionKind::cross) {
+      return &a.attention(i);
     }
-    if (recurrent || k == AttentionKind::cross) {
-      throw Error(ErrorKind::usage,
-                  fmt::format("--engine {}: not modelled for {}'s {} layers ({}); drop --engine for modelpick's "
-                              "own estimate",
-                              to_string(engine), model.id, catalog::to_string(k),
-                              k == AttentionKind::cross ? "their cache of image tokens is sized by the vision encoder"
-                                                        : "their recurrent state lives in an engine-specific pool"));
-    }
+  }
+  return nullptr;
+}
+
+void require_modelled(const catalog::Model& model, ServingEngine engine) {
+  if (const catalog::AttentionLayer* l = unmodelled_layer(*model.architecture, engine)) {
+    const AttentionKind k = l->kind;
+    throw Error(ErrorKind::usage,
+                fmt::format("--engine {}: not modelled for {}'s {} layers ({}); use --engine none for modelpick's "
+                            "own estimate",
+                            to_string(engine), model.id, catalog::to_string(k),
+                            k == AttentionKind::cross ? "their cache of image tokens is sized by the vision encoder"
+                                                      : "their recurrent state lives in an engine-specific pool"));
   }
 }
 
@@ -477,14 +481,13 @@ void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu,
   }
 }
 
-ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
-                                  const catalog::Gpu& gpu, ServingRequest request) {
-  check_serving_request(model, gpu, request);
+bool engine_covers(const catalog::Model& model, ServingEngine engine) {
+  return model.architecture && unmodelled_layer(*model.architecture, engine) == nullptr;
+}
+
+ServingRequest with_engine_defaults(const catalog::Model& model, const catalog::Gpu& gpu, ServingRequest request) {
   if (request.max_model_len == 0) {
     request.max_model_len = model.engine_default_context();
-  }
-  if (request.engine != ServingEngine::llama_cpp && (request.tensor_parallel == 0 || request.pipeline_parallel == 0)) {
-    throw Error(ErrorKind::usage, "--tensor-parallel-size and --pipeline-parallel-size must be at least 1");
   }
   if (request.gpu_memory_bytes == 0) {
     request.gpu_memory_bytes = gpu.memory_bytes;
@@ -497,7 +500,7 @@ ServingPrediction predict_serving(const catalog::Model& model, const catalog::Pr
         vllm_large_batch_defaults(gpu) ? static_cast<std::uint64_t>(k_prefill_chunk_tokens) : k_vllm_batched_tokens;
   }
   if (request.memory_fraction == 0) {
-    const std::uint64_t tp = request.tensor_parallel;
+    const std::uint64_t tp = std::max<std::uint64_t>(1, request.tensor_parallel);
     request.memory_fraction = request.engine == ServingEngine::vllm ? k_default_gpu_memory_utilization
                               : tp >= 16                            ? k_sglang_mem_fraction_tp16
                               : tp >= 8                             ? k_sglang_mem_fraction_tp8
@@ -505,10 +508,15 @@ ServingPrediction predict_serving(const catalog::Model& model, const catalog::Pr
                               : tp >= 2                             ? k_sglang_mem_fraction_tp2
                                                                     : k_sglang_mem_fraction_tp1;
   }
+  return request;
+}
+
+ServingPrediction predict_placed(const catalog::Model& model, const catalog::Precision& precision,
+                                 const catalog::Gpu& gpu, const WeightPlacement& weights,
+                                 const ServingRequest& request) {
   ServingPrediction p;
   p.request = request;
   p.gpus = request.tensor_parallel * request.pipeline_parallel;
-  const WeightPlacement weights = place_weights(model, model_params(model), precision);
   switch (request.engine) {
   case ServingEngine::vllm:
     predict_vllm(model, precision, gpu, weights, p);
@@ -521,6 +529,16 @@ ServingPrediction predict_serving(const catalog::Model& model, const catalog::Pr
     break;
   }
   return p;
+}
+
+ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
+                                  const catalog::Gpu& gpu, ServingRequest request) {
+  check_serving_request(model, gpu, request);
+  if (request.engine != ServingEngine::llama_cpp && (request.tensor_parallel == 0 || request.pipeline_parallel == 0)) {
+    throw Error(ErrorKind::usage, "--tensor-parallel-size and --pipeline-parallel-size must be at least 1");
+  }
+  request = with_engine_defaults(model, gpu, request);
+  return predict_placed(model, precision, gpu, place_weights(model, model_params(model), precision), request);
 }
 
 std::uint64_t longest_max_model_len(const catalog::Model& model, const catalog::Precision& precision,
