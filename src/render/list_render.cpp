@@ -58,16 +58,27 @@ ordered_json list_json(const catalog::Catalog& catalog, ListWhat what) {
   switch (what) {
   case ListWhat::gpus:
     for (const catalog::Gpu& g : catalog.gpus()) {
-      items.push_back({{"schema_version", k_schema_version},
-                       {"id", g.id},
-                       {"name", g.name},
-                       {"memory_bytes", g.memory_bytes},
-                       {"bandwidth_bytes_per_s", g.bandwidth_bytes_per_s},
-                       {"tflops_dense", {{"bf16", g.tflops_bf16}, {"fp8", g.tflops_fp8}, {"int8", g.tflops_int8}}},
-                       {"fp8", g.fp8},
-                       {"gpus_per_node", g.gpus_per_node},
-                       {"interconnect", g.interconnect},
-                       {"sources", g.sources}});
+      items.push_back(
+          {{"schema_version", k_schema_version},
+           {"id", g.id},
+           {"name", g.name},
+           {"memory_bytes", g.memory_bytes},
+           {"bandwidth_bytes_per_s", g.bandwidth_bytes_per_s},
+           {"tflops_dense",
+            {{"bf16", g.tflops_bf16}, {"fp8", g.tflops_fp8}, {"int8", g.tflops_int8}, {"fp4", g.tflops_fp4}}},
+           {"tflops_assumption",
+            g.tflops_assumption.empty() ? ordered_json(nullptr) : ordered_json(g.tflops_assumption)},
+           {"fp8", g.fp8},
+           {"fp4", g.fp4},
+           {"vendor", g.vendor},
+           {"architecture", g.architecture},
+           {"compute_capability", g.compute_capability},
+           {"gpus_per_node", g.gpus_per_node},
+           {"nvlink_domain", g.nvlink_domain == 0 ? g.gpus_per_node : g.nvlink_domain},
+           {"interconnect", g.interconnect},
+           {"link_bytes_per_s", g.link_bytes_per_s},
+           {"engines", g.engines},
+           {"sources", g.sources}});
     }
     return items;
   case ListWhat::precisions:

@@ -270,3 +270,12 @@ TEST_CASE("catalog add: a stored format the catalog has no precision for is refu
   CHECK(r.err.find("stored as INT4 group 32 (compressed-tensors) (4 bits, group 32, 16 bits per group), which no "
                    "precision of the catalog describes") != std::string::npos);
 }
+
+TEST_CASE("checkpoints: structure no rule reads is refused by name, not sized wrong", "[cli][checkpoints]") {
+  // DeepSeek-V4-Flash's card: 284B total / 13B active, FP4 experts; read without its compressed
+  // attention, hyper-connections and FP4 experts it came out at 298.8B / 20.4B at fp8
+  const auto r = run_modelpick({"size", "--config", fixture("hf/deepseek-v4-flash.json"), "--gpu", "h200"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("\"compress_ratios\" (per-layer KV compression) is not modelled") != std::string::npos);
+}

@@ -300,9 +300,19 @@ struct Gpu {
   // Runs FP8 weights through weight-only kernels with 16-bit math (vLLM's FP8 Marlin, compute
   // capability 8.0 and up: Ampere)
   bool weight_only_fp8 = false;
+  double tflops_fp4 = 0; // 0 where the silicon has no FP4 tensor cores
+  bool fp4 = false;
+  // Set when a compute rate is derived rather than printed by the vendor: how it was derived
+  // (shown as an assumption wherever throughput is reported)
+  std::string tflops_assumption;
+  std::string architecture;       // "hopper", "blackwell", "ampere", "cdna3", ...
+  std::string compute_capability; // NVIDIA "8.0", "9.0", "10.0"; AMD "gfx942"
+  std::string device_name;        // what the runtime reports (torch.cuda.get_device_name)
   std::uint64_t gpus_per_node = 1;
+  std::uint64_t nvlink_domain = 0; // GPUs one NVLink / Infinity Fabric domain joins (0: gpus_per_node)
   std::string interconnect;
   std::uint64_t link_bytes_per_s = 0; // GPU-to-GPU inside a node, one direction
+  std::vector<std::string> engines;   // serving engines that run on it ("vllm", "sglang", "llama.cpp")
   std::optional<GpuPrice> price;
   std::map<std::string, std::string> sources;
   std::string origin;

@@ -117,7 +117,8 @@ inline constexpr double k_vllm_sampler_fp32_copies = 9.5;
 // A100s measure a far smaller profiling peak at the same defaults: every A100-80GB log we have
 // leaves 0.46-0.65 GiB for non-torch + activation (five runs, two sources, vLLM 0.10.1 and
 // 0.17.1: fixtures vllm-0.10.1-qwen2-7b-*a100* and vllm-0.17.1-*-a100), i.e. about two fp32
-// copies. The mechanism is not known; the figure is measured, not derived.
+// copies. The mechanism is not known; the figure is measured, not derived. It applies to GPUs
+// of the A100's silicon (catalog compute_capability "8.0": A100, A800).
 inline constexpr double k_vllm_sampler_fp32_copies_a100 = 2.0;
 
 // SGLang makes mem_fraction_static of the memory free before loading the weights static

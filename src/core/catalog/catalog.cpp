@@ -561,17 +561,47 @@ Gpu parse_gpu(const Reader& r, const std::string& origin) {
   g.sources["memory"] = memory.source();
   const Reader perf = r.object("performance");
   g.bandwidth_bytes_per_s = perf.uint("bandwidth_bytes_per_s", 1, 1'000'000'000'000'000ULL);
-  const Reader tflops = perf.object("tflops_dense");
-  // a rate of 0 would make every time infinite and every price unbounded: the 16-bit rate is
-  // required and positive (fp8 / int8 stay 0 where the silicon has none)
-  g.tflops_bf16 = tflops.number("bf16", 0.001, 1e6);
-  g.tflops_fp8 = tflops.number("fp8", 0, 1e6, 0.0);
-  g.tflops_int8 = tflops.number("int8", 0, 1e6, 0.0);
+  // The vendor's printed rates; where it prints none for a precision, a derived rate may stand
+  // in from "tflops_dense_assumed" (with its "basis"), shown as an assumption.
+  const Reader printed = perf.object("tflops_dense");
+  const bool has_derived = perf.find("tflops_dense_assumed") != nullptr;
+  const Reader derived = has_derived ? perf.object("tflops_dense_assumed") : printed;
+  if (has_derived) {
+    g.tflops_assumption = derived.str("basis");
+  }
+  const auto rate = [&](const char* key, double lowest = 0) {
+    if (printed.find(key) != nullptr) {
+      return printed.number(key, lowest, 1e6);
+    }
+    return has_derived && derived.find(key) != nullptr ? derived.number(key, lowest, 1e6) : 0.0;
+  };
+  // a rate of 0 would make every time infinite and every price unbounded: a 16-bit rate is
+  // required and positive (bf16, or fp16 on GPUs without bf16: T4); fp8 / int8 / fp4 stay 0
+  // where the silicon has none
+  g.tflops_bf16 = rate("bf16", 0.001) > 0 ? rate("bf16", 0.001) : rate("fp16", 0.001);
+  if (!(g.tflops_bf16 >= 0.001)) {
+    invalid(printed.where, "needs a 16-bit rate: \"bf16\" (or \"fp16\") above 0, printed or in "
+                           "\"tflops_dense_assumed\"");
+  }
+  g.tflops_fp8 = rate("fp8");
+  g.tflops_int8 = rate("int8");
+  g.tflops_fp4 = rate("fp4");
   g.fp8 = perf.boolean("fp8", false);
+  g.fp4 = perf.boolean("fp4", false);
   g.weight_only_fp8 = perf.boolean("weight_only_fp8", false);
   g.sources["performance"] = perf.source();
+  g.architecture = r.str("architecture", false);
+  g.compute_capability = r.str("compute_capability", false);
+  g.device_name = r.str("device_name", false);
+  g.engines = r.strings("engines");
+  for (const std::string& e : g.engines) {
+    if (e != "vllm" && e != "sglang" && e != "llama.cpp") {
+      invalid(r.where, fmt::format("\"engines\": '{}' is not an engine; accepted: vllm, sglang, llama.cpp", e));
+    }
+  }
   const Reader node = r.object("node");
   g.gpus_per_node = node.uint("gpus_per_node", 1, 1'024);
+  g.nvlink_domain = node.uint("nvlink_domain", 0, 100'000, 0);
   g.interconnect = node.str("interconnect", false);
   g.link_bytes_per_s = node.uint("link_bytes_per_s", 1'000'000, 1'000'000'000'000'000ULL, 0);
   g.sources["node"] = node.source();

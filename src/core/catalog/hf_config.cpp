@@ -76,6 +76,14 @@ bool python_token(const json& v) {
          std::find(k_python_tokens.begin(), k_python_tokens.end(), v.get<std::string>()) != k_python_tokens.end();
 }
 
+// Config fields whose meaning for memory no rule here reads (see model_from_hf_config).
+constexpr std::pair<const char*, const char*> k_unmodelled_fields[] = {
+    {"compress_ratios", "per-layer KV compression"},
+    {"hc_mult", "hyper-connections"},
+    {"o_groups", "grouped output projection"},
+    {"expert_dtype", "routed experts stored in their own dtype"},
+};
+
 [[noreturn]] void refuse(const std::string& origin, const std::string& what) {
   throw Error(ErrorKind::invalid_catalog, fmt::format("{}: {}", origin, what));
 }
@@ -783,6 +791,16 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
     out.rule += fmt::format(" (language model in \"{}\")", nested);
   }
   out.used.push_back("model_type = " + (r.type.empty() ? std::string("(none)") : r.type));
+  // Fields that change what the weights or the cache hold in ways no rule here reads: sized
+  // without them, the answer would be silently wrong (DeepSeek-V4's compressed attention,
+  // hyper-connections, grouped output projection and FP4 experts), so they are refused by name.
+  for (const auto& [key, what] : k_unmodelled_fields) {
+    if (cfg.contains(key) && !cfg[key].is_null()) {
+      refuse(origin, fmt::format("\"{}{}\" ({}) is not modelled: this checkpoint's weights and KV cache cannot be "
+                                 "sized from its config.json yet",
+                                 prefix, key, what));
+    }
+  }
   Fields f(cfg, origin, prefix, out);
   Architecture& a = r.a;
   a.source = origin;

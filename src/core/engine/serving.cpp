@@ -252,7 +252,8 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
   const auto stages = pipeline_stages(a.layers, r.pipeline_parallel);
   const std::uint64_t budget = gib_floor(static_cast<long double>(r.gpu_memory_bytes) * r.memory_fraction);
   const std::uint64_t forward = checked_mul(forward_bytes_per_token(a, tp), r.max_num_batched_tokens, "bytes");
-  const double copies = gpu.id.rfind("a100", 0) == 0 ? k_vllm_sampler_fp32_copies_a100 : k_vllm_sampler_fp32_copies;
+  // the A100 measurement belongs to its silicon (GA100, compute capability 8.0: A100, A800)
+  const double copies = gpu.compute_capability == "8.0" ? k_vllm_sampler_fp32_copies_a100 : k_vllm_sampler_fp32_copies;
   const std::uint64_t sampler =
       gib_floor(copies * static_cast<long double>(r.max_num_seqs) * static_cast<long double>(a.vocab_size) * 4);
 
@@ -459,6 +460,12 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
 
 void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu, const ServingRequest& request) {
   require_self_hostable(model);
+  if (!gpu.engines.empty() &&
+      std::find(gpu.engines.begin(), gpu.engines.end(), to_string(request.engine)) == gpu.engines.end()) {
+    throw Error(ErrorKind::usage, fmt::format("--engine {}: the catalog does not list it as running on the {} "
+                                              "(it lists {})",
+                                              to_string(request.engine), gpu.name, fmt::join(gpu.engines, ", ")));
+  }
   require_modelled(model, request.engine);
   const catalog::Architecture& a = *model.architecture;
   if (request.max_model_len > model.longest_context()) {

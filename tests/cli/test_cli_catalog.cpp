@@ -1,0 +1,74 @@
+// The catalog of December 2026: GPUs, models, precisions and prices people use now.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "run.hpp"
+
+using nlohmann::json;
+
+namespace {
+
+json gpu_entry(const json& list, const std::string& id) {
+  for (const auto& g : list) {
+    if (g["id"] == id) {
+      return g;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("catalog: every GPU of 2026 is there, with memory, rates, node and engines", "[cli][catalog]") {
+  const auto r = run_modelpick({"list", "--gpus", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json list = json::parse(r.out);
+  for (const char* id : {"b200", "gb200", "b300", "gb300", "h20", "h100-nvl", "h200-nvl", "gh200", "l4", "l40", "a10g",
+                         "t4", "rtx-6000-ada", "rtx-pro-6000", "rtx-5080", "rtx-3060", "rtx-3060-laptop", "gb10",
+                         "a800", "mi300x", "mi325x", "mi355x"}) {
+    INFO(id);
+    const json g = gpu_entry(list, id);
+    REQUIRE(g.is_object());
+    CHECK(g["memory_bytes"].get<std::uint64_t>() > 4ULL << 30);
+    CHECK(g["bandwidth_bytes_per_s"].get<std::uint64_t>() > 100'000'000'000ULL);
+    CHECK(g["tflops_dense"]["bf16"].get<double>() > 0);
+    CHECK(g["gpus_per_node"].get<std::uint64_t>() >= 1);
+    CHECK(!g["engines"].empty());
+    CHECK(!g["sources"]["memory"].get<std::string>().empty());
+  }
+  // memory as the runtime reports it, against the device dumps (deviceQuery's "(N bytes)",
+  // rocm-smi's "VRAM Total Memory (B)"): each figure as the dump prints it
+  CHECK(gpu_entry(list, "h100-nvl")["memory_bytes"] == 99'861'594'112ULL);
+  CHECK(gpu_entry(list, "gh200")["memory_bytes"] == 101'468'602'368ULL); // "96768 MBytes (101468602368 bytes)"
+  CHECK(gpu_entry(list, "l4")["memory_bytes"] == 23'570'219'008ULL);     // "22478 MBytes (23570219008 bytes)"
+  CHECK(gpu_entry(list, "mi300x")["memory_bytes"] == 206'141'652'992ULL);
+  // B200: PyTorch's total_memory=182631MB (MiB, floored)
+  CHECK(gpu_entry(list, "b200")["memory_bytes"] == 182'631ULL * 1024 * 1024);
+  // GB200 NVL72: four GPUs a tray, 72 in one NVLink domain
+  CHECK(gpu_entry(list, "gb200")["gpus_per_node"] == 4);
+  CHECK(gpu_entry(list, "gb200")["nvlink_domain"] == 72);
+  CHECK(gpu_entry(list, "mi300x")["vendor"] == "AMD");
+  // a rate the vendor does not print is derived and says so
+  CHECK(gpu_entry(list, "rtx-3060")["tflops_assumption"].is_string());
+  CHECK(gpu_entry(list, "h100")["tflops_assumption"].is_null());
+}
+
+TEST_CASE("catalog: what the engine used to guess from a GPU's id is a catalog fact", "[cli][catalog]") {
+  // vLLM's batch defaults: 1,024 sequences on GPUs of 70+ GiB whose device name lacks "a100"
+  // (vllm/engine/arg_utils.py); the A800 (80 GB, "NVIDIA A800-SXM4-80GB") gets them, the A100 not
+  const auto seqs = [](const char* gpu) {
+    const auto r = run_modelpick({"size", "llama-3.1-8b", "--gpu", gpu, "--engine", "vllm", "--json"});
+    REQUIRE(r.exit_code == 0);
+    return json::parse(r.out)["engine"]["max_num_seqs"].get<std::uint64_t>();
+  };
+  CHECK(seqs("a800") == 1024);
+  CHECK(seqs("a100-80gb") == 256);
+  CHECK(seqs("mi300x") == 1024);
+  CHECK(seqs("l4") == 256);
+  // an engine the GPU does not run is refused by name
+  const auto t4 = run_modelpick({"size", "llama-3.1-8b", "--gpu", "t4", "--engine", "sglang"});
+  CHECK(t4.exit_code == 2);
+  CHECK(t4.out.empty());
+  CHECK(t4.err.find("--engine sglang: the catalog does not list it as running on the NVIDIA T4") != std::string::npos);
+}
