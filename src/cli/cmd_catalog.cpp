@@ -23,17 +23,19 @@ struct CatalogOptions {
   std::string license;
 };
 
-// A stored format the catalog holds no precision for would be sized as another one.
-void require_catalog_precision(const catalog::ConfigImport& imported, const catalog::Catalog& catalog) {
+// A stored format the catalog holds no precision for would be sized as another one. Returns the
+// catalog precision that stores it exactly (nullptr: the checkpoint is unquantised).
+const catalog::Precision* require_catalog_precision(const catalog::ConfigImport& imported,
+                                                    const catalog::Catalog& catalog) {
   if (!imported.stored_precision) {
-    return;
+    return nullptr;
   }
   const catalog::Precision& s = *imported.stored_precision;
   for (const catalog::Precision& p : catalog.precisions()) {
     if (p.weight_bits == s.weight_bits && p.group_size == s.group_size &&
         p.group_overhead_bits == s.group_overhead_bits && p.experts_only == s.experts_only &&
         p.attention_16bit == s.attention_16bit) {
-      return;
+      return &p;
     }
   }
   throw Error(ErrorKind::usage, fmt::format("the checkpoint is stored as {} ({} bits, group {}, {} bits per group), "
@@ -50,8 +52,10 @@ CommandOutput run_add(const CatalogOptions& o, const catalog::Catalog& catalog) 
     throw Error(ErrorKind::usage,
                 fmt::format("--hf-repo '{}' is not a Hugging Face repository id (ORG/NAME)", o.hf_repo));
   }
-  const catalog::ConfigImport imported = read_config_model(o.config);
-  require_catalog_precision(imported, catalog);
+  catalog::ConfigImport imported = read_config_model(o.config);
+  if (const catalog::Precision* stored = require_catalog_precision(imported, catalog)) {
+    imported.model.native_precision = stored->id; // the entry names the precision that stores it exactly
+  }
   const catalog::Model& m = imported.model;
   engine::ParamCounts params = engine::count_params(*m.architecture);
   const std::uint64_t mtp = params.mtp_layers * params.mtp_block.total() + params.mtp_other;

@@ -24,9 +24,10 @@ TEST_CASE("catalog: every GPU of 2026 is there, with memory, rates, node and eng
   const auto r = run_modelpick({"list", "--gpus", "--json"});
   REQUIRE(r.exit_code == 0);
   const json list = json::parse(r.out);
-  for (const char* id : {"b200", "gb200", "b300", "gb300", "h20", "h100-nvl", "h200-nvl", "gh200", "l4", "l40", "a10g",
-                         "t4", "rtx-6000-ada", "rtx-pro-6000", "rtx-5080", "rtx-3060", "rtx-3060-laptop", "gb10",
-                         "a800", "mi300x", "mi325x", "mi355x"}) {
+  for (const char* id :
+       {"b200", "gb200",  "b300",   "gb300",        "h20",          "h100-nvl", "h200-nvl", "gh200",           "l4",
+        "l40",  "a10g",   "t4",     "rtx-6000-ada", "rtx-pro-6000", "rtx-5080", "rtx-3060", "rtx-3060-laptop", "gb10",
+        "a800", "mi300x", "mi325x", "mi355x"}) {
     INFO(id);
     const json g = gpu_entry(list, id);
     REQUIRE(g.is_object());

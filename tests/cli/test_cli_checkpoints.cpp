@@ -264,11 +264,16 @@ TEST_CASE("catalog add: the entry it prints sizes exactly as the config it was b
 }
 
 TEST_CASE("catalog add: a stored format the catalog has no precision for is refused by name", "[cli][catalog]") {
-  const auto r = run_modelpick({"catalog", "add", "--config", fixture("hf/kimi-k2.5.json"), "--id", "k"});
+  // a hand-made 3-bit GPTQ checkpoint: no catalog precision stores 3 bits
+  const auto r = run_modelpick({"catalog", "add", "--config", fixture("hf/bad_gptq_3bit.json"), "--id", "k"});
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err.find("stored as INT4 group 32 (compressed-tensors) (4 bits, group 32, 16 bits per group), which no "
-                   "precision of the catalog describes") != std::string::npos);
+  CHECK(r.err.find("(3 bits, group 128, 19 bits per group), which no precision of the catalog describes") !=
+        std::string::npos);
+  // Kimi-K2.5's INT4 group-32 experts are the catalog's int4-g32
+  const auto k = run_modelpick({"catalog", "add", "--config", fixture("hf/kimi-k2.5.json"), "--id", "k"});
+  REQUIRE(k.exit_code == 0);
+  CHECK(json::parse(k.out)["models"][0]["native_precision"] == "int4-g32");
 }
 
 TEST_CASE("checkpoints: structure no rule reads is refused by name, not sized wrong", "[cli][checkpoints]") {

@@ -28,7 +28,7 @@ void check_error(const std::vector<std::string>& args, int code, const std::stri
 TEST_CASE("unknown ids suggest the closest", "[cli][errors]") {
   check_error({"size", "llama-3.1-7b"}, 2, "did you mean llama-3.1-8b");
   check_error({"size", "deepseek-v3", "--gpu", "h210"}, 2, "unknown GPU 'h210'; did you mean h200");
-  check_error({"size", "deepseek-v3", "--precision", "fp4"}, 2, "unknown precision 'fp4'");
+  check_error({"size", "deepseek-v3", "--precision", "fp3"}, 2, "unknown precision 'fp3'");
   check_error({"sise", "deepseek-v3"}, 2, "unknown command 'sise' (did you mean size?)");
 }
 

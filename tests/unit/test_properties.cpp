@@ -231,8 +231,11 @@ TEST_CASE("every number of every model's answer on every GPU is finite and non-n
   q.volume->tokens_per_day = 50e6;
   q.volume->input_share = 0.75;
   q.volume->prompt_tokens = 1536;
-  for (const auto& gpu : c.gpus()) {
-    INFO(gpu.id);
+  for (const auto& catalog_gpu : c.gpus()) {
+    INFO(catalog_gpu.id);
+    // a GPU that is bought, not rented, is priced at a rate the user gives (--gpu-hour-usd)
+    catalog::Gpu gpu = catalog_gpu;
+    q.plan.gpu_hour_usd = gpu.price ? 0.0 : 1.0;
     advisor::PickFilter f;
     f.max_gpus = 8;
     const advisor::PickResult r = advisor::pick(c, gpu, q, f, advisor::PickSort::cost);

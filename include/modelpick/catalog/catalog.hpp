@@ -271,6 +271,8 @@ struct Model {
   std::optional<TokenPrice> api_price;         // a list price per token, when some API serves it
   std::map<std::string, std::string> sources;  // fact group -> source (params, context, license, ...)
   std::string origin;                          // "embedded" or the overlay file it came from
+  std::string release_date;                    // the publisher's release (YYYY-MM-DD), "" when not known
+  std::vector<std::string> modalities;         // inputs it takes: "text", "image", "audio", "video"
 
   [[nodiscard]] bool self_hostable() const { return architecture.has_value(); }
   // What a serving engine takes as max_model_len unless told: the checkpoint's
@@ -314,6 +316,7 @@ struct Gpu {
   std::uint64_t link_bytes_per_s = 0; // GPU-to-GPU inside a node, one direction
   std::vector<std::string> engines;   // serving engines that run on it ("vllm", "sglang", "llama.cpp")
   std::optional<GpuPrice> price;
+  std::string no_rental; // why there is no rental price (bought, not rented); "" when one is expected
   std::map<std::string, std::string> sources;
   std::string origin;
   std::vector<std::string> aliases;

@@ -64,9 +64,10 @@ struct ServingRank {
   std::uint64_t graph_bytes = 0;      // CUDA graphs, where the engine subtracts them first
   std::int64_t kv_cache_bytes = 0;    // what is left for the KV cache
   std::uint64_t kv_bytes_per_token = 0;
-  std::uint64_t page_bytes = 0;    // vLLM: one block of one layer group x group size (what one block costs)
-  std::uint64_t blocks = 0;        // vLLM blocks (SGLang and llama.cpp: tokens)
-  std::uint64_t host_kv_bytes = 0; // llama.cpp: the cache of layers left on the CPU
+  std::uint64_t page_bytes = 0;     // vLLM: one block of one layer group x group size (what one block costs)
+  std::uint64_t blocks = 0;         // vLLM blocks (SGLang and llama.cpp: tokens)
+  std::uint64_t request_blocks = 0; // what one request of max_model_len takes, in the same units
+  std::uint64_t host_kv_bytes = 0;  // llama.cpp: the cache of layers left on the CPU
 };
 
 struct ServingPrediction {

@@ -525,6 +525,20 @@ Model parse_model(const Reader& r, const std::string& origin) {
   m.max_context_tokens = context.uint("max_tokens", 1, 1'000'000'000);
   m.checkpoint_context_tokens = context.uint("checkpoint_tokens", 1, 1'000'000'000, 0);
   m.sources["context"] = context.source();
+  if (r.find("released") != nullptr) {
+    const Reader released = r.object("released");
+    m.release_date = released.str("date");
+    if (m.release_date.size() != 10 || m.release_date[4] != '-' || m.release_date[7] != '-') {
+      invalid(released.where, fmt::format("\"date\" must be YYYY-MM-DD, got '{}'", m.release_date));
+    }
+    m.sources["released"] = released.source();
+  }
+  m.modalities = r.strings("modalities");
+  for (const std::string& x : m.modalities) {
+    if (x != "text" && x != "image" && x != "audio" && x != "video") {
+      invalid(r.where, fmt::format("\"modalities\": '{}' is not one of text, image, audio, video", x));
+    }
+  }
   if (m.category == Category::api_only) {
     const Reader api = r.object("api");
     m.provider = api.str("provider");
@@ -594,6 +608,7 @@ Gpu parse_gpu(const Reader& r, const std::string& origin) {
   g.compute_capability = r.str("compute_capability", false);
   g.device_name = r.str("device_name", false);
   g.engines = r.strings("engines");
+  g.no_rental = r.str("rental", false);
   for (const std::string& e : g.engines) {
     if (e != "vllm" && e != "sglang" && e != "llama.cpp") {
       invalid(r.where, fmt::format("\"engines\": '{}' is not an engine; accepted: vllm, sglang, llama.cpp", e));

@@ -19,7 +19,7 @@ namespace {
 
 // Names the layout: an image written by another layout is refused, never misread. Change the
 // number whenever a member is added, removed or reordered below.
-constexpr std::string_view k_magic = "modelpick catalog image 6\n";
+constexpr std::string_view k_magic = "modelpick catalog image 7\n";
 
 template <class S, class T>
 concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
@@ -73,14 +73,14 @@ template <member_list_of<Model> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.publisher, v.category, v.license, v.hf_repo, v.aliases, v.native_precision,
                   v.published_params_total, v.published_params_active, v.published_params_approximate,
                   v.published_params_name_only, v.max_context_tokens, v.checkpoint_context_tokens, v.architecture,
-                  v.stored, v.provider, v.api_price, v.sources, v.origin);
+                  v.stored, v.provider, v.api_price, v.sources, v.origin, v.release_date, v.modalities);
 }
 template <member_list_of<Gpu> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.vendor, v.memory_bytes, v.marketing_gb, v.nvidia_smi_mib, v.bandwidth_bytes_per_s,
                   v.tflops_bf16, v.tflops_fp8, v.tflops_int8, v.fp8, v.weight_only_fp8, v.tflops_fp4, v.fp4,
                   v.tflops_assumption, v.architecture, v.compute_capability, v.device_name, v.gpus_per_node,
-                  v.nvlink_domain, v.interconnect, v.link_bytes_per_s, v.engines, v.price, v.sources, v.origin,
-                  v.aliases);
+                  v.nvlink_domain, v.interconnect, v.link_bytes_per_s, v.engines, v.price, v.no_rental, v.sources,
+                  v.origin, v.aliases);
 }
 template <member_list_of<Precision> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.weight_bits, v.group_size, v.group_overhead_bits, v.needs_fp8_hardware,

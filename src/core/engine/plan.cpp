@@ -92,15 +92,10 @@ LayoutEvaluation evaluate_engine(const catalog::Model& model, const catalog::Pre
   // SGLang counts its CUDA context outside the static budget; the budget holds weights + pool
   share.reserve_bytes = r.engine == ServingEngine::sglang ? 0 : share.non_torch_bytes + share.activation_bytes;
   share.usable_bytes = rank.budget_bytes;
-  share.max_concurrency =
-      p.starts ? static_cast<std::uint64_t>(std::floor(std::max(0.0, p.max_concurrency) + 1e-9)) : 0;
-  // what one request of the context takes from the pool, in the engine's pages
-  const std::uint64_t tokens_per_block = r.engine == ServingEngine::vllm ? r.block_size : 1;
-  const std::uint64_t blocks = rank.blocks;
-  const std::uint64_t per_sequence_blocks =
-      p.max_concurrency > 0
-          ? static_cast<std::uint64_t>(std::ceil(static_cast<double>(blocks) / p.max_concurrency - 1e-9))
-          : util::ceil_div(request.context_tokens, tokens_per_block);
+  share.max_concurrency = p.starts && rank.request_blocks > 0 ? rank.blocks / rank.request_blocks : 0;
+  // what one request of the context takes from the pool, in the engine's pages: the fit is
+  // then exactly "the blocks hold --concurrency requests"
+  const std::uint64_t per_sequence_blocks = rank.request_blocks;
   share.kv_bytes_per_sequence = checked_mul(per_sequence_blocks, rank.page_bytes, "KV cache bytes");
   share.kv_cache_bytes = checked_mul(share.kv_bytes_per_sequence, request.concurrency, "KV cache bytes");
   share.total_bytes =

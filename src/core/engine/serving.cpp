@@ -289,7 +289,14 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
     for (const std::uint64_t w : groups.windows) {
       need += blocks_per_request(w, r.max_model_len, r.block_size);
     }
+    rank.request_blocks = need;
     const double concurrency = need == 0 ? 0 : static_cast<double>(rank.blocks) / static_cast<double>(need);
+    // a stage whose layers cache nothing (a NAS model's no-attention blocks) limits no one,
+    // unless every stage is such
+    const bool caches = rank.page_bytes > 0;
+    if (!caches && !(first && s + 1 == stages.size())) {
+      continue;
+    }
     if (first || tokens < p.kv_cache_tokens) {
       p.rank = rank;
       p.kv_cache_tokens = tokens;
@@ -360,6 +367,7 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
   // a model that caches nothing per token (no attention heads left) has no pool to count
   rank.blocks = whole_pages(rank.kv_cache_bytes, rank.page_bytes);
   p.kv_cache_tokens = rank.blocks;
+  rank.request_blocks = r.max_model_len;
   p.kv_cache_bytes = checked_mul(checked_mul(rank.blocks, rank.page_bytes, "bytes"), p.gpus, "bytes");
   p.max_concurrency = static_cast<double>(p.kv_cache_tokens) / static_cast<double>(r.max_model_len);
   if (rank.kv_cache_bytes <= 0) {
