@@ -173,6 +173,7 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
   sizing.kv_dtype = top.text("kv_dtype", "auto");
   sizing.gpu_memory_utilization = top.text("gpu_memory_utilization", "0.90");
   advisor::Question q;
+  q.today = today();
   q.sizing.context_tokens = top.parse("context", [&] { return parse_context(sizing.context); });
   q.sizing.concurrency = top.parse("concurrency", [&] { return parse_concurrency(sizing.concurrency); });
   q.sizing.kv_bytes = top.parse("kv_dtype", [&] { return parse_kv_dtype(sizing.kv_dtype); });
@@ -275,6 +276,10 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
         top.parse("api_alternatives", [&]() -> const catalog::Model& { return catalog.model(name); });
     if (!m.api_price) {
       top.fail("api_alternatives", fmt::format("'{}' has no API price in the catalog", m.id));
+    }
+    if (m.api_price->retired_on(q.today)) {
+      top.fail("api_alternatives", fmt::format("'{}' retired on {} ({}): it can no longer be bought", m.id,
+                                               m.api_price->retires, m.api_price->provider));
     }
     apis.push_back(&m);
   }

@@ -50,6 +50,7 @@ CommandOutput run_compare(const CompareOptions& o, const catalog::Catalog& catal
   const render::TableFormat format = parse_format(o.format);
   advisor::Question q;
   q.sizing = parse_sizing(o.sizing);
+  q.today = today();
   const ParsedVolume parsed = parse_volume(o.volume, "compare", false);
   q.volume = parsed.volume;
   q.shape = parsed.shape;

@@ -39,7 +39,7 @@ struct CostOptions {
 };
 
 std::vector<const catalog::Model*> resolve_apis(const std::vector<std::string>& names, const catalog::Model& model,
-                                                const catalog::Catalog& catalog) {
+                                                const catalog::Catalog& catalog, const std::string& day) {
   std::vector<const catalog::Model*> out;
   const auto add = [&](const catalog::Model* m) {
     if (std::find(out.begin(), out.end(), m) == out.end()) {
@@ -47,13 +47,13 @@ std::vector<const catalog::Model*> resolve_apis(const std::vector<std::string>& 
     }
   };
   if (names.empty()) {
-    // Default: every priced API-only model, and the sized model's own hosted price if it has one.
+    // Default: every priced API-only model still on sale, and the sized model's own hosted price.
     for (const catalog::Model& m : catalog.models()) {
-      if (m.api_price && !m.self_hostable()) {
+      if (m.api_price && !m.self_hostable() && !m.api_price->retired_on(day)) {
         add(&m);
       }
     }
-    if (model.api_price) {
+    if (model.api_price && !model.api_price->retired_on(day)) {
       add(&model);
     }
     return out;
@@ -69,6 +69,11 @@ std::vector<const catalog::Model*> resolve_apis(const std::vector<std::string>& 
       }
       throw Error(ErrorKind::usage, fmt::format("--api {}: the catalog has no API price for '{}'; priced models: {}",
                                                 name, m.id, fmt::join(priced, ", ")));
+    }
+    if (m.api_price->retired_on(day)) {
+      throw Error(ErrorKind::usage, fmt::format("--api {}: '{}' retired on {} ({}) and can no longer be bought; "
+                                                "`modelpick list --api` lists the current ones",
+                                                name, m.id, m.api_price->retires, m.api_price->provider));
     }
     add(&m);
   }
@@ -110,7 +115,8 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
                             util::group_digits(model.longest_context()),
                             o.volume.ratio.empty() ? "" : fmt::format(" than '{}'", o.volume.ratio)));
   }
-  const std::vector<const catalog::Model*> apis = resolve_apis(o.apis, model, catalog);
+  const std::string day = today();
+  const std::vector<const catalog::Model*> apis = resolve_apis(o.apis, model, catalog, day);
   const bool gpu_price_given = plan.gpu_hour_usd > 0;
   plan.gpu_hour_usd = advisor::gpu_hour_usd(plan, gpu);
 
@@ -122,6 +128,7 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   q.plan = plan;
   q.apis = apis;
   q.batch = batch;
+  q.today = day;
   advisor::Answer answer = advisor::answer(catalog, model, &precision, gpu, q);
   if (!answer.fits()) {
     // a finding, not bad input: the sizing report says why and which layout came closest (exit 3)

@@ -17,6 +17,7 @@ namespace {
 struct ListOptions {
   bool gpus = false;
   bool precisions = false;
+  bool api = false;
   bool json = false;
   std::string category;
   std::string license;
@@ -69,7 +70,11 @@ Runner add_list_command(CLI::App& app, const CommandSpec& spec) {
   auto o = std::make_shared<ListOptions>();
   CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
   auto* gpus = cmd->add_flag("--gpus", o->gpus, "List GPUs instead of models");
-  cmd->add_flag("--precisions", o->precisions, "List precisions instead of models")->excludes(gpus);
+  auto* precisions = cmd->add_flag("--precisions", o->precisions, "List precisions instead of models")->excludes(gpus);
+  cmd->add_flag("--api", o->api,
+                "List priced models (APIs and hosted open models): prices, effective and checked dates, retirement")
+      ->excludes(gpus)
+      ->excludes(precisions);
   cmd->add_option("--category", o->category, "Only this category: dense, moe, small, long-context, api-only")
       ->type_name("C");
   cmd->add_option("--license", o->license, "Only models under this license id (e.g. apache-2.0)")->type_name("L");
@@ -83,8 +88,18 @@ Runner add_list_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("--sort", o->sort, "Order: id (default), params, active, context (largest first)")->type_name("KEY");
   add_json_flag(*cmd, o->json);
   cmd->footer("Examples:\n  modelpick list --category moe --sort active\n"
-              "  modelpick list --open-weights --min-context 128k --max-active 20B --json\n");
+              "  modelpick list --open-weights --min-context 128k --max-active 20B --json\n"
+              "  modelpick list --api   # prices, dates and retirements\n");
   return [o](const catalog::Catalog& catalog) {
+    if (o->api) {
+      const std::string day = today();
+      return CommandOutput{
+          o->json
+              ? render::api_json(catalog, day).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+                    "\n"
+              : render::api_table(catalog, day),
+          0};
+    }
     if (o->gpus || o->precisions) {
       const render::ListWhat what = o->gpus ? render::ListWhat::gpus : render::ListWhat::precisions;
       return CommandOutput{

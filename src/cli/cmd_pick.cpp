@@ -37,6 +37,7 @@ struct PickOptions {
 CommandOutput run_pick(const PickOptions& o, const catalog::Catalog& catalog) {
   advisor::Question q;
   q.sizing = parse_sizing(o.sizing);
+  q.today = today();
   q.sizing.gpus.reset(); // --gpus is the hardware available, not a layout to force
   const ParsedVolume parsed = parse_volume(o.volume, "pick", false);
   q.volume = parsed.volume;

@@ -1,10 +1,13 @@
 #include "common_options.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <ctime>
 #include <fmt/format.h>
 
 #include "modelpick/error.hpp"
 #include "modelpick/util/numbers.hpp"
+#include "modelpick/util/printable.hpp"
 
 namespace modelpick::cli {
 
@@ -20,6 +23,25 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
 
 void add_json_flag(CLI::App& command, bool& json) {
   command.add_flag("--json", json, "Write one JSON document (schema in docs/cli.md) instead of a table");
+}
+
+std::string today() {
+  if (const char* fixed = std::getenv("MODELPICK_TODAY"); fixed != nullptr && *fixed != '\0') {
+    const std::string d = fixed;
+    const bool ok = d.size() == 10 && d[4] == '-' && d[7] == '-' &&
+                    std::all_of(d.begin(), d.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+    if (!ok) {
+      throw Error(ErrorKind::usage,
+                  fmt::format("MODELPICK_TODAY '{}' is not accepted: expected a date, YYYY-MM-DD", util::printable(d)));
+    }
+    return d;
+  }
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[11];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &utc);
+  return buf;
 }
 
 std::uint64_t parse_context(const std::string& text, const char* flag) {

@@ -33,6 +33,10 @@ double parse_gpu_memory_utilization(const std::string& text);
 // "auto" (the model's 16-bit dtype), "bf16", "fp16" -> 2; "fp8" (and fp8_e4m3 / fp8_e5m2) -> 1.
 std::uint64_t parse_kv_dtype(const std::string& text);
 
+// Today's date, YYYY-MM-DD (UTC), or MODELPICK_TODAY when set (a fixed date for scripts and
+// tests); decides which API prices have retired. Error(usage) when MODELPICK_TODAY is not a date.
+std::string today();
+
 // The deployment a license is checked against, shared by license-check, size and compare:
 // --mau, --monthly-revenue, --use (repeatable or comma-separated), --region, --modality.
 void add_deployment_options(CLI::App& command, std::string& mau, std::string& monthly_revenue,

@@ -109,6 +109,9 @@ Grid compare_grid(const std::vector<advisor::Answer>& answers, const advisor::Qu
         return usd(a.cost->self_host.usd_per_million_tokens);
       }
       if (!a.model->self_hostable()) {
+        if (!a.api_retired.empty()) {
+          return "retired " + a.api_retired;
+        }
         return a.api_usd_per_million_tokens ? usd(*a.api_usd_per_million_tokens) + " (API)" : std::string("no price");
       }
       return std::string("does not fit");
@@ -215,6 +218,9 @@ ordered_json answer_json(const advisor::Answer& a) {
                 {"usd_per_month", *a.api_usd_per_month},
                 {"usd_per_million_tokens", *a.api_usd_per_million_tokens},
                 {"price_date", p.date}};
+  }
+  if (!a.api_retired.empty()) {
+    j["api"] = {{"provider", a.model->api_price->provider}, {"retired", a.api_retired}};
   }
   if (a.license) {
     j["license"] = result_json(*a.license);

@@ -23,7 +23,78 @@ std::string context_text(std::uint64_t tokens) {
   return util::group_digits(tokens);
 }
 
+// A price's standing on `today`, in words and as the JSON's status value.
+std::pair<std::string, std::string> api_status(const catalog::TokenPrice& p, const std::string& today) {
+  if (p.retired_on(today)) {
+    return {"retired " + p.retires, "retired"};
+  }
+  if (!p.retires.empty()) {
+    return {"retires " + p.retires, "retiring"};
+  }
+  if (!p.deprecated.empty() && p.deprecated <= today) {
+    return {"deprecated " + p.deprecated, "deprecated"};
+  }
+  return {"current", "current"};
+}
+
+std::string usd_rate(double v) {
+  return v >= 1 ? fmt::format("{:.2f}", v) : fmt::format("{:.3f}", v);
+}
+
+std::vector<const catalog::Model*> priced(const catalog::Catalog& catalog) {
+  std::vector<const catalog::Model*> out;
+  for (const catalog::Model& m : catalog.models()) {
+    if (m.api_price) {
+      out.push_back(&m);
+    }
+  }
+  return out;
+}
+
 } // namespace
+
+std::string api_table(const catalog::Catalog& catalog, const std::string& today) {
+  TextTable t({A::left, A::left, A::right, A::right, A::right, A::left, A::left, A::left, A::left});
+  t.add_row({"id", "provider", "$/1M in", "out", "cached in", "long context", "effective", "checked", "status"});
+  for (const catalog::Model* m : priced(catalog)) {
+    const catalog::TokenPrice& p = *m->api_price;
+    t.add_row({m->id, p.provider, usd_rate(p.input), usd_rate(p.output),
+               p.cached_input ? usd_rate(*p.cached_input) : "-",
+               p.long_context_over > 0 ? fmt::format("> {}: {} / {}", context_text(p.long_context_over),
+                                                     usd_rate(p.long_context_input), usd_rate(p.long_context_output))
+                                       : "-",
+               p.date, p.checked_date.empty() ? p.date : p.checked_date, api_status(p, today).first});
+  }
+  return t.render() + fmt::format("\nUSD per million tokens, list prices; status as of {}. A retired model is never "
+                                  "offered as an alternative.\n",
+                                  today);
+}
+
+ordered_json api_json(const catalog::Catalog& catalog, const std::string& today) {
+  ordered_json items = ordered_json::array();
+  for (const catalog::Model* m : priced(catalog)) {
+    const catalog::TokenPrice& p = *m->api_price;
+    const auto null_if_empty = [](const std::string& s) { return s.empty() ? ordered_json(nullptr) : ordered_json(s); };
+    ordered_json j{{"schema_version", k_schema_version},
+                   {"id", m->id},
+                   {"provider", p.provider},
+                   {"open_weights", m->self_hostable()},
+                   {"usd_per_million", {{"input", p.input}, {"output", p.output}}},
+                   {"price_effective_date", p.date},
+                   {"price_checked_date", p.checked_date.empty() ? p.date : p.checked_date},
+                   {"deprecated", null_if_empty(p.deprecated)},
+                   {"retires", null_if_empty(p.retires)},
+                   {"status", api_status(p, today).second},
+                   {"source", p.source}};
+    j["usd_per_million"]["cached_input"] = p.cached_input ? ordered_json(*p.cached_input) : ordered_json(nullptr);
+    if (p.long_context_over > 0) {
+      j["long_context"] = {
+          {"over_tokens", p.long_context_over}, {"input", p.long_context_input}, {"output", p.long_context_output}};
+    }
+    items.push_back(std::move(j));
+  }
+  return items;
+}
 
 std::string list_table(const catalog::Catalog& catalog, ListWhat what) {
   switch (what) {

@@ -15,6 +15,11 @@ enum class ListWhat { gpus, precisions };
 std::string list_table(const catalog::Catalog& catalog, ListWhat what);
 nlohmann::ordered_json list_json(const catalog::Catalog& catalog, ListWhat what);
 
+// list --api: every priced model (API-only and hosted open models) with its prices, the two
+// dates and its status on `today` (current, deprecated, retires on, retired).
+std::string api_table(const catalog::Catalog& catalog, const std::string& today);
+nlohmann::ordered_json api_json(const catalog::Catalog& catalog, const std::string& today);
+
 std::string models_table(const std::vector<const catalog::Model*>& models);
 nlohmann::ordered_json models_json(const std::vector<const catalog::Model*>& models);
 

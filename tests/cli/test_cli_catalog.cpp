@@ -1,5 +1,6 @@
 // The catalog of December 2026: GPUs, models, precisions and prices people use now.
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -72,4 +73,54 @@ TEST_CASE("catalog: what the engine used to guess from a GPU's id is a catalog f
   CHECK(t4.exit_code == 2);
   CHECK(t4.out.empty());
   CHECK(t4.err.find("--engine sglang: the catalog does not list it as running on the NVIDIA T4") != std::string::npos);
+}
+
+TEST_CASE("catalog: list --api shows prices with both dates and retirement, as of the day", "[cli][catalog][prices]") {
+  // a fixed day, so that the retirement dates the providers announced decide the same way
+  // every time: Google shut Gemini 2.5 Pro down on 2026-12-01; GPT-5 retires on 2026-12-11
+  setenv("MODELPICK_TODAY", "2026-12-05", 1);
+  const auto r = run_modelpick({"list", "--api", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json list = json::parse(r.out);
+  const auto entry = [&](const std::string& id) {
+    for (const auto& e : list) {
+      if (e["id"] == id) {
+        return e;
+      }
+    }
+    return json(nullptr);
+  };
+  CHECK(entry("gemini-2.5-pro")["status"] == "retired");
+  CHECK(entry("gpt-5")["status"] == "retiring");
+  CHECK(entry("gpt-5")["retires"] == "2026-12-11");
+  CHECK(entry("mistral-medium-3")["status"] == "deprecated");
+  // the price page's figures for a current model (OpenAI: GPT-6.2 Sol $2 in / $10 out)
+  CHECK(entry("gpt-6.2-sol")["usd_per_million"]["input"] == 2.0);
+  CHECK(entry("gpt-6.2-sol")["usd_per_million"]["output"] == 10.0);
+  for (const auto& e : list) {
+    INFO(e["id"]);
+    CHECK(e["price_effective_date"].is_string());
+    CHECK(e["price_checked_date"].is_string());
+    CHECK(!e["source"].get<std::string>().empty());
+  }
+  // a retired model is never offered as an alternative: not in cost's default list, refused by name
+  const auto cost = run_modelpick({"cost", "llama-3.1-8b", "--gpu", "l40s", "--tokens-per-day", "10M", "--json"});
+  REQUIRE(cost.exit_code == 0);
+  for (const auto& a : json::parse(cost.out)["api"]) {
+    CHECK(a["model"] != "gemini-2.5-pro");
+  }
+  const auto named =
+      run_modelpick({"cost", "llama-3.1-8b", "--gpu", "l40s", "--tokens-per-day", "10M", "--api", "gemini-2.5-pro"});
+  CHECK(named.exit_code == 2);
+  CHECK(named.out.empty());
+  CHECK(named.err.find("'gemini-2.5-pro' retired on 2026-12-01 (Google)") != std::string::npos);
+  // before its shutdown it is still offered
+  setenv("MODELPICK_TODAY", "2026-11-01", 1);
+  CHECK(run_modelpick({"cost", "llama-3.1-8b", "--gpu", "l40s", "--tokens-per-day", "10M", "--api", "gemini-2.5-pro"})
+            .exit_code == 0);
+  setenv("MODELPICK_TODAY", "12/05/2026", 1);
+  const auto bad = run_modelpick({"list", "--api"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("MODELPICK_TODAY '12/05/2026' is not accepted") != std::string::npos);
+  unsetenv("MODELPICK_TODAY");
 }

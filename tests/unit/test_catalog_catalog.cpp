@@ -222,7 +222,10 @@ TEST_CASE("every GPU and API-only model has a dated sourced price", "[catalog][i
     }
     if (m.api_price) {
       CHECK(!m.api_price->source.empty());
-      CHECK(m.api_price->date.size() == 10);
+      // effective: a day, or a month where the provider states only that; checked: a day
+      CHECK((m.api_price->date.size() == 10 || m.api_price->date.size() == 7));
+      CHECK((m.api_price->checked_date.empty() || m.api_price->checked_date.size() == 10));
+      CHECK(m.api_price->checked_date >= m.api_price->date.substr(0, 7));
       CHECK(m.api_price->output >= m.api_price->input); // every listed API charges more for output
     }
   }

@@ -24,6 +24,7 @@ struct Question {
   std::optional<license::Deployment> license;
   std::vector<const catalog::Model*> apis; // priced models the cost report compares with
   std::uint64_t batch = 1;                 // the decode batch latency is reported at
+  std::string today;                       // YYYY-MM-DD: a price past its retirement is not offered
 };
 
 struct Answer {
@@ -35,6 +36,7 @@ struct Answer {
   std::optional<engine::CostReport> cost;             // when it fits and a volume is given
   std::optional<double> api_usd_per_month;            // a priced model through its API, at the volume
   std::optional<double> api_usd_per_million_tokens;
+  std::string api_retired;                // the model's API retired on this date: no price offered
   std::optional<license::Result> license; // when a deployment is given
 
   [[nodiscard]] bool fits() const { return sizing && sizing->fits; }

@@ -224,9 +224,15 @@ struct TokenPrice {
   double long_context_input = 0;
   double long_context_output = 0;
   std::optional<double> long_context_cached_input;
-  std::string date;
+  std::string date;         // when this price took effect (price_effective_date; YYYY-MM-DD or YYYY-MM)
+  std::string checked_date; // when the price page was last read (price_checked_date; "" = date)
+  std::string deprecated;   // the provider's deprecation date ("" = none announced)
+  std::string retires;      // the provider's retirement (shutdown) date ("" = none announced)
   std::string source;
   bool operator==(const TokenPrice&) const = default;
+
+  // Past its retirement on `today` (YYYY-MM-DD): no longer bought, never offered as an alternative.
+  [[nodiscard]] bool retired_on(std::string_view today) const { return !retires.empty() && retires <= today; }
 };
 
 // One provider's on-demand rate for a GPU.

@@ -147,7 +147,9 @@ Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model
   if (q.license) {
     a.license = license::check(model, catalog.find_license(model.license), *q.license);
   }
-  if (q.volume && model.api_price) {
+  if (model.api_price && model.api_price->retired_on(q.today)) {
+    a.api_retired = model.api_price->retires; // no longer bought: no price is offered
+  } else if (q.volume && model.api_price) {
     const engine::ApiCost bill = engine::api_cost(model, *q.volume);
     a.api_usd_per_million_tokens = bill.usd_per_million_tokens;
     a.api_usd_per_month = bill.usd_per_month;

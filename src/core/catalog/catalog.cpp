@@ -626,10 +626,30 @@ Gpu parse_gpu(const Reader& r, const std::string& origin) {
 // USD per unit: a price of zero is a free tier, past a million is a typo.
 constexpr double k_max_usd = 1e6;
 
+// A date as the catalog writes it: YYYY-MM-DD, or YYYY-MM where the provider gives only a month.
+std::string catalog_date(const Reader& r, const char* key, bool required, bool month_allowed) {
+  const std::string d = r.str(key, required);
+  const auto digits = [&](std::size_t from, std::size_t n) {
+    return std::all_of(d.begin() + static_cast<std::ptrdiff_t>(from), d.begin() + static_cast<std::ptrdiff_t>(from + n),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const bool day = d.size() == 10 && digits(0, 4) && d[4] == '-' && digits(5, 2) && d[7] == '-' && digits(8, 2);
+  const bool month = month_allowed && d.size() == 7 && digits(0, 4) && d[4] == '-' && digits(5, 2);
+  if (!d.empty() && !day && !month) {
+    invalid(r.where,
+            fmt::format("\"{}\" must be a date, YYYY-MM-DD{}, got '{}'", key, month_allowed ? " or YYYY-MM" : "", d));
+  }
+  return d;
+}
+
 TokenPrice parse_api_price(const Reader& r) {
   TokenPrice p;
   p.provider = r.str("provider");
-  p.date = r.str("date");
+  p.date = r.find("price_effective_date") != nullptr ? catalog_date(r, "price_effective_date", true, true)
+                                                     : catalog_date(r, "date", true, true);
+  p.checked_date = catalog_date(r, "price_checked_date", false, false);
+  p.deprecated = catalog_date(r, "deprecated", false, false);
+  p.retires = catalog_date(r, "retires", false, false);
   p.source = r.source();
   const Reader usd = r.object("usd_per_million");
   p.input = usd.number("input", 0, k_max_usd);

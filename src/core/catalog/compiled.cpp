@@ -19,7 +19,7 @@ namespace {
 
 // Names the layout: an image written by another layout is refused, never misread. Change the
 // number whenever a member is added, removed or reordered below.
-constexpr std::string_view k_magic = "modelpick catalog image 7\n";
+constexpr std::string_view k_magic = "modelpick catalog image 8\n";
 
 template <class S, class T>
 concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
@@ -61,7 +61,8 @@ template <member_list_of<StoredWeights> S> auto members(S& v) {
 }
 template <member_list_of<TokenPrice> S> auto members(S& v) {
   return std::tie(v.provider, v.input, v.output, v.cached_input, v.long_context_over, v.long_context_input,
-                  v.long_context_output, v.long_context_cached_input, v.date, v.source);
+                  v.long_context_output, v.long_context_cached_input, v.date, v.checked_date, v.deprecated, v.retires,
+                  v.source);
 }
 template <member_list_of<GpuOffer> S> auto members(S& v) {
   return std::tie(v.provider, v.usd_per_gpu_hour, v.terms, v.date, v.source);
