@@ -1,4 +1,6 @@
 // modelpick catalog add --config FILE --id ID [--hf-repo ORG/NAME] [--name N] [--publisher P] [--license L]
+// modelpick catalog audit [--json]
+#include <algorithm>
 #include <fmt/format.h>
 #include <memory>
 
@@ -6,6 +8,7 @@
 #include "../render/size_render.hpp"
 #include "catalog_source.hpp"
 #include "common_options.hpp"
+#include "modelpick/catalog/audit.hpp"
 #include "modelpick/catalog/hf_config.hpp"
 #include "modelpick/engine/memory.hpp"
 #include "modelpick/error.hpp"
@@ -21,6 +24,7 @@ struct CatalogOptions {
   std::string name;
   std::string publisher;
   std::string license;
+  bool json = false; // audit --json
 };
 
 // A stored format the catalog holds no precision for would be sized as another one. Returns the
@@ -78,6 +82,63 @@ CommandOutput run_add(const CatalogOptions& o, const catalog::Catalog& catalog) 
   return CommandOutput{doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n", 0, false};
 }
 
+CommandOutput run_audit(const CatalogOptions& o, const catalog::Catalog& catalog) {
+  const std::string day = today();
+  const std::vector<catalog::Finding> findings = catalog::audit(catalog, day);
+  CommandOutput out;
+  const auto count = [&](bool time_dependent) {
+    return std::count_if(findings.begin(), findings.end(),
+                         [&](const catalog::Finding& f) { return catalog::time_dependent(f.kind) == time_dependent; });
+  };
+  if (o.json) {
+    nlohmann::ordered_json j;
+    j["schema_version"] = 1;
+    j["command"] = "catalog audit";
+    j["catalog_version"] = catalog.version();
+    j["today"] = day;
+    j["price_max_age_days"] = catalog::k_price_max_age_days;
+    j["findings"] = nlohmann::ordered_json::array();
+    for (const catalog::Finding& f : findings) {
+      j["findings"].push_back(
+          {{"kind", catalog::to_string(f.kind)},
+           {"time_dependent", catalog::time_dependent(f.kind)},
+           {"section", f.section},
+           {"id", f.id},
+           {"what", f.what},
+           {"date", f.date.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.date)},
+           {"age_days", f.age_days}});
+    }
+    out.text = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  } else {
+    for (const catalog::Finding& f : findings) {
+      switch (f.kind) {
+      case catalog::FindingKind::stale_price:
+        out.text += fmt::format("stale-price      {}[id={}]: {} {} is {} days old (more than {})\n", f.section, f.id,
+                                f.what, f.date, f.age_days, catalog::k_price_max_age_days);
+        break;
+      case catalog::FindingKind::retired_priced:
+        out.text += fmt::format("retired-priced   {}[id={}]: retired on {}, still priced (kept so that the output "
+                                "can say it retired)\n",
+                                f.section, f.id, f.date);
+        break;
+      case catalog::FindingKind::missing_source:
+        out.text += fmt::format("missing-source   {}[id={}]: {} has no source\n", f.section, f.id, f.what);
+        break;
+      case catalog::FindingKind::alias_collision:
+        out.text += fmt::format("alias-collision  {}[id={}]: {}\n", f.section, f.id, f.what);
+        break;
+      }
+    }
+    out.text += fmt::format("{} finding(s) as of {}: {} from the passing of time (prices to re-read, retirements), {} "
+                            "in the data\n",
+                            findings.size(), day, count(true), count(false));
+    out.human = true;
+  }
+  // mistakes in the data fail the audit; age alone is a reminder
+  out.exit_code = count(false) > 0 ? k_exit_check_failed : k_exit_ok;
+  return out;
+}
+
 } // namespace
 
 Runner add_catalog_command(CLI::App& app, const CommandSpec& spec) {
@@ -92,12 +153,21 @@ Runner add_catalog_command(CLI::App& app, const CommandSpec& spec) {
   add->add_option("--name", o->name, "Display name (default: the repository's name)")->type_name("NAME");
   add->add_option("--publisher", o->publisher, "Publisher (default: the repository's organisation)")->type_name("P");
   add->add_option("--license", o->license, "License id from data/licenses.json (default: unknown)")->type_name("L");
-  cmd->footer("Examples:\n"
-              "  modelpick catalog add --config ./Qwen3-Next-80B-A3B-Instruct/config.json --id qwen3-next-80b-a3b \\\n"
-              "      --hf-repo Qwen/Qwen3-Next-80B-A3B-Instruct --license apache-2.0 > overlay.json\n"
-              "  modelpick --catalog overlay.json size qwen3-next-80b-a3b --gpu h200\n"
-              "Exit codes: 0 printed, 2 bad flags or a quantization not modelled, 1 a config that cannot be read.\n");
-  return [o](const catalog::Catalog& catalog) { return run_add(*o, catalog); };
+  CLI::App* audit = cmd->add_subcommand(
+      "audit",
+      "List prices older than 120 days, retired models still priced, facts without a source, colliding aliases");
+  add_json_flag(*audit, o->json);
+  cmd->footer(
+      "Examples:\n"
+      "  modelpick catalog add --config ./Qwen3-Next-80B-A3B-Instruct/config.json --id qwen3-next-80b-a3b \\\n"
+      "      --hf-repo Qwen/Qwen3-Next-80B-A3B-Instruct --license apache-2.0 > overlay.json\n"
+      "  modelpick --catalog overlay.json size qwen3-next-80b-a3b --gpu h200\n"
+      "  modelpick catalog audit --json\n"
+      "Exit codes: 0 printed (audit: no finding in the data; stale prices are listed, not failed), 3 audit\n"
+      "found a mistake in the data, 2 bad flags or a quantization not modelled, 1 a config that cannot be read.\n");
+  return [o, audit](const catalog::Catalog& catalog) {
+    return audit->parsed() ? run_audit(*o, catalog) : run_add(*o, catalog);
+  };
 }
 
 } // namespace modelpick::cli

@@ -1,8 +1,11 @@
 // The catalog of December 2026: GPUs, models, precisions and prices people use now.
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unistd.h>
 
 #include "run.hpp"
 
@@ -122,5 +125,38 @@ TEST_CASE("catalog: list --api shows prices with both dates and retirement, as o
   const auto bad = run_modelpick({"list", "--api"});
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("MODELPICK_TODAY '12/05/2026' is not accepted") != std::string::npos);
+  unsetenv("MODELPICK_TODAY");
+}
+
+TEST_CASE("catalog audit: the embedded catalog has no finding but age", "[cli][catalog][audit]") {
+  setenv("MODELPICK_TODAY", "2026-12-02", 1);
+  const auto r = run_modelpick({"catalog", "audit", "--json"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  for (const auto& f : j["findings"]) {
+    INFO(f.dump());
+    CHECK(f["time_dependent"] == true);
+  }
+  // the age is counted in days: a price read 2026-07-02 is 153 days old on 2026-12-02
+  // (Jul 2 to Dec 2: 31 + 31 + 30 + 31 + 30 days)
+  bool llama = false;
+  for (const auto& f : j["findings"]) {
+    if (f["id"] == "llama-3.3-70b" && f["kind"] == "stale-price") {
+      llama = true;
+      CHECK(f["age_days"] == 153);
+    }
+  }
+  CHECK(llama);
+  // a GPU alias that another GPU also answers to is a mistake in the data: exit 3
+  const std::string overlay = "/tmp/modelpick-audit-" + std::to_string(getpid()) + ".json";
+  std::ofstream(overlay) << R"({"gpus": [{"id": "my-h100", "name": "Ours", "vendor": "NVIDIA", "aliases": ["H100-SXM"],
+    "memory": {"bytes": 85045477376, "source": "ours"}, "performance": {"bandwidth_bytes_per_s": 3350000000000,
+    "tflops_dense": {"bf16": 989.5}, "source": "ours"}, "node": {"gpus_per_node": 8, "source": "ours"},
+    "rental": "none: ours"}]})";
+  const auto bad = run_modelpick({"--catalog", overlay, "catalog", "audit"});
+  std::remove(overlay.c_str());
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.out.find("alias-collision  gpus[id=my-h100]: H100-SXM also names h100") != std::string::npos);
   unsetenv("MODELPICK_TODAY");
 }
