@@ -212,10 +212,17 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
 
   advisor::Expectations expect;
   if (const auto l = top.object("license")) {
-    l->only({"mau", "monthly_revenue", "uses", "region", "modality", "fail_on"});
+    l->only({"mau", "monthly_revenue", "uses", "region", "modality", "fail_on", "group_mau", "purpose", "field_of_use",
+             "derivative"});
     q.license = l->parse("mau", [&] {
       return parse_deployment(l->text("mau", "0"), l->text("monthly_revenue"), l->strings("uses"), l->text("region"),
                               l->text("modality", "text"));
+    });
+    const LicenseScope scope{l->text("group_mau"), l->text("purpose"), l->strings("field_of_use"),
+                             l->text("derivative")};
+    l->parse("purpose", [&] {
+      apply_license_scope(scope, *q.license, "license.");
+      return 0;
     });
     const auto fail_on = l->strings("fail_on");
     if (!fail_on.empty()) {

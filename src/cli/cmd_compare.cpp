@@ -27,6 +27,7 @@ struct CompareOptions {
   std::string monthly_revenue;
   std::vector<std::string> uses;
   std::string region;
+  LicenseScope scope; // --group-mau, --purpose, --field-of-use, --derivative
   std::string modality = "text";
   std::string format = "table";
   std::string svg;
@@ -58,6 +59,7 @@ CommandOutput run_compare(const CompareOptions& o, const catalog::Catalog& catal
   q.plan = parsed.plan;
   if (!o.mau.empty()) {
     q.license = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
+    apply_license_scope(o.scope, *q.license);
   }
   if (o.models.size() + o.configs.size() < 2) {
     throw Error(ErrorKind::usage, "compare takes two or more models (ids, .gguf files or --config FILE)");
@@ -103,6 +105,7 @@ Runner add_compare_command(CLI::App& app, const CommandSpec& spec) {
   add_sizing_options(*cmd, o->sizing, "Evaluate exactly N GPUs for each model instead of the fewest that fit");
   add_volume_options(*cmd, o->volume);
   add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
+  add_license_scope_options(*cmd, o->scope);
   cmd->add_option("--format", o->format, "table (default), csv or md (a Markdown table for a design doc)")
       ->type_name("F");
   cmd->add_option("--svg", o->svg, "Also draw the figures as grouped bars into FILE (SVG)")->type_name("FILE");

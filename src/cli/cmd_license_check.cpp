@@ -19,6 +19,7 @@ struct LicenseOptions {
   std::string monthly_revenue;
   std::vector<std::string> uses;
   std::string region;
+  LicenseScope scope; // --group-mau, --purpose, --field-of-use, --derivative
   std::string modality = "text";
   std::vector<std::string> fail_on{"needs-agreement", "not-allowed", "unknown"};
   bool json = false;
@@ -44,6 +45,7 @@ std::vector<license::Verdict> parse_fail_on(const std::vector<std::string>& item
 
 CommandOutput run_license_check(const LicenseOptions& o, const catalog::Catalog& catalog) {
   license::Deployment d = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
+  apply_license_scope(o.scope, d);
   const std::vector<license::Verdict> fail_on = parse_fail_on(o.fail_on);
   std::vector<const catalog::Model*> models;
   for (const std::string& name : o.models) {
@@ -73,6 +75,7 @@ Runner add_license_check_command(CLI::App& app, const CommandSpec& spec) {
   CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
   cmd->add_option("MODEL", o->models, "Models to check (default: every open-weight model, grouped by verdict)");
   add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
+  add_license_scope_options(*cmd, o->scope);
   cmd->add_option("--fail-on", o->fail_on,
                   "Verdicts that make the exit code 3 (default needs-agreement,not-allowed,unknown; 'none' never)")
       ->type_name("LIST")

@@ -25,6 +25,7 @@ struct PickOptions {
   std::string monthly_revenue;
   std::vector<std::string> uses;
   std::string region;
+  LicenseScope scope; // --group-mau, --purpose, --field-of-use, --derivative
   std::string modality = "text";
   std::string category;
   std::string min_context;
@@ -45,6 +46,7 @@ CommandOutput run_pick(const PickOptions& o, const catalog::Catalog& catalog) {
   q.shape.kv_bytes = q.sizing.kv_bytes;
   q.plan = parsed.plan;
   q.license = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
+  apply_license_scope(o.scope, *q.license);
   advisor::PickFilter f;
   if (!o.category.empty()) {
     f.category = catalog::parse_category_name(o.category, "--category");
@@ -93,6 +95,7 @@ Runner add_pick_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("--precision", o->precision, "Only this precision (default: every one the GPU runs)")->type_name("P");
   add_volume_options(*cmd, o->volume);
   add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
+  add_license_scope_options(*cmd, o->scope);
   cmd->add_option("--category", o->category, "Only this category: dense, moe, small, long-context")->type_name("C");
   cmd->add_option("--min-context", o->min_context, "Only models with at least this context (e.g. 128k)")
       ->type_name("N");

@@ -35,6 +35,7 @@ struct SizeOptions {
   std::string monthly_revenue;
   std::vector<std::string> uses;
   std::string region;
+  LicenseScope scope; // --group-mau, --purpose, --field-of-use, --derivative
   std::string modality = "text";
   std::string svg;
 };
@@ -45,6 +46,7 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   std::optional<license::Deployment> deployment;
   if (!o.mau.empty()) {
     deployment = parse_deployment(o.mau, o.monthly_revenue, o.uses, o.region, o.modality);
+    apply_license_scope(o.scope, *deployment);
   }
   // vLLM's --quantization names the weights' format when --precision does not
   const std::string precision_id = o.precision.empty() ? precision_of_quantization(o.engine.quantization) : o.precision;
@@ -129,7 +131,7 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   }
   std::optional<license::Result> verdict;
   if (deployment) {
-    verdict = license::check(model, catalog.find_license(model.license), *deployment);
+    verdict = license::check(catalog, model, *deployment);
   }
   if (o.json) {
     auto payload = render::size_json(report);
@@ -189,6 +191,7 @@ Runner add_size_command(CLI::App& app, const CommandSpec& spec) {
                      "smaller)",
                      false);
   add_deployment_options(*cmd, o->mau, o->monthly_revenue, o->uses, o->region, o->modality);
+  add_license_scope_options(*cmd, o->scope);
   add_engine_options(*cmd, o->engine);
   cmd->add_option("--svg", o->svg, "Also draw one GPU's memory (weights, KV, reserve, free) into FILE (SVG)")
       ->type_name("FILE");

@@ -130,6 +130,62 @@ license::Deployment parse_deployment(const std::string& mau, const std::string& 
   return d;
 }
 
+void add_license_scope_options(CLI::App& cmd, LicenseScope& s) {
+  cmd.add_option("--group-mau", s.group_mau,
+                 "Monthly active users of the licensee and its affiliates across all products (Llama, DBRX); "
+                 "default: --mau")
+      ->type_name("N");
+  cmd.add_option("--purpose", s.purpose, "commercial (default), internal, research or non-commercial")->type_name("P");
+  cmd.add_option("--field-of-use", s.fields_of_use,
+                 "A field the licenses name: military, surveillance, medical, legal, biometric, "
+                 "critical-infrastructure, employment, credit, law-enforcement; repeatable")
+      ->type_name("F")
+      ->delimiter(',');
+  cmd.add_option("--derivative", s.derivative,
+                 "What becomes of a fine-tune or distill: internal, or distributed (or made available)")
+      ->type_name("D");
+}
+
+void apply_license_scope(const LicenseScope& s, license::Deployment& d, const std::string& prefix) {
+  constexpr std::uint64_t k_max_people = 100'000'000'000ULL;
+  if (!s.group_mau.empty()) {
+    d.group_mau =
+        util::parse_count(s.group_mau, (prefix + "group-mau").c_str(), util::SuffixBase::decimal, 0, k_max_people);
+    if (*d.group_mau < d.mau) {
+      throw Error(ErrorKind::usage,
+                  fmt::format("{}group-mau {} is below {}mau {}: the licensee's and affiliates' users include the "
+                              "product's",
+                              prefix, util::printable(s.group_mau), prefix, d.mau));
+    }
+  }
+  if (!s.purpose.empty()) {
+    if (s.purpose != "commercial" && s.purpose != "internal" && s.purpose != "research" &&
+        s.purpose != "non-commercial") {
+      throw Error(ErrorKind::usage, fmt::format("{}purpose '{}' is not accepted: expected commercial, internal, "
+                                                "research or non-commercial",
+                                                prefix, util::printable(s.purpose)));
+    }
+    d.purpose = s.purpose;
+  }
+  constexpr std::string_view k_fields[] = {"military",   "surveillance", "medical",
+                                           "legal",      "biometric",    "critical-infrastructure",
+                                           "employment", "credit",       "law-enforcement"};
+  for (const std::string& f : s.fields_of_use) {
+    if (std::find(std::begin(k_fields), std::end(k_fields), f) == std::end(k_fields)) {
+      throw Error(ErrorKind::usage, fmt::format("{}field-of-use '{}' is not accepted: expected {}", prefix,
+                                                util::printable(f), fmt::join(k_fields, ", ")));
+    }
+    d.fields_of_use.push_back(f);
+  }
+  if (!s.derivative.empty()) {
+    if (s.derivative != "internal" && s.derivative != "distributed") {
+      throw Error(ErrorKind::usage, fmt::format("{}derivative '{}' is not accepted: expected internal or distributed",
+                                                prefix, util::printable(s.derivative)));
+    }
+    d.derivative = s.derivative;
+  }
+}
+
 void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help, const char* context_help,
                         bool with_engine) {
   if (with_engine) {

@@ -45,6 +45,18 @@ license::Deployment parse_deployment(const std::string& mau, const std::string& 
                                      const std::vector<std::string>& uses, const std::string& region,
                                      const std::string& modality);
 
+// Who counts, for what purpose, and what becomes of a derivative (docs/licenses.md):
+// --group-mau, --purpose, --field-of-use (repeatable), --derivative.
+struct LicenseScope {
+  std::string group_mau;
+  std::string purpose;
+  std::vector<std::string> fields_of_use;
+  std::string derivative;
+};
+void add_license_scope_options(CLI::App& command, LicenseScope& scope);
+// Into `d`; Error(usage) naming the flag (`prefix` + name) and what is accepted.
+void apply_license_scope(const LicenseScope& scope, license::Deployment& d, const std::string& prefix = "--");
+
 // The deployment shape compare, pick and check size every model at: --gpu, --gpus,
 // --context, --concurrency, --kv-dtype, --gpu-memory-utilization.
 struct SizingOptions {

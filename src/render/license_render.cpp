@@ -27,10 +27,71 @@ std::string deployment_line(const license::Deployment& d) {
   for (const auto u : d.uses) {
     uses.emplace_back(catalog::to_string(u));
   }
-  return fmt::format(
-      "{} monthly active users · monthly revenue {} · uses: {} · region: {} · modality: {}", util::group_digits(d.mau),
+  std::string line = fmt::format(
+      "{} monthly active users · monthly revenue {} · uses: {} · region: {} · modality: {} · purpose: {}",
+      util::group_digits(d.mau),
       d.monthly_revenue_usd ? "USD " + util::group_digits(*d.monthly_revenue_usd) : "not stated", fmt::join(uses, ", "),
-      d.region.empty() ? "not EU" : d.region, d.modality.empty() ? "text" : d.modality);
+      d.region.empty() ? "not EU" : d.region, d.modality.empty() ? "text" : d.modality, d.purpose);
+  if (d.group_mau) {
+    line += fmt::format(" · group users: {}", util::group_digits(*d.group_mau));
+  }
+  if (!d.fields_of_use.empty()) {
+    line += fmt::format(" · field of use: {}", fmt::join(d.fields_of_use, ", "));
+  }
+  if (!d.derivative.empty()) {
+    line += " · derivative: " + d.derivative;
+  }
+  return line;
+}
+
+// The condition of a rule in words: what triggers it.
+std::string condition_text(const catalog::LicenseRule* rule) {
+  if (rule == nullptr) {
+    return "always";
+  }
+  std::vector<std::string> parts;
+  if (!rule->uses.empty()) {
+    std::vector<std::string> uses;
+    for (const auto u : rule->uses) {
+      uses.emplace_back(catalog::to_string(u));
+    }
+    parts.push_back(fmt::format("use {}", fmt::join(uses, " or ")));
+  }
+  if (rule->mau_over) {
+    parts.push_back(fmt::format("more than {} monthly active users", util::group_digits(*rule->mau_over)));
+  }
+  if (rule->group_mau_over) {
+    parts.push_back(fmt::format("more than {} monthly active users of the licensee and its affiliates",
+                                util::group_digits(*rule->group_mau_over)));
+  }
+  if (rule->monthly_revenue_usd_over) {
+    parts.push_back(fmt::format("monthly revenue above USD {}", util::group_digits(*rule->monthly_revenue_usd_over)));
+  }
+  if (!rule->region.empty()) {
+    parts.push_back("domiciled in the " + std::string(rule->region == "eu" ? "EU" : rule->region));
+  }
+  if (!rule->modality.empty()) {
+    parts.push_back(rule->modality + " input");
+  }
+  if (!rule->model_modality.empty()) {
+    parts.push_back("the model takes " + rule->model_modality + " input");
+  }
+  if (!rule->purposes.empty()) {
+    parts.push_back(fmt::format("purpose {}", fmt::join(rule->purposes, " or ")));
+  }
+  if (!rule->fields_of_use.empty()) {
+    parts.push_back(fmt::format("field of use {}", fmt::join(rule->fields_of_use, " or ")));
+  }
+  if (!rule->derivative.empty()) {
+    parts.push_back(rule->derivative == "distributed" ? "a derivative distributed or made available"
+                                                      : "a derivative kept internal");
+  }
+  if (!rule->released_from.empty() || !rule->released_before.empty()) {
+    parts.push_back(fmt::format("models released {}{}",
+                                rule->released_from.empty() ? "" : "from " + rule->released_from,
+                                rule->released_before.empty() ? "" : " before " + rule->released_before));
+  }
+  return parts.empty() ? "always" : fmt::format("{}", fmt::join(parts, ", "));
 }
 
 std::string clause_text(const catalog::Clause& c) {
@@ -69,19 +130,34 @@ std::string license_line(const license::Result& r) {
 }
 
 ordered_json result_json(const license::Result& r) {
+  const auto obligation_json = [](const license::Obligation& o) {
+    return ordered_json{
+        {"text", o.text},
+        {"license", o.license},
+        {"condition", condition_text(o.rule)},
+        {"applies", o.applies},
+        {"clause", {{"quote", o.clause.quote}, {"section", o.clause.section}, {"source", o.clause.source}}}};
+  };
   ordered_json obligations = ordered_json::array();
   for (const auto& o : r.obligations) {
-    obligations.push_back(
-        {{"text", o.text},
-         {"clause", {{"quote", o.clause.quote}, {"section", o.clause.section}, {"source", o.clause.source}}}});
+    obligations.push_back(obligation_json(o));
+  }
+  ordered_json all = ordered_json::array();
+  for (const auto& o : r.all_obligations) {
+    all.push_back(obligation_json(o));
   }
   return {{"model", r.model->id},
           {"license", r.model->license},
           {"license_name", r.license != nullptr ? r.license->name : ""},
+          {"licenses_checked", r.licenses},
+          {"deciding_license", r.deciding_license.empty() ? ordered_json(nullptr) : ordered_json(r.deciding_license)},
+          {"governing_since", r.governing_since.empty() ? ordered_json(nullptr) : ordered_json(r.governing_since)},
           {"verdict", std::string(license::to_string(r.verdict))},
           {"with", r.with.empty() ? ordered_json(nullptr) : ordered_json(r.with)},
           {"clause", {{"quote", r.clause.quote}, {"section", r.clause.section}, {"source", r.clause.source}}},
-          {"obligations", obligations}};
+          {"obligations", obligations},
+          {"all_obligations", all},
+          {"assumptions", r.assumptions}};
 }
 
 std::string license_text(const std::vector<license::Result>& results, const license::Deployment& d, bool grouped) {
@@ -89,13 +165,21 @@ std::string license_text(const std::vector<license::Result>& results, const lice
   if (!grouped) {
     for (const auto& r : results) {
       out += fmt::format("\n{}  {}\n", r.model->id, verdict_title(r));
-      out += fmt::format("  license   {}\n", r.license != nullptr ? r.license->name : r.model->license);
-      out += fmt::format("  clause    {}\n", clause_text(r.clause));
+      out += fmt::format("  license   {}{}\n", r.license != nullptr ? r.license->name : r.model->license,
+                         r.licenses.size() > 1 ? fmt::format(" (also checked: {})",
+                                                             fmt::join(r.licenses.begin() + 1, r.licenses.end(), ", "))
+                                               : std::string());
+      out += fmt::format("  clause    {}{}\n", clause_text(r.clause),
+                         r.licenses.size() > 1 ? " [" + r.deciding_license + "]" : std::string());
       if (!r.clause.source.empty()) {
         out += fmt::format("  source    {}\n", r.clause.source);
       }
-      for (const auto& o : r.obligations) {
-        out += fmt::format("  must      {} ({})\n", o.text, o.clause.section);
+      for (const auto& o : r.all_obligations) {
+        out += fmt::format("  {}  {} ({}{}) when: {}\n", o.applies ? "must     " : "not now  ", o.text,
+                           r.licenses.size() > 1 ? o.license + " " : "", o.clause.section, condition_text(o.rule));
+      }
+      for (const auto& a : r.assumptions) {
+        out += fmt::format("  assumed   {}\n", a);
       }
     }
   } else {
@@ -154,7 +238,11 @@ ordered_json license_json(const std::vector<license::Result>& results, const lic
         {"monthly_revenue_usd", d.monthly_revenue_usd ? ordered_json(*d.monthly_revenue_usd) : ordered_json(nullptr)},
         {"uses", uses},
         {"region", d.region.empty() ? ordered_json(nullptr) : ordered_json(d.region)},
-        {"modality", d.modality.empty() ? "text" : d.modality}}},
+        {"modality", d.modality.empty() ? "text" : d.modality},
+        {"group_mau", d.group_mau ? ordered_json(*d.group_mau) : ordered_json(nullptr)},
+        {"purpose", d.purpose},
+        {"fields_of_use", d.fields_of_use},
+        {"derivative", d.derivative.empty() ? ordered_json(nullptr) : ordered_json(d.derivative)}}},
       {"results", items},
       {"summary", summary},
       {"disclaimer", k_not_legal_advice}};

@@ -256,6 +256,15 @@ struct GpuPrice {
   bool operator==(const GpuPrice&) const = default;
 };
 
+// A model's license over time (data: "license.history"): the text that governed it from each
+// date; the checker takes the one in force when the model was released.
+struct LicensePeriod {
+  std::string license; // a license id
+  std::string from;    // YYYY-MM-DD
+  std::string source;
+  bool operator==(const LicensePeriod&) const = default;
+};
+
 struct Model {
   std::string id;
   std::string name;
@@ -278,6 +287,8 @@ struct Model {
   std::map<std::string, std::string> sources;  // fact group -> source (params, context, license, ...)
   std::string origin;                          // "embedded" or the overlay file it came from
   std::string release_date;                    // the publisher's release (YYYY-MM-DD), "" when not known
+  std::vector<std::string> inherited_licenses; // a derivative's base licenses, all checked (license.inherits)
+  std::vector<LicensePeriod> license_history;  // earlier texts, by date (license.history)
   std::vector<std::string> modalities;         // inputs it takes: "text", "image", "audio", "video"
 
   [[nodiscard]] bool self_hostable() const { return architecture.has_value(); }
@@ -368,10 +379,17 @@ struct LicenseRule {
   std::vector<Use> uses; // any of these (empty: any use)
   std::optional<std::uint64_t> mau_over;
   std::optional<std::uint64_t> monthly_revenue_usd_over;
-  std::string region;     // e.g. "eu"; empty: anywhere
-  std::string modality;   // e.g. "vision"; empty: any
-  std::string with;       // needs_agreement: who grants the separate license
-  std::string obligation; // obligation: what the user must do
+  std::string region;   // e.g. "eu"; empty: anywhere
+  std::string modality; // e.g. "vision"; empty: any (the deployment's input)
+  // licensee and its affiliates, across all their products (Llama, DBRX, NVIDIA's "Legal Entity")
+  std::optional<std::uint64_t> group_mau_over;
+  std::vector<std::string> purposes;          // any of: commercial, internal, research, non-commercial
+  std::vector<std::string> fields_of_use;     // any of the fields the deployment names (military, ...)
+  std::string derivative;                     // "distributed": only for a derivative distributed or made available
+  std::string model_modality;                 // the model itself takes this input ("image"): multimodal models
+  std::string released_from, released_before; // the model's release date within [from, before)
+  std::string with;                           // needs_agreement: who grants the separate license
+  std::string obligation;                     // obligation: what the user must do
   Clause clause;
   bool operator==(const LicenseRule&) const = default;
 };

@@ -145,7 +145,7 @@ Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model
   a.model = &model;
   a.gpu = &gpu;
   if (q.license) {
-    a.license = license::check(model, catalog.find_license(model.license), *q.license);
+    a.license = license::check(catalog, model, *q.license);
   }
   if (model.api_price && model.api_price->retired_on(q.today)) {
     a.api_retired = model.api_price->retires; // no longer bought: no price is offered
@@ -411,7 +411,7 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     }
     std::optional<license::Result> verdict;
     if (q.license) {
-      verdict = license::check(m, catalog.find_license(m.license), *q.license);
+      verdict = license::check(catalog, m, *q.license);
     }
     const engine::ParamCounts params = engine::model_params(m);
     Tried tried = try_precisions(catalog, m, gpu, q, f, params);
@@ -490,7 +490,7 @@ std::vector<std::string> explain_pick(const catalog::Catalog& catalog, const cat
     return out;
   }
   if (q.license) {
-    const license::Result r = license::check(m, catalog.find_license(m.license), *q.license);
+    const license::Result r = license::check(catalog, m, *q.license);
     out.push_back(passes(r) ? fmt::format("license: {} ({})", license::to_string(r.verdict), m.license)
                             : "excluded: " + license_reason(r));
   }

@@ -54,8 +54,7 @@ std::string lowered(std::string s) {
 }
 
 // Two entries of one section that answer to the same name (id or alias, in any case).
-template <class Items>
-void collisions(const Items& items, const char* section, std::vector<Finding>& out) {
+template <class Items> void collisions(const Items& items, const char* section, std::vector<Finding>& out) {
   std::map<std::string, std::string> seen;
   for (const auto& item : items) {
     std::vector<std::string> names = {item.id};
@@ -95,8 +94,8 @@ std::vector<Finding> audit(const Catalog& catalog, const std::string& today) {
       out.push_back({FindingKind::missing_source, "api_prices", m.id, "source", "", 0});
     }
     if (p.retired_on(today)) {
-      out.push_back({FindingKind::retired_priced, "api_prices", m.id, "retires", p.retires,
-                     days_between(p.retires, today)});
+      out.push_back(
+          {FindingKind::retired_priced, "api_prices", m.id, "retires", p.retires, days_between(p.retires, today)});
     }
     const std::string& checked = p.checked_date.empty() ? p.date : p.checked_date;
     if (const std::int64_t age = days_between(checked, today); age > k_price_max_age_days) {

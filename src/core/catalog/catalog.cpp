@@ -512,6 +512,22 @@ Architecture parse_architecture(const Reader& r) {
   return a;
 }
 
+// A date as the catalog writes it: YYYY-MM-DD, or YYYY-MM where the provider gives only a month.
+std::string catalog_date(const Reader& r, const char* key, bool required, bool month_allowed) {
+  const std::string d = r.str(key, required);
+  const auto digits = [&](std::size_t from, std::size_t n) {
+    return std::all_of(d.begin() + static_cast<std::ptrdiff_t>(from), d.begin() + static_cast<std::ptrdiff_t>(from + n),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const bool day = d.size() == 10 && digits(0, 4) && d[4] == '-' && digits(5, 2) && d[7] == '-' && digits(8, 2);
+  const bool month = month_allowed && d.size() == 7 && digits(0, 4) && d[4] == '-' && digits(5, 2);
+  if (!d.empty() && !day && !month) {
+    invalid(r.where,
+            fmt::format("\"{}\" must be a date, YYYY-MM-DD{}, got '{}'", key, month_allowed ? " or YYYY-MM" : "", d));
+  }
+  return d;
+}
+
 Model parse_model(const Reader& r, const std::string& origin) {
   auto m = identified<Model>(r, origin);
   m.publisher = r.str("publisher");
@@ -521,6 +537,16 @@ Model parse_model(const Reader& r, const std::string& origin) {
   const Reader license = r.object("license");
   m.license = license.str("id");
   m.sources["license"] = license.source();
+  m.inherited_licenses = license.strings("inherits");
+  if (const json* history = license.find("history")) {
+    if (!history->is_array()) {
+      invalid(license.where, "\"history\" must be an array of {license, from, source}");
+    }
+    for (std::size_t i = 0; i < history->size(); ++i) {
+      const Reader h{(*history)[i], fmt::format("{}.history[{}]", license.where, i)};
+      m.license_history.push_back({h.str("license"), catalog_date(h, "from", true, false), h.source()});
+    }
+  }
   const Reader context = r.object("context");
   m.max_context_tokens = context.uint("max_tokens", 1, 1'000'000'000);
   m.checkpoint_context_tokens = context.uint("checkpoint_tokens", 1, 1'000'000'000, 0);
@@ -625,22 +651,6 @@ Gpu parse_gpu(const Reader& r, const std::string& origin) {
 
 // USD per unit: a price of zero is a free tier, past a million is a typo.
 constexpr double k_max_usd = 1e6;
-
-// A date as the catalog writes it: YYYY-MM-DD, or YYYY-MM where the provider gives only a month.
-std::string catalog_date(const Reader& r, const char* key, bool required, bool month_allowed) {
-  const std::string d = r.str(key, required);
-  const auto digits = [&](std::size_t from, std::size_t n) {
-    return std::all_of(d.begin() + static_cast<std::ptrdiff_t>(from), d.begin() + static_cast<std::ptrdiff_t>(from + n),
-                       [](char c) { return c >= '0' && c <= '9'; });
-  };
-  const bool day = d.size() == 10 && digits(0, 4) && d[4] == '-' && digits(5, 2) && d[7] == '-' && digits(8, 2);
-  const bool month = month_allowed && d.size() == 7 && digits(0, 4) && d[4] == '-' && digits(5, 2);
-  if (!d.empty() && !day && !month) {
-    invalid(r.where,
-            fmt::format("\"{}\" must be a date, YYYY-MM-DD{}, got '{}'", key, month_allowed ? " or YYYY-MM" : "", d));
-  }
-  return d;
-}
 
 TokenPrice parse_api_price(const Reader& r) {
   TokenPrice p;
@@ -747,6 +757,29 @@ LicenseRule parse_rule(const Reader& r) {
     }
     rule.region = w.str("region", false);
     rule.modality = w.str("modality", false);
+    if (w.find("group_mau_over") != nullptr) {
+      rule.group_mau_over = w.uint("group_mau_over", 0, k_big);
+    }
+    const auto one_of = [&](const char* key, std::initializer_list<std::string_view> accepted) {
+      std::vector<std::string> values = w.strings(key);
+      for (const std::string& v : values) {
+        if (std::find(accepted.begin(), accepted.end(), v) == accepted.end()) {
+          invalid(w.where, fmt::format("\"{}\": '{}' is not one of {}", key, v, fmt::join(accepted, ", ")));
+        }
+      }
+      return values;
+    };
+    rule.purposes = one_of("purposes", {"commercial", "internal", "research", "non-commercial"});
+    rule.fields_of_use =
+        one_of("fields_of_use", {"military", "surveillance", "medical", "legal", "biometric", "critical-infrastructure",
+                                 "employment", "credit", "law-enforcement"});
+    rule.derivative = w.str("derivative", false);
+    if (!rule.derivative.empty() && rule.derivative != "distributed" && rule.derivative != "internal") {
+      invalid(w.where, fmt::format("\"derivative\" must be distributed or internal, got '{}'", rule.derivative));
+    }
+    rule.model_modality = w.str("model_modality", false);
+    rule.released_from = catalog_date(w, "released_from", false, false);
+    rule.released_before = catalog_date(w, "released_before", false, false);
   }
   rule.clause = parse_clause(r);
   return rule;
@@ -971,6 +1004,16 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
     const std::string where = fmt::format("{}: models[id={}]", m.origin, m.id);
     if (license_ids.count(m.license) == 0) {
       invalid(where, fmt::format("license \"{}\" is not in the catalog's licenses", m.license));
+    }
+    for (const std::string& id : m.inherited_licenses) {
+      if (license_ids.count(id) == 0) {
+        invalid(where, fmt::format("inherited license \"{}\" is not in the catalog's licenses", id));
+      }
+    }
+    for (const LicensePeriod& h : m.license_history) {
+      if (license_ids.count(h.license) == 0) {
+        invalid(where, fmt::format("license history names \"{}\", which is not in the catalog's licenses", h.license));
+      }
     }
     if (m.self_hostable()) {
       if (precision_ids.count(m.native_precision) == 0) {
