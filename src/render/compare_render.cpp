@@ -7,6 +7,7 @@
 #include "cost_render.hpp"
 #include "license_render.hpp"
 #include "modelpick/util/numbers.hpp"
+#include "quality_render.hpp"
 #include "size_render.hpp"
 #include "svg.hpp"
 #include "text_table.hpp"
@@ -181,6 +182,11 @@ std::string compare_text(const std::vector<advisor::Answer>& answers, const advi
       out += "  - " + d + "\n";
     }
   }
+  std::vector<const catalog::Model*> models;
+  for (const auto& a : answers) {
+    models.push_back(a.model);
+  }
+  out += quality_text(models);
   for (const auto& a : answers) {
     if (a.license) {
       out += fmt::format("\n{} {}", a.model->id, license_line(*a.license));
@@ -241,6 +247,11 @@ ordered_json compare_json(const std::vector<advisor::Answer>& answers, const adv
     j["models"].push_back(answer_json(a));
   }
   j["differences"] = advisor::differences(answers);
+  std::vector<const catalog::Model*> models;
+  for (const auto& a : answers) {
+    models.push_back(a.model);
+  }
+  j["quality"] = quality_json(models);
   return j;
 }
 

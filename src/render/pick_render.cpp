@@ -6,7 +6,9 @@
 
 #include "compare_render.hpp"
 #include "cost_render.hpp"
+#include "license_render.hpp"
 #include "modelpick/util/numbers.hpp"
+#include "quality_render.hpp"
 #include "size_render.hpp"
 #include "text_table.hpp"
 
@@ -48,6 +50,28 @@ const catalog::Gpu* gpu_of(const advisor::PickResult& r) {
   return r.gpu;
 }
 
+bool quality_sort(advisor::PickSort sort) {
+  return sort == advisor::PickSort::quality || sort == advisor::PickSort::usd_per_quality;
+}
+
+bool shows_quality(advisor::PickSort sort, const advisor::PickFilter& f) {
+  return quality_sort(sort) || !f.min_scores.empty();
+}
+
+// The quality benchmark's score and $ per quality point of an answer, as the ranking used them.
+ordered_json quality_of(const advisor::Answer& a, const advisor::PickFilter& f) {
+  const catalog::Score* s = advisor::preferred_score(*a.model, f.quality_benchmark);
+  if (s == nullptr) {
+    return nullptr;
+  }
+  ordered_json q = score_json(*s);
+  const double usd = a.cost ? a.cost->self_host.usd_per_million_tokens : a.api_usd_per_million_tokens.value_or(-1);
+  q["usd_per_quality"] = usd >= 0 && s->value > 0 && advisor::percent_scale(s->benchmark)
+                             ? ordered_json(usd / (s->value / 100))
+                             : ordered_json(nullptr);
+  return q;
+}
+
 } // namespace
 
 std::string pick_text(const advisor::PickResult& r, const advisor::Question& q, const advisor::PickFilter& f,
@@ -61,6 +85,10 @@ std::string pick_text(const advisor::PickResult& r, const advisor::Question& q, 
     if (q.volume) {
       aligns.push_back(A::right);
       header.emplace_back("$/1M tokens");
+    }
+    if (shows_quality(sort, f)) {
+      aligns.push_back(A::right);
+      header.emplace_back(f.quality_benchmark);
     }
     TextTable t(aligns);
     t.add_row(header);
@@ -80,6 +108,10 @@ std::string pick_text(const advisor::PickResult& r, const advisor::Question& q, 
           group_digits(a.model->max_context_tokens)};
       if (q.volume) {
         row.push_back(usd(a.cost->self_host.usd_per_million_tokens));
+      }
+      if (shows_quality(sort, f)) {
+        const catalog::Score* s = advisor::preferred_score(*a.model, f.quality_benchmark);
+        row.push_back(s != nullptr ? score_text(*s) : "-");
       }
       t.add_row(row);
     }
@@ -103,6 +135,23 @@ std::string pick_text(const advisor::PickResult& r, const advisor::Question& q, 
       out += fmt::format("  {}: {}\n", misses[i]->model->id, misses[i]->reason);
     }
   }
+  if (!r.apis.empty()) {
+    out += fmt::format("\nAPI alternatives at list prices, ranked the same way ({}):\n", f.quality_benchmark);
+    using A = TextTable::Align;
+    TextTable t({A::left, A::left, A::right, A::right});
+    t.add_row({"model", "provider", "$/1M tokens", f.quality_benchmark});
+    for (const advisor::Answer& a : r.apis) {
+      const catalog::Score* s = advisor::preferred_score(*a.model, f.quality_benchmark);
+      t.add_row({a.model->id, a.model->provider,
+                 a.api_usd_per_million_tokens ? usd(*a.api_usd_per_million_tokens) : std::string("-"),
+                 s != nullptr ? score_text(*s) : "-"});
+    }
+    out += t.render("  ");
+  }
+  if (shows_quality(sort, f)) {
+    out += "\nScores as their publishers (self-reported) or leaderboards (independent) state them, each with its "
+           "setting in --json; usd-per-quality = $/1M tokens / (score / 100).\n";
+  }
   out += "\n`modelpick pick ... --explain MODEL` says why a model is ranked or excluded.\n";
   return out;
 }
@@ -115,7 +164,12 @@ ordered_json pick_json(const advisor::PickResult& r, const advisor::Question& q,
                 {"concurrency", q.sizing.concurrency},
                 {"sort", std::string(to_string(sort))},
                 {"tokens_per_day", q.volume ? ordered_json(q.volume->tokens_per_day) : ordered_json(nullptr)},
-                {"mau", q.license ? ordered_json(q.license->mau) : ordered_json(nullptr)}};
+                {"mau", q.license ? ordered_json(q.license->mau) : ordered_json(nullptr)},
+                {"quality_benchmark", f.quality_benchmark}};
+  j["query"]["min_scores"] = ordered_json::array();
+  for (const auto& [b, v] : f.min_scores) {
+    j["query"]["min_scores"].push_back({{"benchmark", b}, {"value", v}});
+  }
   j["results"] = ordered_json::array();
   for (std::size_t i = 0; i < r.results.size() && i < top; ++i) {
     const advisor::Answer& a = r.results[i];
@@ -136,7 +190,24 @@ ordered_json pick_json(const advisor::PickResult& r, const advisor::Question& q,
     if (a.license) {
       entry["license"] = e["license"];
     }
+    entry["quality"] = quality_of(a, f);
+    entry["scores"] = scores_json(*a.model);
     j["results"].push_back(entry);
+  }
+  j["api_alternatives"] = ordered_json::array();
+  for (std::size_t i = 0; i < r.apis.size(); ++i) {
+    const advisor::Answer& a = r.apis[i];
+    ordered_json entry{{"rank", i + 1},
+                       {"model", {{"id", a.model->id}, {"provider", a.model->provider}}},
+                       {"usd_per_million_tokens", a.api_usd_per_million_tokens
+                                                      ? ordered_json(*a.api_usd_per_million_tokens)
+                                                      : ordered_json(nullptr)},
+                       {"quality", quality_of(a, f)},
+                       {"scores", scores_json(*a.model)}};
+    if (a.license) {
+      entry["license"] = result_json(*a.license);
+    }
+    j["api_alternatives"].push_back(entry);
   }
   j["qualifying"] = r.results.size();
   j["excluded"] = ordered_json::array();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "modelpick/util/numbers.hpp"
+#include "quality_render.hpp"
 #include "text_table.hpp"
 
 namespace modelpick::render {
@@ -149,6 +150,7 @@ std::string show_text(const engine::ModelSummary& s) {
   if (s.license != nullptr) {
     out += fmt::format("  license text: {}\n", s.license->source);
   }
+  out += scores_text(m);
   return out;
 }
 
@@ -190,6 +192,15 @@ ordered_json show_json(const engine::ModelSummary& s) {
                       {"date", p.date},
                       {"source", p.source}};
   }
+  if (m.api_price) {
+    j["api_price"]["price_checked_date"] =
+        m.api_price->checked_date.empty() ? m.api_price->date : m.api_price->checked_date;
+    j["api_price"]["retires"] =
+        m.api_price->retires.empty() ? ordered_json(nullptr) : ordered_json(m.api_price->retires);
+  }
+  j["release_date"] = m.release_date.empty() ? ordered_json(nullptr) : ordered_json(m.release_date);
+  j["modalities"] = m.modalities;
+  j["scores"] = scores_json(m);
   j["sources"] = m.sources;
   return {{"model", j}};
 }

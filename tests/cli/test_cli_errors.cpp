@@ -123,8 +123,14 @@ TEST_CASE("compare pick and check: bad input names the value or the field", "[cl
   check_error({"compare", "llama-3.1-8b", "qwen2.5-7b", "--format", "xml"}, 2, "--format 'xml' is not accepted");
   check_error({"compare", "llama-3.1-8b", "qwen2.5-8b"}, 2, "unknown model 'qwen2.5-8b'; did you mean");
   check_error({"compare", "llama-3.1-8b", "qwen2.5-7b", "--context", "1M"}, 2, "exceeds");
-  check_error({"pick", "--sort", "price"}, 2, "--sort 'price' is not accepted: expected cost, params");
-  check_error({"pick", "--sort", "cost"}, 2, "--sort cost needs a volume");
+  check_error({"pick", "--sort", "price"}, 2, "--rank-by (--sort) 'price' is not accepted: expected cost, params");
+  check_error({"pick", "--sort", "cost"}, 2, "--rank-by (--sort) cost needs a volume");
+  check_error({"pick", "--min-score", "gpqa=50"}, 2, "--min-score 'gpqa': no model in the catalog has a score on it");
+  check_error({"pick", "--min-score", "gpqa-diamond"}, 2,
+              "--min-score 'gpqa-diamond' is not accepted: expected "
+              "BENCHMARK=VALUE");
+  check_error({"pick", "--rank-by", "usd-per-quality", "--quality-benchmark", "arena-elo", "--tokens-per-day", "1M"}, 2,
+              "arena-elo is not one");
   check_error({"pick", "--gpu", "h100", "--top", "0"}, 2, "--top '0'");
   check_error({"pick", "--category", "huge"}, 2, "--category 'huge'");
   check_error({"pick", "--explain", "llama-9"}, 2, "unknown model 'llama-9'");

@@ -160,8 +160,9 @@ TEST_CASE("licenses: the scope flags refuse what they do not know, by name", "[c
   const auto purpose = run_modelpick({"license-check", "llama-3.3-70b", "--purpose", "fun"});
   CHECK(purpose.exit_code == 2);
   CHECK(purpose.out.empty());
-  CHECK(purpose.err ==
-        "modelpick: error: --purpose 'fun' is not accepted: expected commercial, internal, research or non-commercial\n");
+  CHECK(
+      purpose.err ==
+      "modelpick: error: --purpose 'fun' is not accepted: expected commercial, internal, research or non-commercial\n");
   const auto group = run_modelpick({"license-check", "llama-3.3-70b", "--mau", "10M", "--group-mau", "5M"});
   CHECK(group.exit_code == 2);
   CHECK(group.err.find("--group-mau 5M is below --mau 10000000") != std::string::npos);

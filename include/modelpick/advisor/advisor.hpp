@@ -60,7 +60,29 @@ std::vector<std::string> differences(const std::vector<Answer>& answers);
 
 // --- pick ------------------------------------------------------------------------------------
 
-enum class PickSort { cost, params, context, throughput };
+// --- quality (docs/quality.md) ---------------------------------------------------------------
+
+// The score a model is ranked by on `benchmark`: one with a stated setting, preferring the
+// publisher's own (self-reported), then an independent leaderboard's, then another lab's table;
+// the newest among equals. nullptr: none usable.
+const catalog::Score* preferred_score(const catalog::Model& model, std::string_view benchmark);
+// Benchmarks scored in percent (all but arena-elo, an Elo rating): usd-per-quality divides by
+// value / 100 only for these.
+bool percent_scale(std::string_view benchmark);
+
+// One like-with-like comparison: the same benchmark, setting and measurer for every model in it.
+struct QualityRow {
+  std::string benchmark;
+  std::string setting;
+  std::string measured_by;
+  std::vector<std::pair<const catalog::Model*, const catalog::Score*>> values; // in the models' order
+};
+// Every benchmark, setting and measurer at least two of `models` share; then each model's
+// scores that have no partner (shown apart, not compared) in `unmatched`.
+std::vector<QualityRow> like_with_like(const std::vector<const catalog::Model*>& models,
+                                       std::vector<std::pair<const catalog::Model*, const catalog::Score*>>* unmatched);
+
+enum class PickSort { cost, params, context, throughput, quality, usd_per_quality };
 std::string_view to_string(PickSort s);
 std::optional<PickSort> pick_sort_from_string(std::string_view text);
 std::string pick_sort_names();
@@ -70,6 +92,10 @@ struct PickFilter {
   std::optional<catalog::Category> category;
   std::uint64_t min_context = 0;
   const catalog::Precision* precision = nullptr; // only this precision (null: every one the GPU runs)
+  // --min-score BENCH=VALUE: a usable score at least this (no usable score: excluded, said so)
+  std::vector<std::pair<std::string, double>> min_scores;
+  // the benchmark quality and usd-per-quality rank by (the first --min-score's, else gpqa-diamond)
+  std::string quality_benchmark = "gpqa-diamond";
 };
 
 struct Exclusion {
@@ -85,6 +111,9 @@ struct PickResult {
   // throughput_assumptions and cost_assumptions word them for a report).
   std::vector<Answer> results;
   std::vector<Exclusion> excluded; // every other self-hostable model, nearest misses first
+  // quality and usd-per-quality: the priced API models (still on sale, with a usable score)
+  // ranked beside the self-hosted ones at their list prices
+  std::vector<Answer> apis;
 };
 
 PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const Question& question,

@@ -256,6 +256,22 @@ struct GpuPrice {
   bool operator==(const GpuPrice&) const = default;
 };
 
+// One published benchmark result (data/scores.json). Only scores with the same benchmark,
+// setting and measurer are comparable; a score without a setting is shown, never ranked.
+struct Score {
+  std::string id;          // "model:benchmark:n"
+  std::string benchmark;   // lower case: mmlu-pro, gpqa-diamond, aime-2025, arena-elo, ...
+  double value = 0;        // as printed (percent, or an Elo rating)
+  std::string setting;     // shots, thinking on/off, harness; "" = not stated
+  std::string measured_by; // "self-reported", "independent: <leaderboard>", "<Lab> (competitor's table)"
+  std::string date;
+  std::string source;
+  std::string variant; // which checkpoint of the catalog id was measured, where it says
+  [[nodiscard]] bool self_reported() const { return measured_by == "self-reported"; }
+  [[nodiscard]] bool independent() const { return measured_by.rfind("independent", 0) == 0; }
+  bool operator==(const Score&) const = default;
+};
+
 // A model's license over time (data: "license.history"): the text that governed it from each
 // date; the checker takes the one in force when the model was released.
 struct LicensePeriod {
@@ -289,6 +305,7 @@ struct Model {
   std::string release_date;                    // the publisher's release (YYYY-MM-DD), "" when not known
   std::vector<std::string> inherited_licenses; // a derivative's base licenses, all checked (license.inherits)
   std::vector<LicensePeriod> license_history;  // earlier texts, by date (license.history)
+  std::vector<Score> scores;                   // data/scores.json
   std::vector<std::string> modalities;         // inputs it takes: "text", "image", "audio", "video"
 
   [[nodiscard]] bool self_hostable() const { return architecture.has_value(); }
@@ -349,8 +366,9 @@ struct Precision {
   std::uint64_t group_size = 0; // 0: per-tensor / per-channel scales, counted as zero
   std::uint64_t group_overhead_bits = 0;
   bool needs_fp8_hardware = false;
-  bool experts_only = false;    // quantises routed-expert weights only (gpt-oss's MXFP4 checkpoint)
-  bool attention_16bit = false; // leaves attention projections in 16-bit (an NVFP4 checkpoint's ignore list)
+  bool experts_only = false;        // quantises routed-expert weights only (gpt-oss's MXFP4 checkpoint)
+  bool attention_16bit = false;     // leaves attention projections in 16-bit (an NVFP4 checkpoint's ignore list)
+  std::vector<std::string> engines; // only these engines load it (GGUF types: llama.cpp); empty: any
   std::string notes;
   std::vector<std::string> aliases;
   std::map<std::string, std::string> sources;

@@ -15,10 +15,10 @@ namespace {
 
 using util::group_digits;
 
-constexpr std::pair<PickSort, std::string_view> k_sort_names[] = {{PickSort::cost, "cost"},
-                                                                  {PickSort::params, "params"},
-                                                                  {PickSort::context, "context"},
-                                                                  {PickSort::throughput, "throughput"}};
+constexpr std::pair<PickSort, std::string_view> k_sort_names[] = {
+    {PickSort::cost, "cost"},       {PickSort::params, "params"},
+    {PickSort::context, "context"}, {PickSort::throughput, "throughput"},
+    {PickSort::quality, "quality"}, {PickSort::usd_per_quality, "usd-per-quality"}};
 
 // A difference worth a sentence: one side at least this many times the other.
 constexpr double k_notable_ratio = 1.2;
@@ -47,16 +47,35 @@ std::string kib(std::uint64_t bytes) {
   return fmt::format("{:.0f} KiB", static_cast<double>(bytes) / 1024);
 }
 
-bool runs_on(const catalog::Precision& p, const catalog::Gpu& gpu, const catalog::Model& m) {
+bool runs_on(const catalog::Precision& p, const catalog::Gpu& gpu, const catalog::Model& m,
+             const engine::SizingRequest& sizing) {
   if (p.needs_fp8_hardware && !gpu.fp8 && !gpu.weight_only_fp8) {
     return false; // no FP8 tensor cores, and no weight-only FP8 kernels either
+  }
+  // a format only some engines load (GGUF types: llama.cpp) is tried under those engines
+  if (!p.engines.empty() && sizing.engine &&
+      std::find(p.engines.begin(), p.engines.end(), engine::to_string(sizing.engine->engine)) == p.engines.end()) {
+    return false;
   }
   return !p.experts_only || m.architecture->moe.has_value(); // an experts-only format leaves a dense model 16-bit
 }
 
+// $ per 1M tokens of an answer at the volume: self-hosted, or the API's list price.
+double usd_per_million(const Answer& a) {
+  return a.cost ? a.cost->self_host.usd_per_million_tokens : a.api_usd_per_million_tokens.value_or(0);
+}
+
 // The sort key of a ranked answer: larger is better.
-double score(const Answer& a, PickSort sort) {
+double score(const Answer& a, PickSort sort, const std::string& benchmark = "gpqa-diamond") {
   switch (sort) {
+  case PickSort::quality: {
+    const catalog::Score* s = preferred_score(*a.model, benchmark);
+    return s != nullptr ? s->value : -1e18;
+  }
+  case PickSort::usd_per_quality: {
+    const catalog::Score* s = preferred_score(*a.model, benchmark);
+    return s != nullptr && s->value > 0 ? -usd_per_million(a) / (s->value / 100) : -1e18;
+  }
   case PickSort::cost:
     return -a.cost->self_host.usd_per_million_tokens;
   case PickSort::params:
@@ -83,9 +102,10 @@ std::uint64_t quality_bits(const Answer& a, const catalog::Catalog* catalog) {
 }
 
 // Prefer, among equal scores, the precision that keeps more of the model, then its own.
-bool better(const Answer& a, const Answer& b, PickSort sort, const catalog::Catalog* catalog) {
-  const double sa = score(a, sort);
-  const double sb = score(b, sort);
+bool better(const Answer& a, const Answer& b, PickSort sort, const catalog::Catalog* catalog,
+            const std::string& benchmark = "gpqa-diamond") {
+  const double sa = score(a, sort, benchmark);
+  const double sb = score(b, sort, benchmark);
   if (std::abs(sa - sb) > 1e-9 * std::max(std::abs(sa), std::abs(sb))) {
     return sa > sb;
   }
@@ -117,6 +137,25 @@ std::optional<std::string> filtered_out(const catalog::Model& m, const Question&
   if (m.max_context_tokens < q.sizing.context_tokens) {
     return fmt::format("context {} tokens, below the {} asked for", group_digits(m.max_context_tokens),
                        group_digits(q.sizing.context_tokens));
+  }
+  for (const auto& [benchmark, least] : f.min_scores) {
+    const catalog::Score* s = preferred_score(m, benchmark);
+    if (s == nullptr) {
+      return fmt::format("no {} score with a stated setting in the catalog: not ranked on it", benchmark);
+    }
+    if (s->value < least) {
+      return fmt::format("{} {} ({}, {}), below --min-score {}", benchmark, s->value, s->setting, s->measured_by,
+                         least);
+    }
+  }
+  return std::nullopt;
+}
+
+// Under a quality sort, a model without a usable score on the benchmark is listed apart.
+std::optional<std::string> unscored(const catalog::Model& m, PickSort sort, const PickFilter& f) {
+  if ((sort == PickSort::quality || sort == PickSort::usd_per_quality) &&
+      preferred_score(m, f.quality_benchmark) == nullptr) {
+    return fmt::format("no {} score with a stated setting in the catalog: not ranked on it", f.quality_benchmark);
   }
   return std::nullopt;
 }
@@ -209,7 +248,7 @@ Tried try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, c
   Question sized = q;
   sized.license.reset(); // checked once per model
   for (const catalog::Precision& p : catalog.precisions()) {
-    if ((f.precision != nullptr && f.precision != &p) || !runs_on(p, gpu, m)) {
+    if ((f.precision != nullptr && f.precision != &p) || !runs_on(p, gpu, m, q.sizing)) {
       continue;
     }
     // A precision stored like one tried already: that trial, under its own name.
@@ -409,6 +448,10 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
       out.excluded.push_back({&m, *why, 0});
       continue;
     }
+    if (const auto why = unscored(m, sort, f)) {
+      out.excluded.push_back({&m, *why, 0});
+      continue;
+    }
     std::optional<license::Result> verdict;
     if (q.license) {
       verdict = license::check(catalog, m, *q.license);
@@ -440,7 +483,8 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     }
     // Ranking by cost or throughput needs every qualifying precision's estimate; ranking by
     // parameters or context does not, and estimates the chosen precision only.
-    const bool rank_needs_estimates = sort == PickSort::cost || sort == PickSort::throughput;
+    const bool rank_needs_estimates =
+        sort == PickSort::cost || sort == PickSort::throughput || sort == PickSort::usd_per_quality;
     Answer* best = nullptr;
     for (auto it = qualifying.begin(); it != qualifying.end(); ++it) {
       Answer* a = *it;
@@ -454,7 +498,7 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
           add_throughput_and_cost(*a, q, tried.trial(params, *a));
         }
       }
-      if (best == nullptr || better(*a, *best, sort, &catalog)) {
+      if (best == nullptr || better(*a, *best, sort, &catalog, f.quality_benchmark)) {
         best = a;
       }
     }
@@ -468,8 +512,30 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
   // Stable (ties keep the catalog's order, which results are in) without stable_sort's buffer of
   // Answers: ties are broken by the model's place in the catalog.
   std::sort(out.results.begin(), out.results.end(), [&](const Answer& a, const Answer& b) {
-    return better(a, b, sort, &catalog) || (!better(b, a, sort, &catalog) && std::less<>{}(a.model, b.model));
+    return better(a, b, sort, &catalog, f.quality_benchmark) ||
+           (!better(b, a, sort, &catalog, f.quality_benchmark) && std::less<>{}(a.model, b.model));
   });
+  if (sort == PickSort::quality || sort == PickSort::usd_per_quality) {
+    // the API alternatives at their list prices, ranked the same way
+    for (const catalog::Model& m : catalog.models()) {
+      if (m.self_hostable() || !m.api_price || m.api_price->retired_on(q.today) || filtered_out(m, q, f).has_value() ||
+          preferred_score(m, f.quality_benchmark) == nullptr) {
+        continue;
+      }
+      Answer a = answer(catalog, m, nullptr, gpu, q);
+      if (sort == PickSort::usd_per_quality && !a.api_usd_per_million_tokens) {
+        continue;
+      }
+      if (!a.license || passes(*a.license)) {
+        out.apis.push_back(std::move(a));
+      }
+    }
+    std::sort(out.apis.begin(), out.apis.end(), [&](const Answer& a, const Answer& b) {
+      const double sa = score(a, sort, f.quality_benchmark);
+      const double sb = score(b, sort, f.quality_benchmark);
+      return sa > sb || (sa == sb && std::less<>{}(a.model, b.model));
+    });
+  }
   // Nearest misses first: fitting on the fewest GPUs (license-only exclusions lead).
   std::stable_sort(out.excluded.begin(), out.excluded.end(), [](const Exclusion& a, const Exclusion& b) {
     const auto key = [](const Exclusion& e) { return e.gpus_needed == 0 ? UINT64_MAX : e.gpus_needed; };
@@ -498,7 +564,7 @@ std::vector<std::string> explain_pick(const catalog::Catalog& catalog, const cat
     if (f.precision != nullptr && f.precision != &p) {
       continue;
     }
-    if (!runs_on(p, gpu, m)) {
+    if (!runs_on(p, gpu, m, q.sizing)) {
       out.push_back(fmt::format("{}: not tried ({})", p.id,
                                 p.needs_fp8_hardware ? gpu.id + " has no FP8 tensor cores"
                                                      : "it quantises experts only and the model has none"));
@@ -587,6 +653,71 @@ std::vector<CheckResult> check_expectations(const std::vector<Answer>& answers, 
     }
   }
   return out;
+}
+
+const catalog::Score* preferred_score(const catalog::Model& model, std::string_view benchmark) {
+  const auto rank = [](const catalog::Score& s) { return s.self_reported() ? 0 : s.independent() ? 1 : 2; };
+  const catalog::Score* best = nullptr;
+  for (const catalog::Score& s : model.scores) {
+    if (s.benchmark != benchmark || s.setting.empty()) {
+      continue; // a score without its setting is shown, never ranked
+    }
+    if (best == nullptr || rank(s) < rank(*best) || (rank(s) == rank(*best) && s.date > best->date)) {
+      best = &s;
+    }
+  }
+  return best;
+}
+
+bool percent_scale(std::string_view benchmark) {
+  return benchmark != "arena-elo";
+}
+
+std::vector<QualityRow>
+like_with_like(const std::vector<const catalog::Model*>& models,
+               std::vector<std::pair<const catalog::Model*, const catalog::Score*>>* unmatched) {
+  std::vector<QualityRow> rows;
+  std::vector<const catalog::Score*> used;
+  for (const catalog::Model* m : models) {
+    for (const catalog::Score& s : m->scores) {
+      if (s.setting.empty()) {
+        continue;
+      }
+      // two publishers' own figures are two measurers, not one
+      const std::string measurer = s.self_reported() ? fmt::format("self-reported by {}", m->publisher) : s.measured_by;
+      auto row = std::find_if(rows.begin(), rows.end(), [&](const QualityRow& r) {
+        return r.benchmark == s.benchmark && r.setting == s.setting && r.measured_by == measurer;
+      });
+      if (row == rows.end()) {
+        rows.push_back({s.benchmark, s.setting, measurer, {}});
+        row = rows.end() - 1;
+      }
+      const bool have =
+          std::any_of(row->values.begin(), row->values.end(), [&](const auto& v) { return v.first == m; });
+      if (!have) {
+        row->values.emplace_back(m, &s);
+      }
+    }
+  }
+  std::vector<QualityRow> shared;
+  for (QualityRow& r : rows) {
+    if (r.values.size() >= 2) {
+      for (const auto& v : r.values) {
+        used.push_back(v.second);
+      }
+      shared.push_back(std::move(r));
+    }
+  }
+  if (unmatched != nullptr) {
+    for (const catalog::Model* m : models) {
+      for (const catalog::Score& s : m->scores) {
+        if (std::find(used.begin(), used.end(), &s) == used.end()) {
+          unmatched->emplace_back(m, &s);
+        }
+      }
+    }
+  }
+  return shared;
 }
 
 } // namespace modelpick::advisor

@@ -148,7 +148,7 @@ namespace {
 constexpr std::size_t k_max_document_bytes = 16U << 20;
 constexpr int k_max_json_depth = 32;
 
-const char* const k_sections[] = {"models", "gpus", "precisions", "licenses", "gpu_prices", "api_prices"};
+const char* const k_sections[] = {"models", "gpus", "precisions", "licenses", "gpu_prices", "api_prices", "scores"};
 
 // Fact groups that must carry a "source", per section.
 const std::map<std::string, std::vector<std::string>> k_fact_groups = {
@@ -158,6 +158,7 @@ const std::map<std::string, std::vector<std::string>> k_fact_groups = {
     {"licenses", {""}},
     {"gpu_prices", {""}},
     {"api_prices", {""}},
+    {"scores", {""}},
 };
 
 std::string lowered(std::string_view s) {
@@ -172,16 +173,16 @@ std::string lowered(std::string_view s) {
 }
 
 json parse_document(const Document& doc) {
-  json parsed = util::parse_json_object(
-      doc.origin, doc.text, k_max_document_bytes, k_max_json_depth,
-      "a JSON object with \"models\", \"gpus\", \"precisions\", \"licenses\", \"gpu_prices\" or "
-      "\"api_prices\" arrays");
+  json parsed =
+      util::parse_json_object(doc.origin, doc.text, k_max_document_bytes, k_max_json_depth,
+                              "a JSON object with \"models\", \"gpus\", \"precisions\", \"licenses\", \"gpu_prices\", "
+                              "\"api_prices\" or \"scores\" arrays");
   for (const auto& [key, value] : parsed.items()) {
     const bool known = key == "catalog_version" || key == "$comment" ||
                        std::find(std::begin(k_sections), std::end(k_sections), key) != std::end(k_sections);
     if (!known) {
       invalid(doc.origin, fmt::format("unknown key \"{}\"; accepted: catalog_version, models, gpus, "
-                                      "precisions, licenses, gpu_prices, api_prices",
+                                      "precisions, licenses, gpu_prices, api_prices, scores",
                                       key));
     }
     if (key != "catalog_version" && key != "$comment" && !value.is_array()) {
@@ -713,6 +714,7 @@ Precision parse_precision(const Reader& r, const std::string& origin) {
   p.needs_fp8_hardware = r.boolean("needs_fp8_hardware", false);
   p.experts_only = r.boolean("experts_only", false);
   p.attention_16bit = r.boolean("attention_16bit", false);
+  p.engines = r.strings("engines");
   p.notes = r.str("notes", false);
   p.sources["storage"] = r.source();
   return p;
@@ -988,6 +990,29 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
       invalid(r.where, fmt::format("\"{}\" is not a model in the catalog", id));
     }
     catalog.models_[m->second].api_price = parse_api_price(r);
+  });
+  each("scores", [&](const Reader& r, const std::string&) {
+    const std::string id = r.str("model");
+    const auto m = model_at.find(id);
+    if (m == model_at.end()) {
+      invalid(r.where, fmt::format("\"model\": \"{}\" is not a model in the catalog", id));
+    }
+    Score s;
+    s.id = r.str("id");
+    s.benchmark = r.str("benchmark");
+    if (s.benchmark.empty() || !std::all_of(s.benchmark.begin(), s.benchmark.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        })) {
+      invalid(r.where,
+              fmt::format("\"benchmark\" must be a lower-case id (mmlu-pro, gpqa-diamond), got '{}'", s.benchmark));
+    }
+    s.value = r.number("value", -10'000, 10'000);
+    s.setting = r.str("setting", false);
+    s.measured_by = r.str("measured_by");
+    s.date = catalog_date(r, "date", true, true);
+    s.source = r.source();
+    s.variant = r.str("variant", false);
+    catalog.models_[m->second].scores.push_back(std::move(s));
   });
 
   // References resolve, and no alias shadows another entry.

@@ -19,7 +19,7 @@ namespace {
 
 // Names the layout: an image written by another layout is refused, never misread. Change the
 // number whenever a member is added, removed or reordered below.
-constexpr std::string_view k_magic = "modelpick catalog image 9\n";
+constexpr std::string_view k_magic = "modelpick catalog image 11\n";
 
 template <class S, class T>
 concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
@@ -75,7 +75,7 @@ template <member_list_of<Model> S> auto members(S& v) {
                   v.published_params_total, v.published_params_active, v.published_params_approximate,
                   v.published_params_name_only, v.max_context_tokens, v.checkpoint_context_tokens, v.architecture,
                   v.stored, v.provider, v.api_price, v.sources, v.origin, v.release_date, v.modalities,
-                  v.inherited_licenses, v.license_history);
+                  v.inherited_licenses, v.license_history, v.scores);
 }
 template <member_list_of<Gpu> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.vendor, v.memory_bytes, v.marketing_gb, v.nvidia_smi_mib, v.bandwidth_bytes_per_s,
@@ -86,7 +86,7 @@ template <member_list_of<Gpu> S> auto members(S& v) {
 }
 template <member_list_of<Precision> S> auto members(S& v) {
   return std::tie(v.id, v.name, v.weight_bits, v.group_size, v.group_overhead_bits, v.needs_fp8_hardware,
-                  v.experts_only, v.attention_16bit, v.notes, v.aliases, v.sources, v.origin);
+                  v.experts_only, v.attention_16bit, v.engines, v.notes, v.aliases, v.sources, v.origin);
 }
 template <member_list_of<Clause> S> auto members(S& v) {
   return std::tie(v.quote, v.section, v.source);
@@ -95,6 +95,9 @@ template <member_list_of<LicenseRule> S> auto members(S& v) {
   return std::tie(v.effect, v.uses, v.mau_over, v.monthly_revenue_usd_over, v.region, v.modality, v.group_mau_over,
                   v.purposes, v.fields_of_use, v.derivative, v.model_modality, v.released_from, v.released_before,
                   v.with, v.obligation, v.clause);
+}
+template <member_list_of<Score> S> auto members(S& v) {
+  return std::tie(v.id, v.benchmark, v.value, v.setting, v.measured_by, v.date, v.source, v.variant);
 }
 template <member_list_of<LicensePeriod> S> auto members(S& v) {
   return std::tie(v.license, v.from, v.source);
