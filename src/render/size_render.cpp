@@ -148,8 +148,11 @@ std::string size_table(const engine::SizingReport& r) {
        fmt::format("{} GB weights + {} GB KV + {} GB {} = {} GB ({} GiB)", decimal_gb(s.weights_bytes),
                    decimal_gb(s.kv_cache_bytes), decimal_gb(s.reserve_bytes), r.memory_model ? "overhead" : "reserve",
                    decimal_gb(s.total_bytes), binary_gib(s.total_bytes))});
-  f.add_row({"usable", fmt::format("{} GB ({} GiB) = {:.0f}% of {} GB; headroom {} GB", decimal_gb(s.usable_bytes),
-                                   binary_gib(s.usable_bytes), r.request.gpu_memory_utilization * 100,
+  const bool sglang = r.memory_model == engine::ServingEngine::sglang;
+  f.add_row({"usable", fmt::format("{} GB ({} GiB) = {} of {} GB; headroom {} GB", decimal_gb(s.usable_bytes),
+                                   binary_gib(s.usable_bytes),
+                                   sglang ? std::string("--mem-fraction-static of the memory free before loading")
+                                          : fmt::format("{:.0f}%", r.request.gpu_memory_utilization * 100),
                                    decimal_gb(r.gpu->memory_bytes),
                                    decimal_gb(s.usable_bytes >= s.total_bytes ? s.usable_bytes - s.total_bytes : 0))});
   f.add_row({"max concurrency", fmt::format("{} sequences of {} tokens", concurrency_text(s.max_concurrency),

@@ -1,7 +1,7 @@
 // Quality in the choice: sourced benchmark scores in show, compare and pick.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
@@ -99,12 +99,12 @@ TEST_CASE("quality: pick --min-score and --rank-by usd-per-quality, every step i
   double last = 0;
   for (const auto& e : j["results"]) {
     INFO(e["model"]["id"]);
-    CHECK(e["fit"]["fits"] == true);                                 // it fits the 2 GPUs
+    CHECK(e["fit"]["fits"] == true); // it fits the 2 GPUs
     CHECK(e["fit"]["gpus"].get<std::uint64_t>() <= 2);
     CHECK(e["license"]["verdict"].get<std::string>().rfind("allowed", 0) == 0); // allowed at 50M MAU
     const json& q = e["quality"];
     CHECK(q["benchmark"] == "gpqa-diamond");
-    CHECK(q["value"].get<double>() >= 50);                           // --min-score
+    CHECK(q["value"].get<double>() >= 50); // --min-score
     CHECK(q["setting"].is_string());
     // usd_per_quality = $/1M tokens / (score / 100), and the ranking is by it
     const double upq = e["usd_per_million_tokens"].get<double>() / (q["value"].get<double>() / 100);

@@ -565,9 +565,13 @@ std::vector<std::string> explain_pick(const catalog::Catalog& catalog, const cat
       continue;
     }
     if (!runs_on(p, gpu, m, q.sizing)) {
-      out.push_back(fmt::format("{}: not tried ({})", p.id,
-                                p.needs_fp8_hardware ? gpu.id + " has no FP8 tensor cores"
-                                                     : "it quantises experts only and the model has none"));
+      std::string why = p.needs_fp8_hardware && !gpu.fp8 && !gpu.weight_only_fp8 ? gpu.id + " has no FP8 tensor cores"
+                        : p.experts_only && !m.architecture->moe
+                            ? std::string("it quantises experts only and the model "
+                                          "has none")
+                            : fmt::format("a {} format; --engine {} tries it", fmt::join(p.engines, " / "),
+                                          fmt::join(p.engines, " / "));
+      out.push_back(fmt::format("{}: not tried ({})", p.id, why));
       continue;
     }
     Question sized = q;
