@@ -3,6 +3,7 @@
 // that whatever a parser accepts is pushed through the engine too.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "modelpick/catalog/catalog.hpp"
@@ -35,6 +36,15 @@ inline void exercise(const catalog::Model& model) {
   request.concurrency = 4;
   try {
     const engine::SizingReport r = engine::plan_size(model, precision, c.gpu("h100"), request);
+    // properties of every sizing, whatever the model: the totals add up, and a layout fits
+    // exactly when what it needs per GPU is within what is usable (both memory models)
+    const engine::LayoutEvaluation& e = r.fits ? *r.fit : *r.closest;
+    const engine::GpuShare& g = e.share;
+    if (r.total_bytes != r.weights_bytes + r.kv_cache_bytes + r.reserve_bytes ||
+        g.total_bytes != g.weights_bytes + g.kv_cache_bytes + g.reserve_bytes ||
+        r.fits != (g.total_bytes <= g.usable_bytes) || (r.fits && g.max_concurrency < request.concurrency)) {
+      std::abort();
+    }
     if (r.fits) {
       engine::estimate_throughput(model, precision, c.gpu("h100"), r.fit->layout, {1024, 256, 2}, 1,
                                   r.fit->share.max_concurrency);

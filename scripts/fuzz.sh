@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for SECONDS (default 60).
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: catalog hf_config gguf numbers
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: catalog hf_config gguf numbers check output
 # The seed corpora in fuzz/corpus/ are copied to build/fuzz/corpus/ and grown there; a crash
 # leaves its input in build/fuzz/artifacts/ and fails the script: add it as a regression test.
 set -euo pipefail
@@ -10,7 +10,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(catalog hf_config gguf numbers)
+  targets=(catalog hf_config gguf numbers check output)
 fi
 if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz.sh: clang++ is not installed (apt-get install clang); nothing fuzzed" >&2

@@ -129,12 +129,6 @@ LayoutEvaluation evaluate(const catalog::Model& model, const catalog::Precision&
   if (!engine) {
     return evaluate_bare(*model.architecture, weights, gpu, request, layout);
   }
-  if (*engine == ServingEngine::sglang && layout.pipeline_parallel > 1) {
-    // SGLang's pipeline parallelism is not modelled: such a layout is not offered
-    LayoutEvaluation e = evaluate_bare(*model.architecture, weights, gpu, request, layout);
-    e.share.fits = false;
-    return e;
-  }
   return evaluate_engine(model, precision, weights, gpu, request, layout);
 }
 
@@ -324,12 +318,21 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
     layouts = candidate_layouts(arch, gpu.gpus_per_node, k_max_pipeline_stages, request.uneven_stages);
   }
   for (const Layout& layout : layouts) {
+    if (r.memory_model == ServingEngine::sglang && layout.pipeline_parallel > 1) {
+      continue; // SGLang's pipeline parallelism is not modelled: such a layout is not offered
+    }
     LayoutEvaluation e = evaluate(model, precision, weights, gpu, request, layout);
     if (e.share.fits) {
       r.fit = e;
       break;
     }
     r.closest = e;
+  }
+  if (!r.fit && !r.closest) {
+    throw Error(ErrorKind::usage, fmt::format("--engine sglang: pipeline parallelism is not modelled, and every "
+                                              "layout of {} GPUs for {} needs it; give a count that tensor "
+                                              "parallelism alone holds",
+                                              layouts.front().gpus(), model.id));
   }
   r.fits = r.fit.has_value();
   const LayoutEvaluation& shown = r.fits ? *r.fit : *r.closest;
