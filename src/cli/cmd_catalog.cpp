@@ -12,6 +12,7 @@
 #include "modelpick/catalog/hf_config.hpp"
 #include "modelpick/engine/memory.hpp"
 #include "modelpick/error.hpp"
+#include "modelpick/util/printable.hpp"
 #include "registry.hpp"
 
 namespace modelpick::cli {
@@ -51,6 +52,18 @@ const catalog::Precision* require_catalog_precision(const catalog::ConfigImport&
 CommandOutput run_add(const CatalogOptions& o, const catalog::Catalog& catalog) {
   if (o.config.empty() || o.id.empty()) {
     throw Error(ErrorKind::usage, "catalog add needs --config FILE and --id ID");
+  }
+  // these become catalog text: refused, not silently replaced, when they are not clean UTF-8
+  for (const auto& [flag, value] : {std::pair<const char*, const std::string&>{"--id", o.id},
+                                    {"--name", o.name},
+                                    {"--publisher", o.publisher},
+                                    {"--license", o.license},
+                                    {"--hf-repo", o.hf_repo}}) {
+    if (!util::is_printable(value)) {
+      throw Error(ErrorKind::usage, fmt::format("{} '{}' is not accepted: expected UTF-8 text without control "
+                                                "characters",
+                                                flag, util::printable(value)));
+    }
   }
   if (!o.hf_repo.empty() && o.hf_repo.find('/') == std::string::npos) {
     throw Error(ErrorKind::usage,

@@ -284,3 +284,12 @@ TEST_CASE("checkpoints: structure no rule reads is refused by name, not sized wr
   CHECK(r.out.empty());
   CHECK(r.err.find("\"compress_ratios\" (per-layer KV compression) is not modelled") != std::string::npos);
 }
+
+TEST_CASE("catalog add: text that is not UTF-8 is refused by name, not replaced", "[cli][catalog][errors]") {
+  const auto r = run_modelpick(
+      {"catalog", "add", "--config", fixture("hf/llama-3.1-8b.json"), "--id", "my-model", "--name", "bad\xff name"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "modelpick: error: --name 'bad\\xFF name' is not accepted: expected UTF-8 text without control "
+                 "characters\n");
+}
