@@ -160,3 +160,14 @@ TEST_CASE("catalog audit: the embedded catalog has no finding but age", "[cli][c
   CHECK(bad.out.find("alias-collision  gpus[id=my-h100]: H100-SXM also names h100") != std::string::npos);
   unsetenv("MODELPICK_TODAY");
 }
+
+TEST_CASE("catalog: tensor parallelism spans an NVL72 domain, not only a 4-GPU tray", "[cli][catalog]") {
+  // DeepSeek-V3 at bf16 (1.37 TB) needs 16 GB200s; its 128 heads split 16 ways inside the
+  // NVLink domain of 72, where a 4-GPU tray alone would force pipeline stages
+  const auto r = run_modelpick({"size", "deepseek-v3", "--precision", "bf16", "--gpu", "gb200", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json fit = json::parse(r.out)["fit"];
+  CHECK(fit["gpus"] == 16);
+  CHECK(fit["tensor_parallel"] == 16);
+  CHECK(fit["pipeline_parallel"] == 1);
+}

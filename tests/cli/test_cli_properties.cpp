@@ -52,9 +52,9 @@ void holds(const std::vector<std::string>& args) {
 } // namespace
 
 TEST_CASE("properties: every command answers valid input with a whole, finite JSON report", "[cli][properties]") {
-  const std::vector<std::string> models = {"llama-3.1-8b",    "deepseek-v3", "qwen3-next-80b-a3b", "gemma-4-26b-a4b",
-                                           "gpt-oss-120b",    "kimi-k2.5",   "glm-5",              "hunyuan-a13b",
-                                           "nemotron-3-nano-30b-a3b", "llama-3.2-11b-vision"};
+  const std::vector<std::string> models = {
+      "llama-3.1-8b", "deepseek-v3", "qwen3-next-80b-a3b", "gemma-4-26b-a4b",         "gpt-oss-120b",
+      "kimi-k2.5",    "glm-5",       "hunyuan-a13b",       "nemotron-3-nano-30b-a3b", "llama-3.2-11b-vision"};
   const std::vector<std::string> gpus = {"h100", "rtx-3060-laptop", "mi300x", "t4", "gb200", "a800"};
   for (const auto& m : models) {
     for (const auto& g : gpus) {

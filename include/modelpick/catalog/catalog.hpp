@@ -349,6 +349,9 @@ struct Gpu {
   std::string interconnect;
   std::uint64_t link_bytes_per_s = 0; // GPU-to-GPU inside a node, one direction
   std::vector<std::string> engines;   // serving engines that run on it ("vllm", "sglang", "llama.cpp")
+  // GPUs tensor parallelism can span: one NVLink domain (72 for GB200 / GB300 NVL72, whose trays
+  // hold 4), else one node
+  [[nodiscard]] std::uint64_t tp_domain() const { return std::max(gpus_per_node, nvlink_domain); }
   std::optional<GpuPrice> price;
   std::string no_rental; // why there is no rental price (bought, not rented); "" when one is expected
   std::map<std::string, std::string> sources;

@@ -305,10 +305,10 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
   // GPUs that hold one request, or any larger count up to a node (more KV cache, a bigger
   // batch, fewer replicas).
   const std::uint64_t fewest = a.sizing->fit->layout.gpus();
-  const std::uint64_t limit = std::max<std::uint64_t>(gpu.gpus_per_node, fewest);
+  const std::uint64_t limit = std::max<std::uint64_t>(gpu.tp_domain(), fewest);
   std::uint64_t tried = 1;
   for (std::uint64_t g = fewest + 1; g <= limit; ++g) {
-    if (engine::layouts_for_count(*model.architecture, gpu.gpus_per_node, g, q.sizing.uneven_stages).empty()) {
+    if (engine::layouts_for_count(*model.architecture, gpu.tp_domain(), g, q.sizing.uneven_stages).empty()) {
       continue; // no layout of exactly g GPUs
     }
     Question bigger = q;

@@ -225,10 +225,11 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
                               "--mem-fraction-static of the memory free before loading, minus the weights "
                               "(--engine none: the bare lower bound)"));
   }
-  out.push_back(fmt::format("layouts: tensor x pipeline parallel inside one node (up to {} GPUs; stages that split "
-                            "the layers evenly; for one count the larger TP first); beyond a node, one pipeline "
-                            "stage per node; layers split as vLLM does",
-                            gpu.gpus_per_node));
+  out.push_back(fmt::format("layouts: tensor x pipeline parallel inside one {} (up to {} GPUs; stages that split "
+                            "the layers evenly; for one count the larger TP first); beyond it, one pipeline "
+                            "stage per {}; layers split as vLLM does",
+                            gpu.tp_domain() > gpu.gpus_per_node ? "NVLink domain" : "node", gpu.tp_domain(),
+                            gpu.tp_domain() > gpu.gpus_per_node ? "domain" : "node"));
   return out;
 }
 
@@ -307,15 +308,15 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
 
   std::vector<Layout> layouts;
   if (request.gpus) {
-    layouts = layouts_for_count(arch, gpu.gpus_per_node, *request.gpus, request.uneven_stages);
+    layouts = layouts_for_count(arch, gpu.tp_domain(), *request.gpus, request.uneven_stages);
     if (layouts.empty()) {
       throw Error(ErrorKind::usage,
                   fmt::format("--gpus {} is not a valid layout for {} on {}: accepted counts are {}, ...",
                               *request.gpus, model.id, gpu.id,
-                              layout_list(candidate_layouts(arch, gpu.gpus_per_node, 4, request.uneven_stages))));
+                              layout_list(candidate_layouts(arch, gpu.tp_domain(), 4, request.uneven_stages))));
     }
   } else {
-    layouts = candidate_layouts(arch, gpu.gpus_per_node, k_max_pipeline_stages, request.uneven_stages);
+    layouts = candidate_layouts(arch, gpu.tp_domain(), k_max_pipeline_stages, request.uneven_stages);
   }
   for (const Layout& layout : layouts) {
     if (r.memory_model == ServingEngine::sglang && layout.pipeline_parallel > 1) {

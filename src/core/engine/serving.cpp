@@ -485,7 +485,7 @@ void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu,
     return;
   }
   if (request.tensor_parallel > 0) {
-    if (const auto problem = tensor_parallel_problem(a, request.tensor_parallel, gpu.gpus_per_node)) {
+    if (const auto problem = tensor_parallel_problem(a, request.tensor_parallel, gpu.tp_domain())) {
       throw Error(ErrorKind::usage, fmt::format("--tensor-parallel-size {} is not accepted for {}: {}",
                                                 request.tensor_parallel, model.id, *problem));
     }
