@@ -109,7 +109,8 @@ TEST_CASE("catalog: list --api shows prices with both dates and retirement, as o
   // a retired model is never offered as an alternative: not in cost's default list, refused by name
   const auto cost = run_modelpick({"cost", "llama-3.1-8b", "--gpu", "l40s", "--tokens-per-day", "10M", "--json"});
   REQUIRE(cost.exit_code == 0);
-  for (const auto& a : json::parse(cost.out)["api"]) {
+  const json bill = json::parse(cost.out);
+  for (const auto& a : bill["api"]) {
     CHECK(a["model"] != "gemini-2.5-pro");
   }
   const auto named =
