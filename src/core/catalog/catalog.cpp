@@ -983,20 +983,19 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
     }
     catalog.gpus_[g->second].price = parse_gpu_price(r);
   });
-  each("api_prices", [&](const Reader& r, const std::string&) {
-    const std::string id = r.str("id");
+  // the model an entry of another section names by `key` (prices by "id", scores by "model")
+  const auto named_model = [&](const Reader& r, const char* key, const char* prefix) -> Model& {
+    const std::string id = r.str(key);
     const auto m = model_at.find(id);
     if (m == model_at.end()) {
-      invalid(r.where, fmt::format("\"{}\" is not a model in the catalog", id));
+      invalid(r.where, fmt::format("{}\"{}\" is not a model in the catalog", prefix, id));
     }
-    catalog.models_[m->second].api_price = parse_api_price(r);
-  });
+    return catalog.models_[m->second];
+  };
+  each("api_prices",
+       [&](const Reader& r, const std::string&) { named_model(r, "id", "").api_price = parse_api_price(r); });
   each("scores", [&](const Reader& r, const std::string&) {
-    const std::string id = r.str("model");
-    const auto m = model_at.find(id);
-    if (m == model_at.end()) {
-      invalid(r.where, fmt::format("\"model\": \"{}\" is not a model in the catalog", id));
-    }
+    Model& model = named_model(r, "model", "\"model\": ");
     Score s;
     s.id = r.str("id");
     s.benchmark = r.str("benchmark");
@@ -1012,7 +1011,7 @@ Catalog Catalog::load(const std::vector<Document>& documents) {
     s.date = catalog_date(r, "date", true, true);
     s.source = r.source();
     s.variant = r.str("variant", false);
-    catalog.models_[m->second].scores.push_back(std::move(s));
+    model.scores.push_back(std::move(s));
   });
 
   // References resolve, and no alias shadows another entry.

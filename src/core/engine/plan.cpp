@@ -122,10 +122,10 @@ std::optional<ServingEngine> accounting(const catalog::Model& model, const Sizin
   return request.engine->engine;
 }
 
+// One layout under the accounting `engine` (nullopt: the bare model), resolved once per sizing.
 LayoutEvaluation evaluate(const catalog::Model& model, const catalog::Precision& precision,
                           const WeightPlacement& weights, const catalog::Gpu& gpu, const SizingRequest& request,
-                          const Layout& layout) {
-  const auto engine = accounting(model, request, nullptr);
+                          const Layout& layout, std::optional<ServingEngine> engine) {
   if (!engine) {
     return evaluate_bare(*model.architecture, weights, gpu, request, layout);
   }
@@ -241,7 +241,7 @@ LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Pre
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const WeightPlacement& weights,
                                  const catalog::Precision& precision, const catalog::Gpu& gpu,
                                  const SizingRequest& request, const Layout& layout) {
-  return evaluate(model, precision, weights, gpu, request, layout);
+  return evaluate(model, precision, weights, gpu, request, layout, accounting(model, request, nullptr));
 }
 
 void require_self_hostable(const catalog::Model& model) {
@@ -322,7 +322,7 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
     if (r.memory_model == ServingEngine::sglang && layout.pipeline_parallel > 1) {
       continue; // SGLang's pipeline parallelism is not modelled: such a layout is not offered
     }
-    LayoutEvaluation e = evaluate(model, precision, weights, gpu, request, layout);
+    LayoutEvaluation e = evaluate(model, precision, weights, gpu, request, layout, r.memory_model);
     if (e.share.fits) {
       r.fit = e;
       break;
