@@ -90,10 +90,17 @@ SizingReport plan_size(const catalog::Model& model, const catalog::Precision& pr
 SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                       const SizingRequest& request);
 // The same with the model's parameter counts (model_params) and its weights placed at
-// `precision` (place_weights) given: pick counts once per model, places once per precision, and
-// evaluates the fitting layout again from the same placement.
+// `precision` (place_weights) given, and optionally the layouts to search when the request
+// names no GPU count (sizing_layouts, which depend on the model and GPU only): pick counts and
+// lists once per model, places once per precision, and evaluates the fitting layout again from
+// the same placement.
 SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const WeightPlacement& weights,
-                      const catalog::Precision& precision, const catalog::Gpu& gpu, const SizingRequest& request);
+                      const catalog::Precision& precision, const catalog::Gpu& gpu, const SizingRequest& request,
+                      const std::vector<Layout>* searched = nullptr);
+
+// The layouts a sizing without --gpus searches, fewest GPUs first (candidate_layouts over the
+// GPU's tensor-parallel domain, up to k_max_pipeline_stages stages).
+std::vector<Layout> sizing_layouts(const catalog::Model& model, const catalog::Gpu& gpu, const SizingRequest& request);
 
 // The assumptions plan_size lists for a report: what was assumed, in words.
 std::vector<std::string> sizing_assumptions(const SizingReport& report);

@@ -36,7 +36,12 @@ struct ServingRequest {
   // vLLM --gpu-memory-utilization or SGLang --mem-fraction-static; 0: the engine's default.
   double memory_fraction = 0;
   std::uint64_t max_model_len = 0; // --max-model-len / --context-length / --ctx-size; 0: the model's maximum
-  bool max_model_len_auto = false; // --max-model-len auto: the longest that holds --concurrency requests
+  bool max_model_len_auto = false; // True only where predict_placed would find that the engine does not start, and cheaply: under
+// vLLM, every rank's even share of its stage's weights leaves no more than the non-torch floor
+// of its budget. A layout search skips such layouts without the full accounting.
+bool surely_refused(const WeightPlacement& weights, const ServingRequest& request);
+
+// --max-model-len auto: the longest that holds --concurrency requests
   std::uint64_t tensor_parallel = 1;
   std::uint64_t pipeline_parallel = 1;
   std::uint64_t kv_bytes = 2;               // vLLM / SGLang bytes per KV value (1 = fp8)
@@ -91,9 +96,14 @@ struct ServingPrediction {
 // PP of 0 means "not chosen yet" and is not checked (size calls this before it has a layout).
 void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu, const ServingRequest& request);
 
+// What a prediction carries beyond its numbers: `full` adds the refusal as the engine words it
+// and the assumptions; `numbers` leaves both empty (a layout search tries hundreds of layouts
+// and prints none of them).
+enum class Wording { numbers, full };
+
 // check_serving_request, then the prediction; TP and PP must be chosen (at least 1).
 ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
-                                  const catalog::Gpu& gpu, ServingRequest request);
+                                  const catalog::Gpu& gpu, ServingRequest request, Wording wording = Wording::full);
 
 // Whether the engine's accounting covers every layer of `model`: vLLM and SGLang model
 // attention with a per-token cache (not recurrent, linear-attention or cross-attention
@@ -109,23 +119,12 @@ ServingRequest with_engine_defaults(const catalog::Model& model, const catalog::
 // calls this for every layout it tries, so that a fit and an engine start agree to the token.
 ServingPrediction predict_placed(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const WeightPlacement& weights,
-                                 const ServingRequest& request);
+                                 const ServingRequest& request, Wording wording = Wording::full);
 
-// Whether the engine's accounting covers every layer of `model`: vLLM and SGLang model
-// attention with a per-token cache (not recurrent, linear-attention or cross-attention
-// layers, whose pools are engine-specific); llama.cpp also its recurrent cache.
-bool engine_covers(const catalog::Model& model, ServingEngine engine);
-
-// The request with the engine's defaults filled in for `gpu`: memory fraction, max_num_seqs,
-// max_num_batched_tokens, the GPU's memory, and max_model_len (the model's engine default).
-ServingRequest with_engine_defaults(const catalog::Model& model, const catalog::Gpu& gpu, ServingRequest request);
-
-// The prediction from weights already placed (place_weights), for a request that
-// check_serving_request accepted and with_engine_defaults completed: the plan's layout search
-// calls this for every layout it tries, so that a fit and an engine start agree to the token.
-ServingPrediction predict_placed(const catalog::Model& model, const catalog::Precision& precision,
-                                 const catalog::Gpu& gpu, const WeightPlacement& weights,
-                                 const ServingRequest& request);
+// True only where predict_placed would find that the engine does not start, and cheaply: under
+// vLLM, every rank's even share of its stage's weights leaves no more than the non-torch floor
+// of its budget. A layout search skips such layouts without the full accounting.
+bool surely_refused(const WeightPlacement& weights, const ServingRequest& request);
 
 // --max-model-len auto: the longest max_model_len (up to the model's longest context) at which
 // the engine starts and its cache holds `concurrency` requests of that length; 0 when none

@@ -175,6 +175,7 @@ bool stored_alike(const catalog::Precision& a, const catalog::Precision& b) {
 struct Trial {
   const engine::ParamCounts* params = nullptr;
   const engine::WeightPlacement* weights = nullptr;
+  const std::vector<engine::Layout>* layouts = nullptr; // the model's layouts on the GPU, listed once
 };
 
 // The license verdict, the API bill and the sizing: everything but throughput and cost.
@@ -197,7 +198,7 @@ Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model
     return a;
   }
   a.precision = precision != nullptr ? precision : &catalog.precision(model.native_precision);
-  a.sizing = trial ? engine::fit_size(model, *trial->params, *trial->weights, *a.precision, gpu, q.sizing)
+  a.sizing = trial ? engine::fit_size(model, *trial->params, *trial->weights, *a.precision, gpu, q.sizing, trial->layouts)
                    : engine::plan_size(model, *a.precision, gpu, q.sizing);
   return a;
 }
@@ -247,6 +248,7 @@ Tried try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, c
   out.weights.reserve(catalog.precisions().size());
   Question sized = q;
   sized.license.reset(); // checked once per model
+  const std::vector<engine::Layout> layouts = engine::sizing_layouts(m, gpu, q.sizing);
   for (const catalog::Precision& p : catalog.precisions()) {
     if ((f.precision != nullptr && f.precision != &p) || !runs_on(p, gpu, m, q.sizing)) {
       continue;
@@ -263,7 +265,8 @@ Tried try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, c
       continue;
     }
     out.weights.push_back(engine::place_weights(m, params, p));
-    out.answers.push_back(sized_answer(catalog, m, &p, gpu, sized, Trial{&params, &out.weights.back()}));
+    out.answers.push_back(
+        sized_answer(catalog, m, &p, gpu, sized, Trial{&params, &out.weights.back(), &layouts}));
   }
   return out;
 }

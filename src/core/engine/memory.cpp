@@ -274,6 +274,9 @@ WeightPlacement place_weights(const ParamCounts& params, const catalog::Precisio
 std::uint64_t stage_weight_bytes(const WeightPlacement& weights,
                                  const std::vector<std::pair<std::uint64_t, std::uint64_t>>& stages,
                                  std::size_t stage) {
+  if (stages.size() == 1 && stages[0].first == 0 && stages[0].second == weights.layer_bytes.size()) {
+    return weights.total; // one stage holds everything: the same sum, already taken
+  }
   std::uint64_t bytes = 0;
   for (std::uint64_t i = stages[stage].first; i < stages[stage].second; ++i) {
     bytes = checked_add(bytes, weights.layer_bytes[i], "weight bytes");

@@ -78,7 +78,8 @@ std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::ui
       out.push_back({node_tp, pp});
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const Layout& a, const Layout& b) {
+  // (GPUs, TP) names a layout once, so the order is total and needs no stable sort's buffer
+  std::sort(out.begin(), out.end(), [](const Layout& a, const Layout& b) {
     return a.gpus() != b.gpus() ? a.gpus() < b.gpus() : a.tensor_parallel > b.tensor_parallel;
   });
   return out;

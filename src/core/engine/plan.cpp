@@ -67,11 +67,9 @@ LayoutEvaluation evaluate_bare(const catalog::Architecture& arch, const WeightPl
   return best;
 }
 
-// The engine's own start-up accounting on this layout (engine/serving): what it would allocate
-// is what fits, so a plan and `--engine` agree to the token.
-LayoutEvaluation evaluate_engine(const catalog::Model& model, const catalog::Precision& precision,
-                                 const WeightPlacement& weights, const catalog::Gpu& gpu, const SizingRequest& request,
-                                 const Layout& layout) {
+// The engine's request for one layout of a sizing, its defaults filled in.
+ServingRequest engine_request(const catalog::Model& model, const catalog::Gpu& gpu, const SizingRequest& request,
+                              const Layout& layout) {
   ServingRequest r = *request.engine;
   r.tensor_parallel = layout.tensor_parallel;
   r.pipeline_parallel = layout.pipeline_parallel;
@@ -80,8 +78,16 @@ LayoutEvaluation evaluate_engine(const catalog::Model& model, const catalog::Pre
   if (r.engine == ServingEngine::vllm) {
     r.memory_fraction = request.gpu_memory_utilization;
   }
-  r = with_engine_defaults(model, gpu, r);
-  const ServingPrediction p = predict_placed(model, precision, gpu, weights, r);
+  return with_engine_defaults(model, gpu, r);
+}
+
+// The engine's own start-up accounting on this layout (engine/serving): what it would allocate
+// is what fits, so a plan and `--engine` agree to the token.
+LayoutEvaluation evaluate_engine(const catalog::Model& model, const catalog::Precision& precision,
+                                 const WeightPlacement& weights, const catalog::Gpu& gpu, const SizingRequest& request,
+                                 const Layout& layout) {
+  const ServingRequest r = engine_request(model, gpu, request, layout);
+  const ServingPrediction p = predict_placed(model, precision, gpu, weights, r, Wording::numbers);
   const ServingRank& rank = p.rank;
 
   GpuShare share;
@@ -267,8 +273,13 @@ SizingReport fit_size(const catalog::Model& model, const catalog::Precision& pre
   return fit_size(model, params, place_weights(model, params, precision), precision, gpu, request);
 }
 
+std::vector<Layout> sizing_layouts(const catalog::Model& model, const catalog::Gpu& gpu, const SizingRequest& request) {
+  return candidate_layouts(*model.architecture, gpu.tp_domain(), k_max_pipeline_stages, request.uneven_stages);
+}
+
 SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const WeightPlacement& weights,
-                      const catalog::Precision& precision, const catalog::Gpu& gpu, const SizingRequest& request) {
+                      const catalog::Precision& precision, const catalog::Gpu& gpu, const SizingRequest& request,
+                      const std::vector<Layout>* searched) {
   require_self_hostable(model);
   if (request.context_tokens > model.longest_context()) {
     throw Error(ErrorKind::usage,
@@ -315,13 +326,20 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
                               *request.gpus, model.id, gpu.id,
                               layout_list(candidate_layouts(arch, gpu.tp_domain(), 4, request.uneven_stages))));
     }
-  } else {
-    layouts = candidate_layouts(arch, gpu.tp_domain(), k_max_pipeline_stages, request.uneven_stages);
+  } else if (searched == nullptr) {
+    layouts = sizing_layouts(model, gpu, request);
   }
-  for (const Layout& layout : layouts) {
+  const std::vector<Layout>& tried = request.gpus || searched == nullptr ? layouts : *searched;
+  std::optional<Layout> refused; // the last layout tried, when the engine surely refuses it
+  for (const Layout& layout : tried) {
     if (r.memory_model == ServingEngine::sglang && layout.pipeline_parallel > 1) {
       continue; // SGLang's pipeline parallelism is not modelled: such a layout is not offered
     }
+    if (r.memory_model && surely_refused(weights, engine_request(model, gpu, request, layout))) {
+      refused = layout; // worked out in full only if it is the closest miss
+      continue;
+    }
+    refused.reset();
     LayoutEvaluation e = evaluate(model, precision, weights, gpu, request, layout, r.memory_model);
     if (e.share.fits) {
       r.fit = e;
@@ -329,11 +347,14 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
     }
     r.closest = e;
   }
+  if (!r.fit && refused) {
+    r.closest = evaluate(model, precision, weights, gpu, request, *refused, r.memory_model);
+  }
   if (!r.fit && !r.closest) {
     throw Error(ErrorKind::usage, fmt::format("--engine sglang: pipeline parallelism is not modelled, and every "
                                               "layout of {} GPUs for {} needs it; give a count that tensor "
                                               "parallelism alone holds",
-                                              layouts.front().gpus(), model.id));
+                                              tried.front().gpus(), model.id));
   }
   r.fits = r.fit.has_value();
   const LayoutEvaluation& shown = r.fits ? *r.fit : *r.closest;

@@ -4,7 +4,8 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
-#include <map>
+#include <utility>
+#include <vector>
 
 #include "modelpick/engine/constants.hpp"
 #include "modelpick/engine/kv_cache.hpp"
@@ -25,6 +26,7 @@ struct CacheTypeSize {
 };
 
 using catalog::AttentionKind;
+using catalog::FfnKind;
 using util::checked_add;
 using util::checked_mul;
 using util::group_digits;
@@ -171,18 +173,37 @@ std::uint64_t replicated_kv_weight_bytes(const catalog::Architecture& a, const c
 
 // The forward pass's activation bytes per batched token on one rank (constants.hpp).
 std::uint64_t forward_bytes_per_token(const catalog::Architecture& a, std::uint64_t tp) {
-  std::uint64_t widest = 0;
+  // The MoE term is the same for every MoE layer and a dense layer's grows with its width, so
+  // the widest layer is found from which kinds occur and the widest dense FFN (one pass, the
+  // pattern walked without a division per layer).
+  bool any_moe = false;
+  std::uint64_t widest_dense = 0;
+  const std::size_t pattern = a.attention_pattern.size();
+  const std::uint64_t step = a.moe ? a.moe->layer_step : 1;
+  std::size_t j = 0;    // i % pattern
+  std::uint64_t k = 0; // i % step (Moe::is_moe_layer)
   for (std::uint64_t i = 0; i < a.layers; ++i) {
-    std::uint64_t mlp = 0;
-    if (a.is_moe_layer(i)) {
-      // fused MoE: per routed expert a gate+up, an activation and a hidden-sized output
-      const std::uint64_t n = a.moe->expert_intermediate_size / tp;
-      mlp = a.moe->experts_per_token * (k_vllm_forward_intermediate_copies * n + a.hidden_size) +
-            k_vllm_forward_intermediate_copies * a.moe->shared_experts * a.moe->shared_expert_intermediate_size / tp;
-    } else {
-      mlp = k_vllm_forward_intermediate_copies * a.ffn_width_of(i) / tp;
+    const catalog::AttentionLayer& l = a.attention_pattern[j];
+    const bool moe_layer = l.ffn != FfnKind::model ? l.ffn == FfnKind::moe
+                                                   : a.moe && i >= a.moe->first_dense_layers && k + 1 == step;
+    j = j + 1 == pattern ? 0 : j + 1;
+    k = k + 1 == step ? 0 : k + 1;
+    if (moe_layer) {
+      any_moe = true;
+    } else if (l.ffn != FfnKind::none) {
+      widest_dense = std::max(widest_dense, l.ffn_intermediate_size > 0 ? l.ffn_intermediate_size
+                                            : a.moe && a.moe->dense_intermediate_size > 0
+                                                ? a.moe->dense_intermediate_size
+                                                : a.intermediate_size);
     }
-    widest = std::max(widest, mlp);
+  }
+  std::uint64_t widest = k_vllm_forward_intermediate_copies * widest_dense / tp;
+  if (any_moe) {
+    // fused MoE: per routed expert a gate+up, an activation and a hidden-sized output
+    const std::uint64_t n = a.moe->expert_intermediate_size / tp;
+    widest = std::max(widest, a.moe->experts_per_token * (k_vllm_forward_intermediate_copies * n + a.hidden_size) +
+                                  k_vllm_forward_intermediate_copies * a.moe->shared_experts *
+                                      a.moe->shared_expert_intermediate_size / tp);
   }
   return k_bytes_16bit * (k_vllm_forward_hidden_copies * a.hidden_size + widest);
 }
@@ -198,15 +219,26 @@ struct KvGroups {
 
 KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::uint64_t last, std::uint64_t tp,
                      std::uint64_t kv_bytes, std::uint64_t block_size) {
-  std::map<std::uint64_t, std::uint64_t> layers_by_window; // window (0 = full) -> layers
+  // window (0 = full) -> layers, in ascending window order; few kinds, so a small sorted list.
+  // The pattern repeats: each entry is worked out once and counted as often as it occurs.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> layers_by_window;
   std::uint64_t page = 0;
-  for (std::uint64_t i = first; i < last; ++i) {
-    const catalog::AttentionLayer& l = a.attention(i);
-    if (l.kind == AttentionKind::none) {
+  const std::uint64_t pattern = a.attention_pattern.size();
+  for (std::uint64_t j = 0; j < pattern; ++j) {
+    const std::uint64_t start = first + (j + pattern - first % pattern) % pattern; // first i >= first, i % pattern == j
+    const catalog::AttentionLayer& l = a.attention_pattern[j];
+    if (start >= last || l.kind == AttentionKind::none) {
       continue;
     }
-    ++layers_by_window[windowed(l) ? l.window : 0];
-    page = std::max(page, checked_mul(layer_kv_bytes_per_token(a, i, tp, kv_bytes), block_size, "bytes"));
+    const std::uint64_t occurrences = (last - 1 - start) / pattern + 1;
+    const std::uint64_t window = windowed(l) ? l.window : 0;
+    auto at = std::lower_bound(layers_by_window.begin(), layers_by_window.end(), window,
+                               [](const auto& e, std::uint64_t w) { return e.first < w; });
+    if (at == layers_by_window.end() || at->first != window) {
+      at = layers_by_window.insert(at, {window, 0});
+    }
+    at->second += occurrences;
+    page = std::max(page, checked_mul(layer_kv_bytes_per_token(a, start, tp, kv_bytes), block_size, "bytes"));
   }
   KvGroups g;
   g.page_bytes = page;
@@ -239,19 +271,25 @@ std::uint64_t blocks_per_request(std::uint64_t window, std::uint64_t len, std::u
   return std::min(full, util::ceil_div(window - 1, block_size) + 1);
 }
 
+// vLLM's budget per GPU: total memory x gpu_memory_utilization.
+std::uint64_t vllm_budget(const ServingRequest& r) {
+  return gib_floor(static_cast<long double>(r.gpu_memory_bytes) * r.memory_fraction);
+}
+
 // FP8 tensor cores and NVLink-class links: where vLLM's all-reduce keeps buffers per peer.
 bool hopper_nvlink(const catalog::Gpu& gpu) {
   return gpu.fp8 && static_cast<double>(gpu.link_bytes_per_s) >= k_nvlink_link_bytes_per_s;
 }
 
 void predict_vllm(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
-                  const WeightPlacement& weights, ServingPrediction& p) {
+                  const WeightPlacement& weights, Wording wording, ServingPrediction& p) {
   const catalog::Architecture& a = *model.architecture;
   ServingRequest& r = p.request;
   const std::uint64_t tp = r.tensor_parallel;
   const auto stages = pipeline_stages(a.layers, r.pipeline_parallel);
-  const std::uint64_t budget = gib_floor(static_cast<long double>(r.gpu_memory_bytes) * r.memory_fraction);
-  const std::uint64_t forward = checked_mul(forward_bytes_per_token(a, tp), r.max_num_batched_tokens, "bytes");
+  const std::uint64_t budget = vllm_budget(r);
+  const std::uint64_t forward_per_token = forward_bytes_per_token(a, tp);
+  const std::uint64_t forward = checked_mul(forward_per_token, r.max_num_batched_tokens, "bytes");
   // the A100 measurement belongs to its silicon (GA100, compute capability 8.0: A100, A800)
   const double copies = gpu.compute_capability == "8.0" ? k_vllm_sampler_fp32_copies_a100 : k_vllm_sampler_fp32_copies;
   const std::uint64_t sampler =
@@ -307,12 +345,14 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
   }
   // every rank allocates the bottleneck's block count
   p.kv_cache_bytes = checked_mul(checked_mul(p.rank.blocks, p.rank.page_bytes, "bytes"), p.gpus, "bytes");
+  p.starts = p.rank.kv_cache_bytes > 0 && p.max_concurrency >= 1.0;
+  if (wording == Wording::numbers) {
+    return;
+  }
   if (p.rank.kv_cache_bytes <= 0) {
-    p.starts = false;
     p.refusal = "No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when "
                 "initializing the engine.";
   } else if (p.max_concurrency < 1.0) {
-    p.starts = false;
     p.refusal = fmt::format("The model's max seq len ({}) is larger than the maximum number of tokens that can be "
                             "stored in KV cache ({}). Try increasing `gpu_memory_utilization` or decreasing "
                             "`max_model_len` when initializing the engine.",
@@ -326,7 +366,7 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
   p.assumptions.push_back(fmt::format(
       "activation peak: max(forward over --max-num-batched-tokens {} = {} B/token, sampler over --max-num-seqs {} x "
       "{} vocabulary x 4 B x {})",
-      r.max_num_batched_tokens, group_digits(forward_bytes_per_token(a, tp)), r.max_num_seqs,
+      r.max_num_batched_tokens, group_digits(forward_per_token), r.max_num_seqs,
       group_digits(a.vocab_size), copies));
   p.assumptions.push_back("CUDA graphs are captured after the KV cache is sized, outside the budget (vLLM 0.21 and "
                           "later subtract their estimate first, leaving fewer tokens)");
@@ -342,7 +382,8 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
   }
 }
 
-void predict_sglang(const WeightPlacement& weights, const catalog::Model& model, ServingPrediction& p) {
+void predict_sglang(const WeightPlacement& weights, const catalog::Model& model, Wording wording,
+                    ServingPrediction& p) {
   const catalog::Architecture& a = *model.architecture;
   ServingRequest& r = p.request;
   const std::uint64_t tp = r.tensor_parallel;
@@ -374,6 +415,9 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
     p.starts = false;
     p.refusal = "Not enough memory. Please try to increase --mem-fraction-static.";
   }
+  if (wording == Wording::numbers) {
+    return;
+  }
   p.assumptions.push_back(fmt::format(
       "SGLang: KV pool = {:.2f} (--mem-fraction-static) x the memory free before loading ({} MiB of CUDA context "
       "and init already in use) - weights, per rank; every layer at full length; it starts even when one request "
@@ -381,7 +425,7 @@ void predict_sglang(const WeightPlacement& weights, const catalog::Model& model,
       r.memory_fraction, k_sglang_startup_bytes >> 20, r.max_model_len));
 }
 
-void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
+void predict_llama_cpp(const catalog::Model& model, Wording wording, ServingPrediction& p) {
   const catalog::Architecture& a = *model.architecture;
   ServingRequest& r = p.request;
   const std::uint64_t on_gpu = std::min<std::uint64_t>(r.gpu_layers.value_or(a.layers), a.layers);
@@ -450,6 +494,9 @@ void predict_llama_cpp(const catalog::Model& model, ServingPrediction& p) {
   p.kv_cache_bytes = gpu_bytes;
   // --parallel N slots share the cells: N sequences of up to ctx-size / N tokens each
   p.max_concurrency = static_cast<double>(r.parallel);
+  if (wording == Wording::numbers) {
+    return;
+  }
   p.assumptions.push_back(fmt::format(
       "llama.cpp: KV cache = --ctx-size {} cells x (K {} + V {}) per layer, no profiling; {} of {} layers on the "
       "GPU(s) (--n-gpu-layers), the rest in host memory",
@@ -526,41 +573,59 @@ ServingRequest with_engine_defaults(const catalog::Model& model, const catalog::
   return request;
 }
 
+bool surely_refused(const WeightPlacement& weights, const ServingRequest& request) {
+  if (request.engine != ServingEngine::vllm) {
+    return false;
+  }
+  // Each rank holds at least its even share of its stage's weights and pays at least the
+  // non-torch floor; where that alone spends every rank's budget, no rank has cache memory and
+  // predict_vllm's bottleneck rank has no block.
+  const std::uint64_t budget = vllm_budget(request);
+  const auto stages = pipeline_stages(static_cast<std::uint64_t>(weights.layer_bytes.size()), request.pipeline_parallel);
+  for (std::size_t s = 0; s < stages.size(); ++s) {
+    const std::uint64_t floor = util::ceil_div(stage_weight_bytes(weights, stages, s), request.tensor_parallel);
+    if (floor < budget && budget - floor > k_vllm_non_torch_bytes) {
+      return false;
+    }
+  }
+  return true;
+}
+
 ServingPrediction predict_placed(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const WeightPlacement& weights,
-                                 const ServingRequest& request) {
+                                 const ServingRequest& request, Wording wording) {
   ServingPrediction p;
   p.request = request;
   p.gpus = request.tensor_parallel * request.pipeline_parallel;
   switch (request.engine) {
   case ServingEngine::vllm:
-    predict_vllm(model, precision, gpu, weights, p);
+    predict_vllm(model, precision, gpu, weights, wording, p);
     break;
   case ServingEngine::sglang:
-    predict_sglang(weights, model, p);
+    predict_sglang(weights, model, wording, p);
     break;
   case ServingEngine::llama_cpp:
-    predict_llama_cpp(model, p);
+    predict_llama_cpp(model, wording, p);
     break;
   }
   return p;
 }
 
 ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
-                                  const catalog::Gpu& gpu, ServingRequest request) {
+                                  const catalog::Gpu& gpu, ServingRequest request, Wording wording) {
   check_serving_request(model, gpu, request);
   if (request.engine != ServingEngine::llama_cpp && (request.tensor_parallel == 0 || request.pipeline_parallel == 0)) {
     throw Error(ErrorKind::usage, "--tensor-parallel-size and --pipeline-parallel-size must be at least 1");
   }
   request = with_engine_defaults(model, gpu, request);
-  return predict_placed(model, precision, gpu, place_weights(model, model_params(model), precision), request);
+  return predict_placed(model, precision, gpu, place_weights(model, model_params(model), precision), request, wording);
 }
 
 std::uint64_t longest_max_model_len(const catalog::Model& model, const catalog::Precision& precision,
                                     const catalog::Gpu& gpu, ServingRequest request, std::uint64_t concurrency) {
   const auto holds = [&](std::uint64_t length) {
     request.max_model_len = length;
-    const ServingPrediction p = predict_serving(model, precision, gpu, request);
+    const ServingPrediction p = predict_serving(model, precision, gpu, request, Wording::numbers);
     return p.starts && p.max_concurrency >= static_cast<double>(concurrency);
   };
   std::uint64_t low = 0;                            // holds (0: nothing found yet)
