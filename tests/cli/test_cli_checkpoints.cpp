@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <tuple>
 #include <unistd.h>
 
 #include "run.hpp"
@@ -109,6 +110,21 @@ TEST_CASE("checkpoints of 2025-26: KV per token, recurrent state and cache, by h
       {"smollm3-3b.json", "general decoder", 73728, 0, 73728ULL * 2048, 73728ULL * 32768},
       // Hunyuan-A13B: 32 x 2 x 8 x 128 (attention_head_dim) x 2 = 131,072 (use_cla false)
       {"hunyuan-a13b-instruct.json", "general decoder", 131072, 0, 131072ULL * 2048, 131072ULL * 32768},
+      // GLM-4.5-Air (glm4_moe): 46 x 2 x 8 KV heads x 128 x 2 = 188,416 (the MTP layer caches
+      // only when it drafts, which is not the default)
+      {"glm-4.5-air.json", "general decoder", 188416, 0, 188416ULL * 2048, 188416ULL * 32768},
+      // Devstral-Small-2507 (mistral, sliding_window null): 40 x 2 x 8 x 128 x 2 = 163,840
+      {"devstral-small-2507.json", "general decoder", 163840, 0, 163840ULL * 2048, 163840ULL * 32768},
+      // MiniMax-M2: attn_type_list all 1 (full attention): 62 x 2 x 8 x 128 x 2 = 253,952
+      {"minimax-m2.json", "general decoder", 253952, 0, 253952ULL * 2048, 253952ULL * 32768},
+      // Mistral-7B-Instruct-v0.2 (no sliding window, unlike v0.1): 32 x 2 x 8 x 128 x 2 = 131,072
+      {"mistral-7b-instruct-v0.2.json", "general decoder", 131072, 0, 131072ULL * 2048, 131072ULL * 32768},
+      // ERNIE-4.5-21B-A3B: 28 x 2 x 4 x (2,560 / 20 = 128) x 2 = 57,344
+      {"ernie-4.5-21b-a3b-pt.trimmed.json", "general decoder", 57344, 0, 57344ULL * 2048, 57344ULL * 32768},
+      // Seed-OSS-36B: 64 x 2 x 8 x 128 x 2 = 262,144
+      {"seed-oss-36b-instruct.trimmed.json", "general decoder", 262144, 0, 262144ULL * 2048, 262144ULL * 32768},
+      // DeepSeek-V3.2-Exp (an AMD Quark FP8 copy): as DeepSeek-V3.2, 61 x 1,284 = 78,324
+      {"deepseek-v3.2-exp-ptpc.json", "deepseek_v32", 78324, 0, 78324ULL * 2048, 78324ULL * 32768},
   };
   for (const Expected& e : cases) {
     INFO(e.file);
@@ -160,6 +176,65 @@ TEST_CASE("checkpoints of 2025-26: weights against the published counts and stor
         0.03);
   CHECK(off(u(size_at("phi-4-mini-instruct.json", "2048")["model"]["params_total"]), 3'836'000'000ULL) < 0.01);
   CHECK(off(u(size_at("glm-4-9b-chat.json", "2048")["model"]["params_total"]), 9'400'000'000ULL) < 0.01);
+
+  // Devstral-Small-2507: its model.safetensors.index.json, exactly: total_parameters
+  // 23,572,403,200 and total_size 47,144,806,400
+  const json devstral = size_at("devstral-small-2507.json", "2048");
+  CHECK(u(devstral["model"]["params_total"]) == 23'572'403'200ULL);
+  CHECK(u(devstral["memory"]["weights_bytes"]) == 47'144'806'400ULL);
+  // ERNIE-4.5-21B-A3B, by hand: tied embedding 103,424 x 2,560 = 264,765,440; per layer attention
+  // 2,560 x (2,560 + 512 + 512 + 2,560) = 15,728,640 + 2 norms 5,120; layer 0 dense (moe_layer_
+  // start_index 1): 3 x 2,560 x 12,288 = 94,371,840; layers 1-27: 64 experts x 3 x 2,560 x 1,536
+  // = 754,974,720 + router 2,560 x 64 = 163,840 + 2 shared x 3 x 2,560 x 1,536 = 23,592,960;
+  // final norm 2,560. 264,765,440 + 28 x 15,733,760 + 94,371,840 + 27 x 778,731,520 + 2,560
+  // = 21,825,436,160 ("21B total, 3B active")
+  const json ernie = size_at("ernie-4.5-21b-a3b-pt.trimmed.json", "2048");
+  CHECK(u(ernie["model"]["params_total"]) == 21'825'436'160ULL);
+  CHECK(off(u(ernie["model"]["params_active"]), 3'000'000'000ULL) < 0.15);
+  // Mistral 7B: 7,241,732,096 parameters (the count every Mistral-7B checkpoint states)
+  CHECK(u(size_at("mistral-7b-instruct-v0.2.json", "2048")["model"]["params_total"]) == 7'241'732'096ULL);
+  // GLM-4.5-Air "106B total, 12B active" (MTP layer not in that figure); MiniMax-M2 "230B total,
+  // 10B active"; Seed-OSS "36B"
+  const json air = size_at("glm-4.5-air.json", "2048");
+  const json& mtp = air["memory"]["weights_beside_the_language_model"].at(0);
+  CHECK(mtp["what"] == "multi-token prediction layers");
+  CHECK(off(u(air["model"]["params_total"]) - u(mtp["bytes"]) / 2, 106'000'000'000ULL) < 0.01);
+  const json minimax = size_at("minimax-m2.json", "2048");
+  CHECK(off(u(minimax["model"]["params_total"]), 230'000'000'000ULL) < 0.01);
+  CHECK(off(u(minimax["model"]["params_active"]), 10'000'000'000ULL) < 0.11);
+  CHECK(off(u(size_at("seed-oss-36b-instruct.trimmed.json", "2048")["model"]["params_total"]), 36'000'000'000ULL) <
+        0.01);
+}
+
+TEST_CASE("checkpoints of 2025-26: the catalog entries built from them size as the files do",
+          "[cli][config][catalog]") {
+  // The embedded catalog's entries were built from these files through `catalog add`; the
+  // publisher's parameter figure replaces the count, nothing that decides memory changes.
+  for (const auto& [file, id, precision] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"glm-4.5-air.json", "glm-4.5-air", "bf16"},
+           {"devstral-small-2507.json", "devstral-small-2507", "bf16"},
+           {"minimax-m2.json", "minimax-m2", "fp8"},
+           {"mistral-7b-instruct-v0.2.json", "mistral-7b-v0.2", "bf16"},
+           {"ernie-4.5-21b-a3b-pt.trimmed.json", "ernie-4.5-21b-a3b", "bf16"},
+           {"seed-oss-36b-instruct.trimmed.json", "seed-oss-36b", "bf16"},
+           {"deepseek-v3.2-exp-ptpc.json", "deepseek-ai/DeepSeek-V3.2-Exp", "fp8-tensor"},
+           {"qwen3-next-80b-a3b-instruct.json", "qwen3-next-80b-a3b", "bf16"},
+           {"glm-4.7-flash.json", "glm-4.7-flash", "bf16"},
+           {"smollm3-3b.json", "smollm3-3b", "bf16"}}) {
+    INFO(file << " / " << id);
+    const auto r = run_modelpick(
+        {"size", id, "--precision", precision, "--gpu", "h200", "--context", "8192", "--concurrency", "3", "--json"});
+    INFO(r.err);
+    REQUIRE((r.exit_code == 0 || r.exit_code == 3));
+    const json c = json::parse(r.out);
+    const json f = size_at(file, "8192", {"--concurrency", "3"});
+    CHECK(f["precision"]["id"] == precision);
+    for (const char* key : {"weights_bytes", "active_weights_bytes", "kv_bytes_per_token", "kv_cache_bytes",
+                            "state_bytes_per_sequence"}) {
+      INFO(key);
+      CHECK(c["memory"][key] == f["memory"][key]);
+    }
+  }
 }
 
 TEST_CASE("checkpoints of 2025-26: quantization as stored, and --precision overrides it",

@@ -306,6 +306,47 @@ void apply_ignored(Precision& p, const Ignored& ignored, ConfigImport& out) {
   }
 }
 
+// AMD Quark: global_quant_config.weight names the stored dtype. Its "exclude" list names
+// tensors kept in 16-bit; router gates, the sparse-attention indexer's weight projection, the
+// lm_head and MTP heads are a negligible share (and the lm_head is 16-bit here anyway), so only
+// the other entries count as modules left unquantised.
+std::optional<StoredFormat> quark_format(const json& q, const std::string& origin, ConfigImport& out) {
+  const auto global = q.find("global_quant_config");
+  if (global == q.end() || !global->is_object() || !global->contains("weight") || !(*global)["weight"].is_object()) {
+    refuse(origin, "quantization_config (quark): missing \"global_quant_config.weight\", which decides the stored "
+                   "bits");
+  }
+  const json& w = (*global)["weight"];
+  const std::string dtype = string_field(w, "dtype", origin);
+  const std::string scheme = string_field(w, "qscheme", origin);
+  out.used.push_back(fmt::format("quantization_config (quark): weight dtype {}, qscheme {}", dtype, scheme));
+  StoredFormat f;
+  if (dtype == "fp8_e4m3" || dtype == "fp8_e5m2") {
+    // per-tensor or per-channel scales: a negligible share of the bytes
+    f.precision_id = "fp8-tensor";
+    f.exact = stored_precision("fp8-tensor", fmt::format("FP8 {} ({}, quark)", dtype.substr(4), scheme), 8, 0, 0, true,
+                               origin);
+  } else {
+    refuse(origin, fmt::format("quantization_config (quark): weight dtype '{}' is not modelled; accepted: fp8_e4m3, "
+                               "fp8_e5m2 (or pass --precision)",
+                               dtype));
+  }
+  json kept = json::array();
+  if (const auto ex = q.find("exclude"); ex != q.end() && ex->is_array()) {
+    for (const json& m : *ex) {
+      const std::string name = m.is_string() ? m.get<std::string>() : std::string();
+      const bool negligible = name.find("indexer") != std::string::npos || name.find("mlp.gate.") != std::string::npos ||
+                              name.find("lm_head") != std::string::npos || name.find("eh_proj") != std::string::npos ||
+                              name.find("shared_head") != std::string::npos;
+      if (!negligible) {
+        kept.push_back(m);
+      }
+    }
+  }
+  apply_ignored(*f.exact, ignored_modules(json{{"exclude_modules", kept}}), out);
+  return f;
+}
+
 std::optional<StoredFormat> quantization_of(const json& q, const std::string& origin, ConfigImport& out) {
   const std::string method = string_field(q, "quant_method", origin);
   out.used.push_back(fmt::format("quantization_config.quant_method = {}", method));
@@ -415,10 +456,13 @@ std::optional<StoredFormat> quantization_of(const json& q, const std::string& or
     }
     refuse(origin, fmt::format("quantization_config.quant_algo '{}' is not modelled; accepted: FP8, NVFP4", algo));
   }
+  if (method == "quark") {
+    return quark_format(q, origin, out);
+  }
   throw Error(
       ErrorKind::usage,
       fmt::format("{}: quantization_config.quant_method '{}' is not modelled; accepted: fp8, fbgemm_fp8, mxfp4, "
-                  "awq, gptq, compressed-tensors, modelopt (or pass --precision)",
+                  "awq, gptq, compressed-tensors, modelopt, quark (or pass --precision)",
                   origin, method));
 }
 
@@ -990,16 +1034,30 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
     if (r.type == "nemotron_h" && m.shared_experts > 0) {
       m.shared_expert_intermediate_size = width / m.shared_experts;
     }
-    m.first_dense_layers = f.has("first_k_dense_replace") ? f.uint("first_k_dense_replace", 0, a.layers) : 0;
-    m.layer_step = f.has("decoder_sparse_step") ? f.uint("decoder_sparse_step", 1, a.layers)
-                   : f.has("moe_layer_freq")    ? f.uint("moe_layer_freq", 1, a.layers)
-                                                : 1;
+    // ERNIE 4.5: layer i runs experts iff (i + 1) % moe_layer_interval == 0 and
+    // moe_layer_start_index <= i <= moe_layer_end_index (transformers' Ernie4_5_MoeDecoderLayer)
+    m.first_dense_layers = f.has("first_k_dense_replace")   ? f.uint("first_k_dense_replace", 0, a.layers)
+                           : f.has("moe_layer_start_index") ? f.uint("moe_layer_start_index", 0, a.layers)
+                                                            : 0;
+    m.layer_step = f.has("decoder_sparse_step")  ? f.uint("decoder_sparse_step", 1, a.layers)
+                   : f.has("moe_layer_freq")     ? f.uint("moe_layer_freq", 1, a.layers)
+                   : f.has("moe_layer_interval") ? f.uint("moe_layer_interval", 1, a.layers)
+                                                 : 1;
     m.dense_intermediate_size = a.intermediate_size;
     m.expert_bias = r.type == "gpt_oss";
     // Gemma 4's MoE layers keep the dense MLP beside the experts
     m.dense_residual = f.boolean_or("enable_moe_block", false, "");
     a.moe = m;
-    for (const std::uint64_t dense : f.indices("mlp_only_layers", a.layers)) {
+    std::vector<std::uint64_t> dense_layers = f.indices("mlp_only_layers", a.layers);
+    // moe_layer_end_index: null or -1 runs experts to the last layer; a smaller index leaves the
+    // layers after it dense
+    if (f.has("moe_layer_end_index") &&
+        !(f.node()["moe_layer_end_index"].is_number_integer() && f.node()["moe_layer_end_index"].get<std::int64_t>() == -1)) {
+      for (std::uint64_t i = f.uint("moe_layer_end_index", 0, a.layers - 1) + 1; i < a.layers; ++i) {
+        dense_layers.push_back(i);
+      }
+    }
+    for (const std::uint64_t dense : dense_layers) {
       if (a.attention_pattern.size() < a.layers) { // unroll the pattern so one layer can differ
         std::vector<AttentionLayer> full;
         for (std::uint64_t i = 0; i < a.layers; ++i) {
