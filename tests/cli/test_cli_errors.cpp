@@ -125,7 +125,8 @@ TEST_CASE("compare pick and check: bad input names the value or the field", "[cl
   check_error({"compare", "llama-3.1-8b", "qwen2.5-7b", "--context", "1M"}, 2, "exceeds");
   check_error({"pick", "--sort", "price"}, 2, "--rank-by (--sort) 'price' is not accepted: expected cost, params");
   check_error({"pick", "--sort", "cost"}, 2, "--rank-by (--sort) cost needs a volume");
-  check_error({"pick", "--min-score", "gpqa=50"}, 2, "--min-score 'gpqa': no model in the catalog has a score on it");
+  check_error({"pick", "--min-score", "gpqa-extended=50"}, 2,
+              "--min-score 'gpqa-extended': no model in the catalog has a score on it");
   check_error({"pick", "--min-score", "gpqa-diamond"}, 2,
               "--min-score 'gpqa-diamond' is not accepted: expected "
               "BENCHMARK=VALUE");
