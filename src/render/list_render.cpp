@@ -53,9 +53,25 @@ std::vector<const catalog::Model*> priced(const catalog::Catalog& catalog) {
 
 } // namespace
 
+ordered_json hosted_offers_json(const catalog::TokenPrice& price) {
+  ordered_json out = ordered_json::array();
+  for (const catalog::HostedOffer& o : price.offers) {
+    out.push_back({{"provider", o.provider},
+                   {"usd_per_million",
+                    {{"input", o.input},
+                     {"output", o.output},
+                     {"cached_input", o.cached_input ? ordered_json(*o.cached_input) : ordered_json(nullptr)}}},
+                   {"variant", o.variant.empty() ? ordered_json(nullptr) : ordered_json(o.variant)},
+                   {"date", o.date},
+                   {"source", o.source}});
+  }
+  return out;
+}
+
 std::string api_table(const catalog::Catalog& catalog, const std::string& today) {
-  TextTable t({A::left, A::left, A::right, A::right, A::right, A::left, A::left, A::left, A::left});
-  t.add_row({"id", "provider", "$/1M in", "out", "cached in", "long context", "effective", "checked", "status"});
+  TextTable t({A::left, A::left, A::right, A::right, A::right, A::left, A::left, A::left, A::left, A::right});
+  t.add_row(
+      {"id", "provider", "$/1M in", "out", "cached in", "long context", "effective", "checked", "status", "hosts"});
   for (const catalog::Model* m : priced(catalog)) {
     const catalog::TokenPrice& p = *m->api_price;
     t.add_row({m->id, p.provider, usd_rate(p.input), usd_rate(p.output),
@@ -63,10 +79,12 @@ std::string api_table(const catalog::Catalog& catalog, const std::string& today)
                p.long_context_over > 0 ? fmt::format("> {}: {} / {}", context_text(p.long_context_over),
                                                      usd_rate(p.long_context_input), usd_rate(p.long_context_output))
                                        : "-",
-               p.date, p.checked_date.empty() ? p.date : p.checked_date, api_status(p, today).first});
+               p.date, p.checked_date.empty() ? p.date : p.checked_date, api_status(p, today).first,
+               p.offers.empty() ? "-" : fmt::format("{}", p.offers.size())});
   }
   return t.render() + fmt::format("\nUSD per million tokens, list prices; status as of {}. A retired model is never "
-                                  "offered as an alternative.\n",
+                                  "offered as an alternative. hosts: the providers' offers of an open-weight model "
+                                  "(`modelpick show MODEL` lists them).\n",
                                   today);
 }
 
@@ -91,6 +109,7 @@ ordered_json api_json(const catalog::Catalog& catalog, const std::string& today)
       j["long_context"] = {
           {"over_tokens", p.long_context_over}, {"input", p.long_context_input}, {"output", p.long_context_output}};
     }
+    j["offers"] = hosted_offers_json(p);
     items.push_back(std::move(j));
   }
   return items;

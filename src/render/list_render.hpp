@@ -20,6 +20,10 @@ nlohmann::ordered_json list_json(const catalog::Catalog& catalog, ListWhat what)
 std::string api_table(const catalog::Catalog& catalog, const std::string& today);
 nlohmann::ordered_json api_json(const catalog::Catalog& catalog, const std::string& today);
 
+// An open-weight model's hosted offers (api_prices[].offers), cheapest first, as JSON:
+// [{provider, usd_per_million {input, output, cached_input}, variant, date, source}].
+nlohmann::ordered_json hosted_offers_json(const catalog::TokenPrice& price);
+
 std::string models_table(const std::vector<const catalog::Model*>& models);
 nlohmann::ordered_json models_json(const std::vector<const catalog::Model*>& models);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "list_render.hpp"
 #include "modelpick/util/numbers.hpp"
 #include "quality_render.hpp"
 #include "text_table.hpp"
@@ -105,6 +106,13 @@ std::string show_text(const engine::ModelSummary& s) {
     t.add_row({"API price", fmt::format("${} input{}, ${} output per 1M tokens ({}, {})", p.input,
                                         p.cached_input ? fmt::format(" (${} cached)", *p.cached_input) : "", p.output,
                                         p.provider, p.date)});
+    if (!p.offers.empty()) {
+      const catalog::HostedOffer& low = p.offers.front();
+      const catalog::HostedOffer& high = p.offers.back();
+      t.add_row({"hosted", fmt::format("{} offers, ${} / ${} ({}) to ${} / ${} ({}) input / output per 1M tokens",
+                                       p.offers.size(), low.input, low.output, low.provider, high.input, high.output,
+                                       high.provider)});
+    }
   }
   if (!m.self_hostable()) {
     t.add_row({"provider", m.provider + " (API-only: no published weights)"});
@@ -193,6 +201,7 @@ ordered_json show_json(const engine::ModelSummary& s) {
                       {"source", p.source}};
   }
   if (m.api_price) {
+    j["api_price"]["offers"] = hosted_offers_json(*m.api_price);
     j["api_price"]["price_checked_date"] =
         m.api_price->checked_date.empty() ? m.api_price->date : m.api_price->checked_date;
     j["api_price"]["retires"] =

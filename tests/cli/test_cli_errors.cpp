@@ -97,7 +97,7 @@ TEST_CASE("cost: bad volume prices and API names", "[cli][errors][cost]") {
   check_error(with({"--gpu-hour-usd", "-2.49"}), 2, "--gpu-hour-usd '-2.49' is not accepted");
   check_error(with({"--gpu-hour-usd", "0"}), 2, "--gpu-hour-usd '0'");
   check_error(with({"--api", "gpt-6"}), 2, "unknown model 'gpt-6'; did you mean");
-  check_error(with({"--api", "qwen2.5-72b"}), 2, "no API price for 'qwen2.5-72b'");
+  check_error(with({"--api", "yi-1.5-34b"}), 2, "no API price for 'yi-1.5-34b'");
   check_error(with({"--input-output-ratio", "3:0"}), 2, "--input-output-ratio '3:0'");
   check_error(with({"--input-output-ratio", "three"}), 2, "--input-output-ratio 'three'");
   check_error(with({"--utilization", "0"}), 2, "--utilization '0'");

@@ -213,6 +213,19 @@ struct StoredWeights {
   bool operator==(const StoredWeights&) const = default;
 };
 
+// One inference provider's list price for an open-weight model (data/prices.json,
+// api_prices[].offers): the same weights served by several hosts at their own rates.
+struct HostedOffer {
+  std::string provider;
+  double input = 0;
+  double output = 0;
+  std::optional<double> cached_input;
+  std::string variant; // the provider's model name and precision, where it says
+  std::string date;    // when the price was recorded
+  std::string source;
+  bool operator==(const HostedOffer&) const = default;
+};
+
 // An API's list price in USD per million tokens (data/prices.json, "api_prices").
 struct TokenPrice {
   std::string provider;
@@ -229,6 +242,7 @@ struct TokenPrice {
   std::string deprecated;   // the provider's deprecation date ("" = none announced)
   std::string retires;      // the provider's retirement (shutdown) date ("" = none announced)
   std::string source;
+  std::vector<HostedOffer> offers; // open-weight models: other providers' prices of the same model
   bool operator==(const TokenPrice&) const = default;
 
   // Past its retirement on `today` (YYYY-MM-DD): no longer bought, never offered as an alternative.

@@ -677,6 +677,29 @@ TokenPrice parse_api_price(const Reader& r) {
       p.long_context_cached_input = lc.number("cached_input", 0, k_max_usd);
     }
   }
+  if (const json* offers = r.find("offers")) {
+    if (!offers->is_array()) {
+      invalid(r.where, "\"offers\" must be an array of objects");
+    }
+    for (std::size_t i = 0; i < offers->size(); ++i) {
+      if (!(*offers)[i].is_object()) {
+        invalid(r.where, "\"offers\" must be an array of objects");
+      }
+      const Reader o{(*offers)[i], fmt::format("{}.offers[{}]", r.where, i)};
+      HostedOffer h;
+      h.provider = o.str("provider");
+      const Reader ousd = o.object("usd_per_million");
+      h.input = ousd.number("input", 0, k_max_usd);
+      h.output = ousd.number("output", 0, k_max_usd);
+      if (ousd.find("cached_input") != nullptr) {
+        h.cached_input = ousd.number("cached_input", 0, k_max_usd);
+      }
+      h.variant = o.str("variant", false);
+      h.date = catalog_date(o, "date", true, true);
+      h.source = o.source();
+      p.offers.push_back(std::move(h));
+    }
+  }
   return p;
 }
 

@@ -19,7 +19,7 @@ namespace {
 
 // Names the layout: an image written by another layout is refused, never misread. Change the
 // number whenever a member is added, removed or reordered below.
-constexpr std::string_view k_magic = "modelpick catalog image 11\n";
+constexpr std::string_view k_magic = "modelpick catalog image 12\n";
 
 template <class S, class T>
 concept member_list_of = std::same_as<std::remove_const_t<S>, T>;
@@ -59,10 +59,13 @@ template <member_list_of<StoredWeights> S> auto members(S& v) {
   return std::tie(v.format, v.layer_bytes, v.first_stage_bytes, v.last_stage_bytes, v.tied_head_bytes, v.active_bytes,
                   v.params, v.bytes_by_type);
 }
+template <member_list_of<HostedOffer> S> auto members(S& v) {
+  return std::tie(v.provider, v.input, v.output, v.cached_input, v.variant, v.date, v.source);
+}
 template <member_list_of<TokenPrice> S> auto members(S& v) {
   return std::tie(v.provider, v.input, v.output, v.cached_input, v.long_context_over, v.long_context_input,
                   v.long_context_output, v.long_context_cached_input, v.date, v.checked_date, v.deprecated, v.retires,
-                  v.source);
+                  v.source, v.offers);
 }
 template <member_list_of<GpuOffer> S> auto members(S& v) {
   return std::tie(v.provider, v.usd_per_gpu_hour, v.terms, v.date, v.source);
