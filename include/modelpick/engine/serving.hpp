@@ -36,12 +36,13 @@ struct ServingRequest {
   // vLLM --gpu-memory-utilization or SGLang --mem-fraction-static; 0: the engine's default.
   double memory_fraction = 0;
   std::uint64_t max_model_len = 0; // --max-model-len / --context-length / --ctx-size; 0: the model's maximum
-  bool max_model_len_auto = false; // True only where predict_placed would find that the engine does not start, and cheaply: under
-// vLLM, every rank's even share of its stage's weights leaves no more than the non-torch floor
-// of its budget. A layout search skips such layouts without the full accounting.
-bool surely_refused(const WeightPlacement& weights, const ServingRequest& request);
+  bool max_model_len_auto =
+      false; // True only where predict_placed would find that the engine does not start, and cheaply: under
+  // vLLM, every rank's even share of its stage's weights leaves no more than the non-torch floor
+  // of its budget. A layout search skips such layouts without the full accounting.
+  bool surely_refused(const WeightPlacement& weights, const ServingRequest& request);
 
-// --max-model-len auto: the longest that holds --concurrency requests
+  // --max-model-len auto: the longest that holds --concurrency requests
   std::uint64_t tensor_parallel = 1;
   std::uint64_t pipeline_parallel = 1;
   std::uint64_t kv_bytes = 2;               // vLLM / SGLang bytes per KV value (1 = fp8)
@@ -118,8 +119,8 @@ ServingRequest with_engine_defaults(const catalog::Model& model, const catalog::
 // check_serving_request accepted and with_engine_defaults completed: the plan's layout search
 // calls this for every layout it tries, so that a fit and an engine start agree to the token.
 ServingPrediction predict_placed(const catalog::Model& model, const catalog::Precision& precision,
-                                 const catalog::Gpu& gpu, const WeightPlacement& weights,
-                                 const ServingRequest& request, Wording wording = Wording::full);
+                                 const catalog::Gpu& gpu, const WeightPlacement& weights, const ServingRequest& request,
+                                 Wording wording = Wording::full);
 
 // True only where predict_placed would find that the engine does not start, and cheaply: under
 // vLLM, every rank's even share of its stage's weights leaves no more than the non-torch floor

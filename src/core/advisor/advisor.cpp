@@ -198,8 +198,9 @@ Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model
     return a;
   }
   a.precision = precision != nullptr ? precision : &catalog.precision(model.native_precision);
-  a.sizing = trial ? engine::fit_size(model, *trial->params, *trial->weights, *a.precision, gpu, q.sizing, trial->layouts)
-                   : engine::plan_size(model, *a.precision, gpu, q.sizing);
+  a.sizing = trial
+                 ? engine::fit_size(model, *trial->params, *trial->weights, *a.precision, gpu, q.sizing, trial->layouts)
+                 : engine::plan_size(model, *a.precision, gpu, q.sizing);
   return a;
 }
 
@@ -265,8 +266,7 @@ Tried try_precisions(const catalog::Catalog& catalog, const catalog::Model& m, c
       continue;
     }
     out.weights.push_back(engine::place_weights(m, params, p));
-    out.answers.push_back(
-        sized_answer(catalog, m, &p, gpu, sized, Trial{&params, &out.weights.back(), &layouts}));
+    out.answers.push_back(sized_answer(catalog, m, &p, gpu, sized, Trial{&params, &out.weights.back(), &layouts}));
   }
   return out;
 }

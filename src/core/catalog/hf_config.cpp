@@ -335,7 +335,8 @@ std::optional<StoredFormat> quark_format(const json& q, const std::string& origi
   if (const auto ex = q.find("exclude"); ex != q.end() && ex->is_array()) {
     for (const json& m : *ex) {
       const std::string name = m.is_string() ? m.get<std::string>() : std::string();
-      const bool negligible = name.find("indexer") != std::string::npos || name.find("mlp.gate.") != std::string::npos ||
+      const bool negligible = name.find("indexer") != std::string::npos ||
+                              name.find("mlp.gate.") != std::string::npos ||
                               name.find("lm_head") != std::string::npos || name.find("eh_proj") != std::string::npos ||
                               name.find("shared_head") != std::string::npos;
       if (!negligible) {
@@ -1051,8 +1052,8 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
     std::vector<std::uint64_t> dense_layers = f.indices("mlp_only_layers", a.layers);
     // moe_layer_end_index: null or -1 runs experts to the last layer; a smaller index leaves the
     // layers after it dense
-    if (f.has("moe_layer_end_index") &&
-        !(f.node()["moe_layer_end_index"].is_number_integer() && f.node()["moe_layer_end_index"].get<std::int64_t>() == -1)) {
+    if (f.has("moe_layer_end_index") && !(f.node()["moe_layer_end_index"].is_number_integer() &&
+                                          f.node()["moe_layer_end_index"].get<std::int64_t>() == -1)) {
       for (std::uint64_t i = f.uint("moe_layer_end_index", 0, a.layers - 1) + 1; i < a.layers; ++i) {
         dense_layers.push_back(i);
       }

@@ -180,21 +180,21 @@ std::uint64_t forward_bytes_per_token(const catalog::Architecture& a, std::uint6
   std::uint64_t widest_dense = 0;
   const std::size_t pattern = a.attention_pattern.size();
   const std::uint64_t step = a.moe ? a.moe->layer_step : 1;
-  std::size_t j = 0;    // i % pattern
+  std::size_t j = 0;   // i % pattern
   std::uint64_t k = 0; // i % step (Moe::is_moe_layer)
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     const catalog::AttentionLayer& l = a.attention_pattern[j];
-    const bool moe_layer = l.ffn != FfnKind::model ? l.ffn == FfnKind::moe
-                                                   : a.moe && i >= a.moe->first_dense_layers && k + 1 == step;
+    const bool moe_layer =
+        l.ffn != FfnKind::model ? l.ffn == FfnKind::moe : a.moe && i >= a.moe->first_dense_layers && k + 1 == step;
     j = j + 1 == pattern ? 0 : j + 1;
     k = k + 1 == step ? 0 : k + 1;
     if (moe_layer) {
       any_moe = true;
     } else if (l.ffn != FfnKind::none) {
-      widest_dense = std::max(widest_dense, l.ffn_intermediate_size > 0 ? l.ffn_intermediate_size
-                                            : a.moe && a.moe->dense_intermediate_size > 0
-                                                ? a.moe->dense_intermediate_size
-                                                : a.intermediate_size);
+      widest_dense =
+          std::max(widest_dense, l.ffn_intermediate_size > 0                   ? l.ffn_intermediate_size
+                                 : a.moe && a.moe->dense_intermediate_size > 0 ? a.moe->dense_intermediate_size
+                                                                               : a.intermediate_size);
     }
   }
   std::uint64_t widest = k_vllm_forward_intermediate_copies * widest_dense / tp;
@@ -366,8 +366,7 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
   p.assumptions.push_back(fmt::format(
       "activation peak: max(forward over --max-num-batched-tokens {} = {} B/token, sampler over --max-num-seqs {} x "
       "{} vocabulary x 4 B x {})",
-      r.max_num_batched_tokens, group_digits(forward_per_token), r.max_num_seqs,
-      group_digits(a.vocab_size), copies));
+      r.max_num_batched_tokens, group_digits(forward_per_token), r.max_num_seqs, group_digits(a.vocab_size), copies));
   p.assumptions.push_back("CUDA graphs are captured after the KV cache is sized, outside the budget (vLLM 0.21 and "
                           "later subtract their estimate first, leaving fewer tokens)");
   if (tp > a.kv_heads && !a.mla) {
@@ -581,7 +580,8 @@ bool surely_refused(const WeightPlacement& weights, const ServingRequest& reques
   // non-torch floor; where that alone spends every rank's budget, no rank has cache memory and
   // predict_vllm's bottleneck rank has no block.
   const std::uint64_t budget = vllm_budget(request);
-  const auto stages = pipeline_stages(static_cast<std::uint64_t>(weights.layer_bytes.size()), request.pipeline_parallel);
+  const auto stages =
+      pipeline_stages(static_cast<std::uint64_t>(weights.layer_bytes.size()), request.pipeline_parallel);
   for (std::size_t s = 0; s < stages.size(); ++s) {
     const std::uint64_t floor = util::ceil_div(stage_weight_bytes(weights, stages, s), request.tensor_parallel);
     if (floor < budget && budget - floor > k_vllm_non_torch_bytes) {
@@ -592,8 +592,8 @@ bool surely_refused(const WeightPlacement& weights, const ServingRequest& reques
 }
 
 ServingPrediction predict_placed(const catalog::Model& model, const catalog::Precision& precision,
-                                 const catalog::Gpu& gpu, const WeightPlacement& weights,
-                                 const ServingRequest& request, Wording wording) {
+                                 const catalog::Gpu& gpu, const WeightPlacement& weights, const ServingRequest& request,
+                                 Wording wording) {
   ServingPrediction p;
   p.request = request;
   p.gpus = request.tensor_parallel * request.pipeline_parallel;
