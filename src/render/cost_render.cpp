@@ -98,16 +98,16 @@ std::string cost_verdict(const engine::CostReport& r, const CostContext& c) {
   const std::size_t beaten = static_cast<std::size_t>(std::count_if(
       r.api.begin(), r.api.end(), [&](const auto& a) { return a.usd_per_month >= r.self_host.usd_per_month; }));
   if (beaten == r.api.size()) {
-    return fmt::format("At {} {}: cheaper than every API compared (the cheapest, {}, costs {}).", volume, self,
-                       cheapest->model->id, usd(cheapest->usd_per_month));
+    return fmt::format("At {} {}: cheaper than every API compared (the cheapest, {} at {}, costs {}).", volume, self,
+                       cheapest->model->id, engine::billed_price(*cheapest).provider, usd(cheapest->usd_per_month));
   }
   const std::string from = cross.tokens_per_day ? fmt::format("self-hosting wins over it from {} tokens/day",
                                                               token_count(*cross.tokens_per_day))
                                                 : "self-hosting never wins over it at these prices";
-  return fmt::format("At {} {}; {} via API costs {} ({}), {}{}.", volume, self, cheapest->model->id,
-                     usd(cheapest->usd_per_month), "the cheapest compared", from,
-                     beaten > 0 ? fmt::format("; self-hosting already beats {} of the {} APIs", beaten, r.api.size())
-                                : std::string{});
+  return fmt::format(
+      "At {} {}; {} via API at {} costs {} ({}), {}{}.", volume, self, cheapest->model->id,
+      engine::billed_price(*cheapest).provider, usd(cheapest->usd_per_month), "the cheapest compared", from,
+      beaten > 0 ? fmt::format("; self-hosting already beats {} of the {} APIs", beaten, r.api.size()) : std::string{});
 }
 
 std::string cost_table(const engine::CostReport& r, const CostContext& c) {
@@ -163,10 +163,13 @@ std::string cost_table(const engine::CostReport& r, const CostContext& c) {
                      [&](std::size_t a, std::size_t b) { return r.api[a].usd_per_month < r.api[b].usd_per_month; });
     for (const std::size_t i : order) {
       const engine::ApiCost& a = r.api[i];
-      at.add_row({fmt::format("{} ({}){}", a.model->id, a.model->api_price->provider,
-                              a.long_context_rates ? " long-context rates" : ""),
-                  usd(a.usd_per_month), usd(a.usd_per_million_tokens), crossover_text(r.crossover[i]),
-                  a.model->api_price->date});
+      const catalog::TokenPrice p = engine::billed_price(a);
+      at.add_row(
+          {fmt::format("{} ({}{}){}", a.model->id, p.provider,
+                       a.offer != nullptr ? fmt::format(", cheapest of {} hosts", a.model->api_price->offers.size())
+                                          : "",
+                       a.long_context_rates ? " long-context rates" : ""),
+           usd(a.usd_per_month), usd(a.usd_per_million_tokens), crossover_text(r.crossover[i]), p.date});
     }
     out += at.render("  ") + "\n";
   }
@@ -255,9 +258,12 @@ ordered_json cost_json(const engine::CostReport& r, const CostContext& c) {
   j["crossover"] = ordered_json::array();
   for (std::size_t i = 0; i < r.api.size(); ++i) {
     const engine::ApiCost& a = r.api[i];
-    const catalog::TokenPrice& p = *a.model->api_price;
+    const catalog::TokenPrice p = engine::billed_price(a);
     j["api"].push_back({{"model", a.model->id},
                         {"provider", p.provider},
+                        {"hosted_offer", a.offer != nullptr},
+                        {"variant", a.offer != nullptr && !a.offer->variant.empty() ? ordered_json(a.offer->variant)
+                                                                                    : ordered_json(nullptr)},
                         {"usd_per_month", a.usd_per_month},
                         {"usd_per_million_tokens", a.usd_per_million_tokens},
                         {"price_usd_per_million",

@@ -130,3 +130,35 @@ TEST_CASE("compare: two models of one geometry get one layout and one price", "[
   CHECK(ratio > 0.9);
   CHECK(ratio < 1.1);
 }
+
+TEST_CASE("cost: an open model's cheapest hosted offer is compared beside its own price", "[cli][cost]") {
+  // The offers of the catalog (show --json), blended at cost's default mix of 75% input: the
+  // cheapest is found here independently, and the row cost adds must be that one.
+  const auto shown = run_modelpick({"show", "llama-3.3-70b", "--json"});
+  REQUIRE(shown.exit_code == 0);
+  const json offers = json::parse(shown.out)["model"]["api_price"]["offers"];
+  REQUIRE(offers.size() >= 3);
+  double lowest = 1e9;
+  std::string provider;
+  for (const json& o : offers) {
+    const double blended = 0.75 * o["usd_per_million"]["input"].get<double>() +
+                           0.25 * o["usd_per_million"]["output"].get<double>();
+    if (blended < lowest) {
+      lowest = blended;
+      provider = o["provider"];
+    }
+  }
+  const auto r = run_modelpick({"cost", "llama-3.3-70b", "--gpu", "h100", "--tokens-per-day", "100M", "--api",
+                                "llama-3.3-70b", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  REQUIRE(j["api"].size() == 2); // the entry's own price, and the cheaper offer
+  CHECK(j["api"][0]["hosted_offer"] == false);
+  CHECK(j["api"][1]["hosted_offer"] == true);
+  CHECK(j["api"][1]["provider"] == provider);
+  CHECK(j["api"][1]["usd_per_million_tokens"].get<double>() == Approx(lowest));
+  // 100M tokens a day for 365 / 12 days at the blended rate
+  CHECK(j["api"][1]["usd_per_month"].get<double>() == Approx(lowest * 100 * 365 / 12));
+  CHECK(j["api"][1]["usd_per_month"].get<double>() < j["api"][0]["usd_per_month"].get<double>());
+  REQUIRE(j["crossover"].size() == 2);
+}

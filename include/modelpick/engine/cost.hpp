@@ -44,6 +44,9 @@ struct SelfHostCost {
 
 struct ApiCost {
   const catalog::Model* model = nullptr;
+  // An open-weight model's cheapest hosted offer (api_prices[].offers) where it is cheaper than
+  // the entry's own price; nullptr: the entry's own price.
+  const catalog::HostedOffer* offer = nullptr;
   double usd_per_month = 0;
   double usd_per_million_tokens = 0; // blended at the volume's mix
   bool long_context_rates = false;   // the prompt length puts requests in the long-context tier
@@ -79,6 +82,13 @@ double api_usd_per_token(const catalog::TokenPrice& price, const Volume& volume)
 
 // One API model's bill for the volume (the model must carry an api_price).
 ApiCost api_cost(const catalog::Model& api, const Volume& volume);
+
+// The bill at an open-weight model's cheapest hosted offer for the volume's mix, where one is
+// cheaper than the entry's own price; nullopt otherwise.
+std::optional<ApiCost> cheapest_offer_cost(const catalog::Model& api, const Volume& volume);
+
+// The price an API row was billed at: the offer's where it has one, else the entry's.
+catalog::TokenPrice billed_price(const ApiCost& a);
 
 // Solves self_host(V) <= api_usd_per_token x V x days per month for V (tokens/day).
 Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day, double api_usd_per_token);

@@ -51,6 +51,42 @@ ApiCost api_cost(const catalog::Model& api, const Volume& volume) {
   return a;
 }
 
+catalog::TokenPrice billed_price(const ApiCost& a) {
+  if (a.offer == nullptr) {
+    return *a.model->api_price;
+  }
+  catalog::TokenPrice p;
+  p.provider = a.offer->provider;
+  p.input = a.offer->input;
+  p.output = a.offer->output;
+  p.cached_input = a.offer->cached_input;
+  p.date = a.offer->date;
+  p.source = a.offer->source;
+  return p;
+}
+
+std::optional<ApiCost> cheapest_offer_cost(const catalog::Model& api, const Volume& volume) {
+  if (!api.api_price) {
+    return std::nullopt;
+  }
+  std::optional<ApiCost> best;
+  double lowest = api_usd_per_token(*api.api_price, volume);
+  for (const catalog::HostedOffer& o : api.api_price->offers) {
+    ApiCost a;
+    a.model = &api;
+    a.offer = &o;
+    const double per_token = api_usd_per_token(billed_price(a), volume);
+    if (per_token < lowest * (1 - k_relative_slack)) {
+      lowest = per_token;
+      a.usd_per_million_tokens = per_token * k_million;
+      a.usd_per_month = per_token * volume.tokens_per_day * k_days_per_month;
+      a.cached_rate_used = volume.cached_input_share > 0 && o.cached_input.has_value();
+      best = a;
+    }
+  }
+  return best;
+}
+
 Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day, double api_usd_per_token) {
   Crossover c;
   // API cost per month of one token per day of volume.
@@ -127,13 +163,18 @@ CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volum
   h.usd_per_million_output =
       f < 1 ? h.usd_per_month * (1 - input_share_of_time) / (tokens_per_month * (1 - f)) * k_million : 0;
 
-  for (const catalog::Model* m : apis) {
-    const ApiCost a = api_cost(*m, volume);
+  const auto compare_with = [&](const ApiCost& a) {
     r.api.push_back(a);
-    Crossover c =
-        crossover(h.replica_usd_per_month, h.replica_tokens_per_day, api_usd_per_token(*m->api_price, volume));
-    c.api = m;
+    Crossover c = crossover(h.replica_usd_per_month, h.replica_tokens_per_day, a.usd_per_million_tokens / k_million);
+    c.api = a.model;
     r.crossover.push_back(c);
+  };
+  for (const catalog::Model* m : apis) {
+    compare_with(api_cost(*m, volume));
+    // the same open model for less at another host: the cheapest such offer, beside it
+    if (const std::optional<ApiCost> offer = cheapest_offer_cost(*m, volume)) {
+      compare_with(*offer);
+    }
   }
 
   if (detail == Detail::full) {
