@@ -36,13 +36,7 @@ struct ServingRequest {
   // vLLM --gpu-memory-utilization or SGLang --mem-fraction-static; 0: the engine's default.
   double memory_fraction = 0;
   std::uint64_t max_model_len = 0; // --max-model-len / --context-length / --ctx-size; 0: the model's maximum
-  bool max_model_len_auto =
-      false; // True only where predict_placed would find that the engine does not start, and cheaply: under
-  // vLLM, every rank's even share of its stage's weights leaves no more than the non-torch floor
-  // of its budget. A layout search skips such layouts without the full accounting.
-  bool surely_refused(const WeightPlacement& weights, const ServingRequest& request);
-
-  // --max-model-len auto: the longest that holds --concurrency requests
+  bool max_model_len_auto = false; // --max-model-len auto: the longest that holds --concurrency requests
   std::uint64_t tensor_parallel = 1;
   std::uint64_t pipeline_parallel = 1;
   std::uint64_t kv_bytes = 2;               // vLLM / SGLang bytes per KV value (1 = fp8)
