@@ -30,6 +30,7 @@ struct CostOptions {
   std::string gpus;
   std::string kv_dtype = "auto";
   std::string gpu_memory_utilization = "0.90";
+  std::string tp_nodes = "1";
   std::string engine; // the memory model (common_options: apply_memory_model)
   VolumeOptions volume;
   std::vector<std::string> apis;
@@ -96,6 +97,7 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   if (!o.gpus.empty()) {
     request.gpus = parse_gpus(o.gpus);
   }
+  request.tp_nodes = parse_tp_nodes(o.tp_nodes);
   apply_memory_model(o.engine, request);
   std::uint64_t batch = 1;
   if (!o.batch.empty()) {
@@ -186,6 +188,7 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec) {
   cmd->add_option("--gpu-memory-utilization", o->gpu_memory_utilization,
                   "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
       ->type_name("F");
+  cmd->add_option("--tp-nodes", o->tp_nodes, k_tp_nodes_help)->type_name("N");
   cmd->add_option("--engine", o->engine, k_engine_help)->type_name("E");
   cmd->add_option("--api", o->apis, "API models to compare, comma-separated (default: every priced API model)")
       ->type_name("LIST")

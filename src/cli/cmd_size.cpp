@@ -57,6 +57,7 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
   // the memory model: the engine named (with its flags), vLLM's by default, or none
   apply_memory_model(o.engine.engine, request);
   if (serving) {
+    serving->tp_nodes = request.tp_nodes;
     request.engine = *serving;
   }
   if (o.sizing.context.empty()) {

@@ -1,10 +1,12 @@
 #include "common_options.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <ctime>
 #include <fmt/format.h>
 
+#include "modelpick/engine/constants.hpp"
 #include "modelpick/error.hpp"
 #include "modelpick/util/numbers.hpp"
 #include "modelpick/util/printable.hpp"
@@ -203,6 +205,17 @@ void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help, 
   cmd.add_option("--gpu-memory-utilization", o.gpu_memory_utilization,
                  "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
       ->type_name("F");
+  cmd.add_option("--tp-nodes", o.tp_nodes, k_tp_nodes_help)->type_name("N");
+}
+
+std::uint64_t parse_tp_nodes(const std::string& text) {
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > engine::k_max_tp_nodes) {
+    throw Error(ErrorKind::usage, fmt::format("--tp-nodes '{}' is not accepted: expected a whole number from 1 to {}",
+                                              util::printable(text), engine::k_max_tp_nodes));
+  }
+  return n;
 }
 
 engine::SizingRequest parse_sizing(const SizingOptions& o) {
@@ -217,6 +230,7 @@ engine::SizingRequest parse_sizing(const SizingOptions& o) {
   if (!o.gpus.empty()) {
     r.gpus = parse_gpus(o.gpus);
   }
+  r.tp_nodes = parse_tp_nodes(o.tp_nodes);
   apply_memory_model(o.engine, r);
   return r;
 }

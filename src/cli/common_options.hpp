@@ -67,7 +67,12 @@ struct SizingOptions {
   std::string kv_dtype = "auto";
   std::string gpu_memory_utilization = "0.90";
   std::string engine; // the memory model: empty = vLLM (the default), sglang, llama.cpp, none
+  std::string tp_nodes = "1";
 };
+// --tp-nodes: 1 to engine::k_max_tp_nodes; Error(usage) naming the value otherwise.
+std::uint64_t parse_tp_nodes(const std::string& text);
+inline constexpr const char* k_tp_nodes_help =
+    "Nodes one tensor-parallel group may span (default 1: TP inside a node, further nodes as pipeline stages)";
 inline constexpr const char* k_context_help = "Tokens per sequence: 8192, 32k, 128k (k = 1024; default 8k)";
 // `with_engine`: also --engine (size registers its own, with the engines' flags).
 void add_sizing_options(CLI::App& command, SizingOptions& options, const char* gpus_help,

@@ -163,12 +163,19 @@ TEST_CASE("catalog audit: the embedded catalog has no finding but age", "[cli][c
 }
 
 TEST_CASE("catalog: tensor parallelism spans an NVL72 domain, not only a 4-GPU tray", "[cli][catalog]") {
-  // DeepSeek-V3 at bf16 (1.37 TB) needs 16 GB200s; its 128 heads split 16 ways inside the
-  // NVLink domain of 72, where a 4-GPU tray alone would force pipeline stages
+  // DeepSeek-V3 at bf16 as vLLM loads it (671B x 2 B = 1.34 TB; the MTP layer is not loaded)
+  // needs 8 GB200s: 167.8 GB each; its 128 heads split 8 ways inside the NVLink domain of 72,
+  // where a 4-GPU tray alone would force pipeline stages (TP 4 x PP 2)
   const auto r = run_modelpick({"size", "deepseek-v3", "--precision", "bf16", "--gpu", "gb200", "--json"});
   REQUIRE(r.exit_code == 0);
   const json fit = json::parse(r.out)["fit"];
-  CHECK(fit["gpus"] == 16);
-  CHECK(fit["tensor_parallel"] == 16);
+  CHECK(fit["gpus"] == 8);
+  CHECK(fit["tensor_parallel"] == 8);
   CHECK(fit["pipeline_parallel"] == 1);
+  // each rank holds an eighth of the weights without the MTP layer's
+  const json j = json::parse(r.out);
+  const std::uint64_t all = j["memory"]["weights_bytes"];
+  const std::uint64_t mtp = j["memory"]["weights_beside_the_language_model"].at(0)["bytes"];
+  CHECK(j["memory"]["weights_beside_the_language_model"].at(0)["what"] == "multi-token prediction layers");
+  CHECK(fit["per_gpu"]["weights_bytes"].get<std::uint64_t>() == (all - mtp + 7) / 8);
 }

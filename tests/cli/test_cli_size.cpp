@@ -251,3 +251,42 @@ TEST_CASE("size --concurrency max answers how many sequences fit", "[cli][size]"
                        std::to_string(n + 1)})
             .exit_code == 3);
 }
+
+TEST_CASE("size --tp-nodes: tensor parallelism over whole nodes, without the NVLink all-reduce buffers",
+          "[cli][size]") {
+  // DeepSeek-V3 at fp8 on H100s needs 16 GPUs. Inside a node TP stops at 8 and a second node is
+  // a pipeline stage; with --tp-nodes 2 TP 16 spans both. vLLM's custom all-reduce, which keeps
+  // a buffer per NVLink peer, is off across nodes: non-torch memory is the base figure alone
+  // (0.25 GiB), where TP 8 adds 7 peers of 360 MiB
+  const auto inside = run_modelpick({"size", "deepseek-v3", "--precision", "fp8", "--gpu", "h100", "--json"});
+  const auto across =
+      run_modelpick({"size", "deepseek-v3", "--precision", "fp8", "--gpu", "h100", "--tp-nodes", "2", "--json"});
+  REQUIRE(inside.exit_code == 0);
+  REQUIRE(across.exit_code == 0);
+  const auto a = nlohmann::json::parse(inside.out)["fit"];
+  const auto b = nlohmann::json::parse(across.out);
+  CHECK(a["tensor_parallel"] == 8);
+  CHECK(a["pipeline_parallel"] == 2);
+  CHECK(a["per_gpu"]["non_torch_bytes"] == (256ULL << 20) + 7 * (360ULL << 20));
+  CHECK(b["fit"]["tensor_parallel"] == 16);
+  CHECK(b["fit"]["pipeline_parallel"] == 1);
+  CHECK(b["fit"]["per_gpu"]["non_torch_bytes"] == 256ULL << 20);
+  bool said = false;
+  for (const auto& s : b["assumptions"]) {
+    said = said || s.get<std::string>().find("TP 16 spans 2 nodes (--tp-nodes 2)") != std::string::npos;
+  }
+  CHECK(said);
+  // the engine's own flag follows: TP 16 is refused on one node, accepted over two
+  const auto one = run_modelpick({"size", "deepseek-v3", "--precision", "fp8", "--gpu", "h100", "--engine", "vllm",
+                                  "--tensor-parallel-size", "16"});
+  CHECK(one.exit_code == 2);
+  CHECK(one.err.find("--tp-nodes N lets it span N nodes") != std::string::npos);
+  const auto two = run_modelpick({"size", "deepseek-v3", "--precision", "fp8", "--gpu", "h100", "--engine", "vllm",
+                                  "--tensor-parallel-size", "16", "--tp-nodes", "2", "--json"});
+  CHECK(two.exit_code == 0);
+  // a bad count is named
+  const auto bad = run_modelpick({"size", "llama-3.1-8b", "--tp-nodes", "0"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--tp-nodes '0' is not accepted") != std::string::npos);
+  CHECK(bad.out.empty());
+}

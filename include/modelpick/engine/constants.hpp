@@ -59,6 +59,13 @@ inline constexpr double k_allreduce_latency_seconds = 10e-6;
 // GPU-to-GPU bandwidth assumed when a catalog GPU does not state it: PCIe Gen4 x16, one way.
 inline constexpr double k_fallback_link_bytes_per_s = 32e9;
 
+// Per-GPU network bandwidth between nodes, one way, for a tensor-parallel group that spans
+// nodes (--tp-nodes): one 400 Gb/s NIC per GPU, as NVIDIA's DGX H100 / B200 carry (datasheets:
+// "8x single-port NVIDIA ConnectX-7 VPI, 400 Gb/s InfiniBand/Ethernet";
+// https://www.nvidia.com/en-us/data-center/dgx-h100/). An assumption: clusters differ.
+inline constexpr double k_internode_link_bytes_per_s = 50e9;
+inline constexpr std::uint64_t k_max_tp_nodes = 64;
+
 // Between pipeline stages (nodes): one 400 Gb/s NIC per GPU (ConnectX-7 in DGX/HGX H100), and
 // a send's latency, taken as two all-reduce latencies; the hand-over is one hidden state per
 // token, so these barely move any result.

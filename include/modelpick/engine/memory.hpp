@@ -62,8 +62,9 @@ std::uint64_t layer_weight_bytes(const LayerParams& layer, const catalog::Precis
 struct WeightPlacement {
   std::vector<std::uint64_t> layer_bytes;
   std::uint64_t first_stage_bytes = 0; // embedding and any vision encoder
-  std::uint64_t last_stage_bytes = 0;  // final norm and an untied lm_head
+  std::uint64_t last_stage_bytes = 0;  // final norm, an untied lm_head and any MTP layers
   std::uint64_t tied_head_bytes = 0;   // a tied lm_head's copy on the last stage once PP > 1
+  std::uint64_t mtp_bytes = 0;         // the MTP layers in last_stage_bytes (and total)
   std::uint64_t total = 0;             // everything resident: all experts, embeddings, extra
   std::uint64_t active = 0;            // what one token reads
 };

@@ -22,6 +22,9 @@ struct SizingRequest {
   // Pipeline stages inside a node of any size (llama.cpp's layer split), not only sizes that
   // divide the layers evenly
   bool uneven_stages = false;
+  // Nodes (NVLink domains) one tensor-parallel group may span (--tp-nodes); 1: TP stays inside
+  // one, and further nodes are pipeline stages.
+  std::uint64_t tp_nodes = 1;
   // The memory model: the serving engine whose start-up accounting decides what fits (its
   // flags as given; TP, PP and max_model_len are the layout's and the context's). The default
   // is vLLM's. nullopt (--engine none): the bare lower bound, weights + KV cache + a flat

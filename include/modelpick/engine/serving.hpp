@@ -39,6 +39,7 @@ struct ServingRequest {
   bool max_model_len_auto = false; // --max-model-len auto: the longest that holds --concurrency requests
   std::uint64_t tensor_parallel = 1;
   std::uint64_t pipeline_parallel = 1;
+  std::uint64_t tp_nodes = 1;               // nodes one TP group may span (--tp-nodes)
   std::uint64_t kv_bytes = 2;               // vLLM / SGLang bytes per KV value (1 = fp8)
   std::uint64_t block_size = 16;            // vLLM --block-size
   std::uint64_t max_num_seqs = 0;           // 0: vLLM's default for the GPU

@@ -311,7 +311,8 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
   const std::uint64_t limit = std::max<std::uint64_t>(gpu.tp_domain(), fewest);
   std::uint64_t tried = 1;
   for (std::uint64_t g = fewest + 1; g <= limit; ++g) {
-    if (engine::layouts_for_count(*model.architecture, gpu.tp_domain(), g, q.sizing.uneven_stages).empty()) {
+    if (engine::layouts_for_count(*model.architecture, gpu.tp_domain(), g, q.sizing.uneven_stages, q.sizing.tp_nodes)
+            .empty()) {
       continue; // no layout of exactly g GPUs
     }
     Question bigger = q;

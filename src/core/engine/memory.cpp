@@ -247,6 +247,9 @@ WeightPlacement place_weights(const ParamCounts& params, const catalog::Precisio
   out.last_stage_bytes =
       checked_mul(params.final_norm + params.lm_head + params.mtp_other, k_bytes_16bit, "weight bytes");
   if (params.mtp_layers > 0) {
+    out.mtp_bytes =
+        checked_add(checked_mul(layer_weight_bytes(params.mtp_block, precision), params.mtp_layers, "weight bytes"),
+                    checked_mul(params.mtp_other, k_bytes_16bit, "weight bytes"), "weight bytes");
     out.last_stage_bytes =
         checked_add(out.last_stage_bytes,
                     checked_mul(layer_weight_bytes(params.mtp_block, precision), params.mtp_layers, "weight bytes"),

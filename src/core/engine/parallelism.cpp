@@ -7,16 +7,20 @@ namespace modelpick::engine {
 
 namespace {
 
-enum class TpProblem { none, zero, past_node, heads, kv_heads };
+enum class TpProblem { none, zero, past_node, part_node, heads, kv_heads };
 
 // Why a tensor-parallel size does not work, without words: layout searches ask this of every
 // size for every model pick tries, and need no message.
-TpProblem tp_problem(const catalog::Architecture& arch, std::uint64_t tp, std::uint64_t gpus_per_node) {
+TpProblem tp_problem(const catalog::Architecture& arch, std::uint64_t tp, std::uint64_t gpus_per_node,
+                     std::uint64_t tp_nodes) {
   if (tp == 0) {
     return TpProblem::zero;
   }
-  if (tp > gpus_per_node) {
+  if (tp > gpus_per_node * tp_nodes) {
     return TpProblem::past_node;
+  }
+  if (tp > gpus_per_node && tp % gpus_per_node != 0) {
+    return TpProblem::part_node;
   }
   if (arch.attention_heads % tp != 0) {
     return TpProblem::heads;
@@ -27,21 +31,28 @@ TpProblem tp_problem(const catalog::Architecture& arch, std::uint64_t tp, std::u
   return TpProblem::none;
 }
 
-bool tp_works(const catalog::Architecture& arch, std::uint64_t tp, std::uint64_t gpus_per_node) {
-  return tp_problem(arch, tp, gpus_per_node) == TpProblem::none;
+bool tp_works(const catalog::Architecture& arch, std::uint64_t tp, std::uint64_t gpus_per_node,
+              std::uint64_t tp_nodes = 1) {
+  return tp_problem(arch, tp, gpus_per_node, tp_nodes) == TpProblem::none;
 }
 
 } // namespace
 
 std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& arch, std::uint64_t tp,
-                                                   std::uint64_t gpus_per_node) {
-  switch (tp_problem(arch, tp, gpus_per_node)) {
+                                                   std::uint64_t gpus_per_node, std::uint64_t tp_nodes) {
+  switch (tp_problem(arch, tp, gpus_per_node, tp_nodes)) {
   case TpProblem::none:
     return std::nullopt;
   case TpProblem::zero:
     return "tensor parallel size must be at least 1";
   case TpProblem::past_node:
-    return fmt::format("tensor parallel {} exceeds the {} GPUs of one node", tp, gpus_per_node);
+    return tp_nodes > 1 ? fmt::format("tensor parallel {} exceeds the {} GPUs of {} nodes (--tp-nodes)", tp,
+                                      gpus_per_node * tp_nodes, tp_nodes)
+                        : fmt::format("tensor parallel {} exceeds the {} GPUs of one node (--tp-nodes N lets it "
+                                      "span N nodes)",
+                                      tp, gpus_per_node);
+  case TpProblem::part_node:
+    return fmt::format("tensor parallel {} beyond one node must fill whole nodes of {} GPUs", tp, gpus_per_node);
   case TpProblem::heads:
     return fmt::format("{} attention heads do not split evenly over tensor parallel {}", arch.attention_heads, tp);
   case TpProblem::kv_heads:
@@ -51,7 +62,7 @@ std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& 
 }
 
 std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
-                                      std::uint64_t max_stages, bool uneven_stages) {
+                                      std::uint64_t max_stages, bool uneven_stages, std::uint64_t tp_nodes) {
   // Ascending in GPUs, and for one GPU count the larger TP first (fewer stages, less latency):
   // every working TP inside a node, with pipeline stages inside the node too (TP x PP up to a
   // node: 3 GPUs as TP 1 x PP 3), then one pipeline stage per node at the largest TP that works.
@@ -78,6 +89,18 @@ std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::ui
       out.push_back({node_tp, pp});
     }
   }
+  // TP over whole nodes where the user allows it (--tp-nodes), each such group a stage
+  for (std::uint64_t k = 2; k <= tp_nodes; ++k) {
+    const std::uint64_t tp = gpus_per_node * k;
+    if (!tp_works(arch, tp, gpus_per_node, tp_nodes)) {
+      continue;
+    }
+    for (std::uint64_t pp = 1; pp <= max_stages && pp <= arch.layers; ++pp) {
+      if (pp == 1 || uneven_stages || arch.layers % pp == 0) {
+        out.push_back({tp, pp});
+      }
+    }
+  }
   // (GPUs, TP) names a layout once, so the order is total and needs no stable sort's buffer
   std::sort(out.begin(), out.end(), [](const Layout& a, const Layout& b) {
     return a.gpus() != b.gpus() ? a.gpus() < b.gpus() : a.tensor_parallel > b.tensor_parallel;
@@ -86,9 +109,9 @@ std::vector<Layout> candidate_layouts(const catalog::Architecture& arch, std::ui
 }
 
 std::vector<Layout> layouts_for_count(const catalog::Architecture& arch, std::uint64_t gpus_per_node,
-                                      std::uint64_t gpus, bool uneven_stages) {
+                                      std::uint64_t gpus, bool uneven_stages, std::uint64_t tp_nodes) {
   std::vector<Layout> out;
-  for (const Layout& l : candidate_layouts(arch, gpus_per_node, gpus, uneven_stages)) {
+  for (const Layout& l : candidate_layouts(arch, gpus_per_node, gpus, uneven_stages, tp_nodes)) {
     if (l.gpus() == gpus) {
       out.push_back(l);
     }

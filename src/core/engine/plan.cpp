@@ -75,6 +75,7 @@ ServingRequest engine_request(const catalog::Model& model, const catalog::Gpu& g
   r.pipeline_parallel = layout.pipeline_parallel;
   r.max_model_len = request.context_tokens;
   r.kv_bytes = request.kv_bytes;
+  r.tp_nodes = request.tp_nodes;
   if (r.engine == ServingEngine::vllm) {
     r.memory_fraction = request.gpu_memory_utilization;
   }
@@ -236,6 +237,14 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
                             "stage per {}; layers split as vLLM does",
                             gpu.tp_domain() > gpu.gpus_per_node ? "NVLink domain" : "node", gpu.tp_domain(),
                             gpu.tp_domain() > gpu.gpus_per_node ? "domain" : "node"));
+  const LayoutEvaluation* shown = report.fit ? &*report.fit : report.closest ? &*report.closest : nullptr;
+  if (shown != nullptr && shown->layout.tensor_parallel > gpu.tp_domain()) {
+    out.push_back(fmt::format("TP {} spans {} nodes (--tp-nodes {}): vLLM's custom all-reduce is off and NCCL's own "
+                              "buffers across nodes are not modelled (one replayed two-node log left about 1 GiB "
+                              "less KV cache per GPU than predicted: docs/validation.md)",
+                              shown->layout.tensor_parallel, shown->layout.tensor_parallel / gpu.tp_domain(),
+                              request.tp_nodes));
+  }
   return out;
 }
 
@@ -274,7 +283,8 @@ SizingReport fit_size(const catalog::Model& model, const catalog::Precision& pre
 }
 
 std::vector<Layout> sizing_layouts(const catalog::Model& model, const catalog::Gpu& gpu, const SizingRequest& request) {
-  return candidate_layouts(*model.architecture, gpu.tp_domain(), k_max_pipeline_stages, request.uneven_stages);
+  return candidate_layouts(*model.architecture, gpu.tp_domain(), k_max_pipeline_stages, request.uneven_stages,
+                           request.tp_nodes);
 }
 
 SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, const WeightPlacement& weights,
@@ -319,7 +329,7 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
 
   std::vector<Layout> layouts;
   if (request.gpus) {
-    layouts = layouts_for_count(arch, gpu.tp_domain(), *request.gpus, request.uneven_stages);
+    layouts = layouts_for_count(arch, gpu.tp_domain(), *request.gpus, request.uneven_stages, request.tp_nodes);
     if (layouts.empty()) {
       throw Error(ErrorKind::usage,
                   fmt::format("--gpus {} is not a valid layout for {} on {}: accepted counts are {}, ...",

@@ -271,6 +271,16 @@ std::uint64_t blocks_per_request(std::uint64_t window, std::uint64_t len, std::u
   return std::min(full, util::ceil_div(window - 1, block_size) + 1);
 }
 
+// A stage's weights as vLLM loads them: without the MTP layers, which its models skip unless
+// they draft for speculative decoding (vllm/model_executor/models/deepseek_v2.py load_weights:
+// "skip spec decode layers for main model", for DeepSeek-V2/V3 and the models built on it).
+std::uint64_t vllm_stage_weight_bytes(const WeightPlacement& weights,
+                                      const std::vector<std::pair<std::uint64_t, std::uint64_t>>& stages,
+                                      std::size_t stage) {
+  const std::uint64_t bytes = stage_weight_bytes(weights, stages, stage);
+  return stage + 1 == stages.size() ? bytes - weights.mtp_bytes : bytes;
+}
+
 // vLLM's budget per GPU: total memory x gpu_memory_utilization.
 std::uint64_t vllm_budget(const ServingRequest& r) {
   return gib_floor(static_cast<long double>(r.gpu_memory_bytes) * r.memory_fraction);
@@ -297,7 +307,7 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
 
   bool first = true;
   for (std::size_t s = 0; s < stages.size(); ++s) {
-    const std::uint64_t stage_weights = stage_weight_bytes(weights, stages, s);
+    const std::uint64_t stage_weights = vllm_stage_weight_bytes(weights, stages, s);
     ServingRank rank;
     rank.pipeline_stage = s;
     rank.total_bytes = r.gpu_memory_bytes;
@@ -306,7 +316,10 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
         checked_add(util::ceil_div(stage_weights, tp),
                     model.stored ? 0 : replicated_kv_weight_bytes(a, precision, stages[s].second - stages[s].first, tp),
                     "weight bytes");
-    rank.non_torch_bytes = k_vllm_non_torch_bytes + (hopper_nvlink(gpu) ? (tp - 1) * k_vllm_nvlink_bytes_per_peer : 0);
+    // vLLM's custom all-reduce keeps buffers per NVLink peer; a TP group that spans nodes has it
+    // disabled (custom_all_reduce.py: not for groups across nodes) and uses NCCL alone
+    const bool custom_allreduce = hopper_nvlink(gpu) && tp <= gpu.tp_domain();
+    rank.non_torch_bytes = k_vllm_non_torch_bytes + (custom_allreduce ? (tp - 1) * k_vllm_nvlink_bytes_per_peer : 0);
     // the sampler runs where the logits are: the last pipeline stage
     rank.activation_bytes = s + 1 == stages.size() ? std::max(forward, sampler) : forward;
     const long double left = static_cast<long double>(budget) - static_cast<long double>(rank.weights_bytes) -
@@ -531,7 +544,7 @@ void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu,
     return;
   }
   if (request.tensor_parallel > 0) {
-    if (const auto problem = tensor_parallel_problem(a, request.tensor_parallel, gpu.tp_domain())) {
+    if (const auto problem = tensor_parallel_problem(a, request.tensor_parallel, gpu.tp_domain(), request.tp_nodes)) {
       throw Error(ErrorKind::usage, fmt::format("--tensor-parallel-size {} is not accepted for {}: {}",
                                                 request.tensor_parallel, model.id, *problem));
     }
@@ -583,7 +596,7 @@ bool surely_refused(const WeightPlacement& weights, const ServingRequest& reques
   const auto stages =
       pipeline_stages(static_cast<std::uint64_t>(weights.layer_bytes.size()), request.pipeline_parallel);
   for (std::size_t s = 0; s < stages.size(); ++s) {
-    const std::uint64_t floor = util::ceil_div(stage_weight_bytes(weights, stages, s), request.tensor_parallel);
+    const std::uint64_t floor = util::ceil_div(vllm_stage_weight_bytes(weights, stages, s), request.tensor_parallel);
     if (floor < budget && budget - floor > k_vllm_non_torch_bytes) {
       return false;
     }

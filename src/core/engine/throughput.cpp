@@ -284,6 +284,11 @@ std::vector<std::string> throughput_assumptions(const ThroughputReport& r, const
       "tensor-parallel all-reduces + {:.1f} ms engine overhead",
       k_memory_bandwidth_efficiency * 100, static_cast<double>(gpu.bandwidth_bytes_per_s) / 1e12,
       k_compute_efficiency * 100, r.compute_tflops, r.compute_dtype, k_step_overhead_seconds * 1e3));
+  if (r.layout.tensor_parallel > gpu.tp_domain()) {
+    out.push_back(fmt::format("tensor parallel {} across nodes: its all-reduces run at {:.0f} GB/s per GPU (one "
+                              "400 Gb/s NIC per GPU, assumed)",
+                              r.layout.tensor_parallel, k_internode_link_bytes_per_s / 1e9));
+  }
   out.push_back(fmt::format("decode reads each sequence's cache at {} tokens (prompt + half the output)",
                             util::group_digits(r.workload.input_tokens + r.workload.output_tokens / 2)));
   if (experts > 0) {
@@ -319,6 +324,10 @@ ThroughputReport estimate_throughput(const catalog::Model& model, const ParamCou
   hw.bandwidth = static_cast<double>(gpu.bandwidth_bytes_per_s);
   hw.flops = r.compute_tflops * 1e12;
   hw.link = gpu.link_bytes_per_s > 0 ? static_cast<double>(gpu.link_bytes_per_s) : k_fallback_link_bytes_per_s;
+  if (layout.tensor_parallel > gpu.tp_domain()) {
+    // a TP group across nodes all-reduces over the network: its ring is as fast as its slowest link
+    hw.link = std::min(hw.link, k_internode_link_bytes_per_s);
+  }
   hw.tp = layout.tensor_parallel;
   hw.pp = layout.pipeline_parallel;
   const ModelSums sums = sum_stages(model, params, precision, layout, workload);
