@@ -159,7 +159,7 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
                                            "a JSON object describing one deployment (docs/cli.md, `check`)");
   const Fields top(doc, o.file, "");
   top.only({"schema_version", "name", "gpu", "gpus", "precision", "context", "concurrency", "kv_dtype",
-            "gpu_memory_utilization", "engine", "models", "license", "volume", "api_alternatives", "expect",
+            "gpu_memory_utilization", "tp_nodes", "engine", "models", "license", "volume", "api_alternatives", "expect",
             "$comment"});
   if (top.text("schema_version", "1") != "1") {
     top.fail("schema_version", "must be 1 (the only version this modelpick reads)");
@@ -183,6 +183,7 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
   if (!sizing.gpus.empty()) {
     q.sizing.gpus = top.parse("gpus", [&] { return parse_gpus(sizing.gpus); });
   }
+  q.sizing.tp_nodes = top.parse("tp_nodes", [&] { return parse_tp_nodes(top.text("tp_nodes", "1")); });
   top.parse("engine", [&] {
     apply_memory_model(top.text("engine"), q.sizing);
     return 0;
