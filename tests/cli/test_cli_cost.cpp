@@ -141,15 +141,15 @@ TEST_CASE("cost: an open model's cheapest hosted offer is compared beside its ow
   double lowest = 1e9;
   std::string provider;
   for (const json& o : offers) {
-    const double blended = 0.75 * o["usd_per_million"]["input"].get<double>() +
-                           0.25 * o["usd_per_million"]["output"].get<double>();
+    const double blended =
+        0.75 * o["usd_per_million"]["input"].get<double>() + 0.25 * o["usd_per_million"]["output"].get<double>();
     if (blended < lowest) {
       lowest = blended;
       provider = o["provider"];
     }
   }
-  const auto r = run_modelpick({"cost", "llama-3.3-70b", "--gpu", "h100", "--tokens-per-day", "100M", "--api",
-                                "llama-3.3-70b", "--json"});
+  const auto r = run_modelpick(
+      {"cost", "llama-3.3-70b", "--gpu", "h100", "--tokens-per-day", "100M", "--api", "llama-3.3-70b", "--json"});
   REQUIRE(r.exit_code == 0);
   const json j = json::parse(r.out);
   REQUIRE(j["api"].size() == 2); // the entry's own price, and the cheaper offer
