@@ -60,6 +60,7 @@ TEST_CASE("bad catalog files are data errors", "[cli][errors][catalog]") {
   check_error({"--catalog", fixture("bad_truncated.json"), "list"}, 1, "not valid JSON");
   check_error({"--catalog", fixture("bad_not_object.json"), "list"}, 1, "holds a JSON array");
   check_error({"--catalog", fixture("bad_deep.json"), "list"}, 1, "nested deeper than");
+  check_error({"--catalog", fixture("bad_offers.json"), "list"}, 1, "\"offers\" must be an array of objects");
   check_error({"--catalog", fixture("bad_absurd.json"), "list"}, 1, "\"layers\" must be an integer from 1 to 10000");
   check_error({"--catalog", fixture("bad_overflow.json"), "size", "huge-test"}, 1, "overflows");
   // Found by fuzz_hf_config: a number past a double's range was an "internal error".

@@ -290,6 +290,22 @@ struct Reader {
     return Reader{*v, where + "." + key};
   }
 
+  // An optional array of objects (none when absent), each read as "<where>.<key>[i]".
+  [[nodiscard]] std::vector<Reader> objects(const char* key) const {
+    std::vector<Reader> out;
+    const json* v = find(key);
+    if (v == nullptr) {
+      return out;
+    }
+    if (!v->is_array() || !std::all_of(v->begin(), v->end(), [](const json& e) { return e.is_object(); })) {
+      invalid(where, fmt::format("\"{}\" must be an array of objects", key));
+    }
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      out.push_back(Reader{(*v)[i], fmt::format("{}.{}[{}]", where, key, i)});
+    }
+    return out;
+  }
+
   // The "source" of this fact group.
   [[nodiscard]] std::string source() const {
     const std::string s = str("source");
@@ -677,28 +693,19 @@ TokenPrice parse_api_price(const Reader& r) {
       p.long_context_cached_input = lc.number("cached_input", 0, k_max_usd);
     }
   }
-  if (const json* offers = r.find("offers")) {
-    if (!offers->is_array()) {
-      invalid(r.where, "\"offers\" must be an array of objects");
+  for (const Reader& o : r.objects("offers")) {
+    HostedOffer h;
+    h.provider = o.str("provider");
+    const Reader ousd = o.object("usd_per_million");
+    h.input = ousd.number("input", 0, k_max_usd);
+    h.output = ousd.number("output", 0, k_max_usd);
+    if (ousd.find("cached_input") != nullptr) {
+      h.cached_input = ousd.number("cached_input", 0, k_max_usd);
     }
-    for (std::size_t i = 0; i < offers->size(); ++i) {
-      if (!(*offers)[i].is_object()) {
-        invalid(r.where, "\"offers\" must be an array of objects");
-      }
-      const Reader o{(*offers)[i], fmt::format("{}.offers[{}]", r.where, i)};
-      HostedOffer h;
-      h.provider = o.str("provider");
-      const Reader ousd = o.object("usd_per_million");
-      h.input = ousd.number("input", 0, k_max_usd);
-      h.output = ousd.number("output", 0, k_max_usd);
-      if (ousd.find("cached_input") != nullptr) {
-        h.cached_input = ousd.number("cached_input", 0, k_max_usd);
-      }
-      h.variant = o.str("variant", false);
-      h.date = catalog_date(o, "date", true, true);
-      h.source = o.source();
-      p.offers.push_back(std::move(h));
-    }
+    h.variant = o.str("variant", false);
+    h.date = catalog_date(o, "date", true, true);
+    h.source = o.source();
+    p.offers.push_back(std::move(h));
   }
   return p;
 }
@@ -709,18 +716,9 @@ GpuPrice parse_gpu_price(const Reader& r) {
   p.basis = r.str("basis");
   p.date = r.str("date");
   p.source = r.source();
-  if (const json* offers = r.find("offers")) {
-    if (!offers->is_array()) {
-      invalid(r.where, "\"offers\" must be an array of objects");
-    }
-    for (std::size_t i = 0; i < offers->size(); ++i) {
-      if (!(*offers)[i].is_object()) {
-        invalid(r.where, "\"offers\" must be an array of objects");
-      }
-      const Reader o{(*offers)[i], fmt::format("{}.offers[{}]", r.where, i)};
-      p.offers.push_back(
-          {o.str("provider"), o.number("usd_per_gpu_hour", 0.01, 10'000), o.str("terms"), o.str("date"), o.source()});
-    }
+  for (const Reader& o : r.objects("offers")) {
+    p.offers.push_back(
+        {o.str("provider"), o.number("usd_per_gpu_hour", 0.01, 10'000), o.str("terms"), o.str("date"), o.source()});
   }
   return p;
 }
