@@ -38,10 +38,14 @@ double api_usd_per_token(const catalog::TokenPrice& price, const Volume& volume)
   return (volume.input_share * input_rate + (1 - volume.input_share) * output) / k_million;
 }
 
-ApiCost api_cost(const catalog::Model& api, const Volume& volume) {
-  const catalog::TokenPrice& price = *api.api_price;
+namespace {
+
+// The bill of the volume at `price`: the entry's own (offer nullptr) or one hosted offer's.
+ApiCost bill(const catalog::Model& api, const catalog::HostedOffer* offer, const catalog::TokenPrice& price,
+             const Volume& volume) {
   ApiCost a;
   a.model = &api;
+  a.offer = offer;
   const double per_token = api_usd_per_token(price, volume);
   a.usd_per_million_tokens = per_token * k_million;
   a.usd_per_month = per_token * volume.tokens_per_day * k_days_per_month;
@@ -49,6 +53,12 @@ ApiCost api_cost(const catalog::Model& api, const Volume& volume) {
   a.cached_rate_used = volume.cached_input_share > 0 &&
                        (a.long_context_rates ? price.long_context_cached_input : price.cached_input).has_value();
   return a;
+}
+
+} // namespace
+
+ApiCost api_cost(const catalog::Model& api, const Volume& volume) {
+  return bill(api, nullptr, *api.api_price, volume);
 }
 
 catalog::TokenPrice billed_price(const ApiCost& a) {
@@ -70,17 +80,14 @@ std::optional<ApiCost> cheapest_offer_cost(const catalog::Model& api, const Volu
     return std::nullopt;
   }
   std::optional<ApiCost> best;
-  double lowest = api_usd_per_token(*api.api_price, volume);
+  double lowest = api_cost(api, volume).usd_per_million_tokens;
   for (const catalog::HostedOffer& o : api.api_price->offers) {
-    ApiCost a;
-    a.model = &api;
-    a.offer = &o;
-    const double per_token = api_usd_per_token(billed_price(a), volume);
-    if (per_token < lowest * (1 - k_relative_slack)) {
-      lowest = per_token;
-      a.usd_per_million_tokens = per_token * k_million;
-      a.usd_per_month = per_token * volume.tokens_per_day * k_days_per_month;
-      a.cached_rate_used = volume.cached_input_share > 0 && o.cached_input.has_value();
+    ApiCost at;
+    at.model = &api;
+    at.offer = &o;
+    const ApiCost a = bill(api, &o, billed_price(at), volume);
+    if (a.usd_per_million_tokens < lowest * (1 - k_relative_slack)) {
+      lowest = a.usd_per_million_tokens;
       best = a;
     }
   }
