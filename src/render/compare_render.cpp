@@ -113,7 +113,7 @@ Grid compare_grid(const std::vector<advisor::Answer>& answers, const advisor::Qu
         if (!a.api_retired.empty()) {
           return "retired " + a.api_retired;
         }
-        return a.api_usd_per_million_tokens ? usd(*a.api_usd_per_million_tokens) + " (API)" : std::string("no price");
+        return a.api_bill ? usd(a.api_bill->usd_per_million_tokens) + " (API)" : std::string("no price");
       }
       return std::string("does not fit");
     });
@@ -122,7 +122,7 @@ Grid compare_grid(const std::vector<advisor::Answer>& answers, const advisor::Qu
         const std::uint64_t gpus = a.cost->self_host.gpus;
         return fmt::format("{} ({} GPU{})", usd(a.cost->self_host.usd_per_month), gpus, gpus == 1 ? "" : "s");
       }
-      return a.api_usd_per_month ? usd(*a.api_usd_per_month) + " (API)" : std::string("-");
+      return a.api_bill ? usd(a.api_bill->usd_per_month) + " (API)" : std::string("-");
     });
   }
   return g;
@@ -218,12 +218,13 @@ ordered_json answer_json(const advisor::Answer& a) {
     j["cost"] = self_host_json(*a.cost);
     j["cost"]["gpu_hour_usd"] = a.cost->plan.gpu_hour_usd;
   }
-  if (a.api_usd_per_month) {
-    const catalog::TokenPrice& p = *a.model->api_price;
+  if (a.api_bill) {
+    const catalog::TokenPrice p = engine::billed_price(*a.api_bill);
     j["api"] = {{"provider", p.provider},
-                {"usd_per_month", *a.api_usd_per_month},
-                {"usd_per_million_tokens", *a.api_usd_per_million_tokens},
-                {"price_date", p.date}};
+                {"usd_per_month", a.api_bill->usd_per_month},
+                {"usd_per_million_tokens", a.api_bill->usd_per_million_tokens},
+                {"price_date", p.date},
+                {"hosted_offer", a.api_bill->offer != nullptr}};
   }
   if (!a.api_retired.empty()) {
     j["api"] = {{"provider", a.model->api_price->provider}, {"retired", a.api_retired}};

@@ -65,7 +65,7 @@ ordered_json quality_of(const advisor::Answer& a, const advisor::PickFilter& f) 
     return nullptr;
   }
   ordered_json q = score_json(*s);
-  const double usd = a.cost ? a.cost->self_host.usd_per_million_tokens : a.api_usd_per_million_tokens.value_or(-1);
+  const double usd = a.cost ? a.cost->self_host.usd_per_million_tokens : (a.api_bill ? a.api_bill->usd_per_million_tokens : -1);
   q["usd_per_quality"] = usd >= 0 && s->value > 0 && advisor::percent_scale(s->benchmark)
                              ? ordered_json(usd / (s->value / 100))
                              : ordered_json(nullptr);
@@ -142,8 +142,8 @@ std::string pick_text(const advisor::PickResult& r, const advisor::Question& q, 
     t.add_row({"model", "provider", "$/1M tokens", f.quality_benchmark});
     for (const advisor::Answer& a : r.apis) {
       const catalog::Score* s = advisor::preferred_score(*a.model, f.quality_benchmark);
-      t.add_row({a.model->id, a.model->provider,
-                 a.api_usd_per_million_tokens ? usd(*a.api_usd_per_million_tokens) : std::string("-"),
+      t.add_row({a.model->id, a.api_bill ? engine::billed_price(*a.api_bill).provider : a.model->provider,
+                 a.api_bill ? usd(a.api_bill->usd_per_million_tokens) : std::string("-"),
                  s != nullptr ? score_text(*s) : "-"});
     }
     out += t.render("  ");
@@ -199,9 +199,8 @@ ordered_json pick_json(const advisor::PickResult& r, const advisor::Question& q,
     const advisor::Answer& a = r.apis[i];
     ordered_json entry{{"rank", i + 1},
                        {"model", {{"id", a.model->id}, {"provider", a.model->provider}}},
-                       {"usd_per_million_tokens", a.api_usd_per_million_tokens
-                                                      ? ordered_json(*a.api_usd_per_million_tokens)
-                                                      : ordered_json(nullptr)},
+                       {"usd_per_million_tokens",
+                        a.api_bill ? ordered_json(a.api_bill->usd_per_million_tokens) : ordered_json(nullptr)},
                        {"quality", quality_of(a, f)},
                        {"scores", scores_json(*a.model)}};
     if (a.license) {

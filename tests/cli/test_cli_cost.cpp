@@ -162,3 +162,25 @@ TEST_CASE("cost: an open model's cheapest hosted offer is compared beside its ow
   CHECK(j["api"][1]["usd_per_month"].get<double>() < j["api"][0]["usd_per_month"].get<double>());
   REQUIRE(j["crossover"].size() == 2);
 }
+
+TEST_CASE("compare weighs a priced open model at the bill cost finds cheapest", "[cli][cost][compare]") {
+  // cost lists the entry's own price and the cheapest hosted offer; compare's api block must be
+  // the lower of the two, with the host named: one bill per model across commands.
+  const auto c = run_modelpick(
+      {"cost", "llama-3.3-70b", "--gpu", "h100", "--tokens-per-day", "100M", "--api", "llama-3.3-70b", "--json"});
+  REQUIRE(c.exit_code == 0);
+  const json bills = json::parse(c.out)["api"];
+  REQUIRE(bills.size() == 2);
+  const json& lowest = bills[1]["usd_per_month"].get<double>() < bills[0]["usd_per_month"].get<double>()
+                           ? bills[1]
+                           : bills[0];
+  const auto r = run_modelpick({"compare", "llama-3.3-70b", "qwen2.5-72b", "--gpu", "h100", "--tokens-per-day",
+                                "100M", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json api = json::parse(r.out)["models"][0]["api"];
+  CHECK(api["provider"] == lowest["provider"]);
+  CHECK(api["hosted_offer"] == true);
+  CHECK(api["usd_per_month"].get<double>() == Approx(lowest["usd_per_month"].get<double>()));
+  // DeepInfra's Llama-3.3-70B Turbo: $0.10 in, $0.32 out; at 3:1 that is $0.155 per 1M tokens
+  CHECK(api["usd_per_million_tokens"].get<double>() == Approx(0.75 * 0.10 + 0.25 * 0.32));
+}

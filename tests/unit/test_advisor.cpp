@@ -42,8 +42,8 @@ TEST_CASE("an answer carries every engine's figures for one model", "[advisor]")
   // An API-only model: no sizing, its own price at the volume (gpt-5: $3.4375 per 1M at 3:1).
   const auto api = advisor::answer(c, c.model("gpt-5"), nullptr, c.gpu("h100"), q);
   CHECK_FALSE(api.sizing);
-  REQUIRE(api.api_usd_per_month);
-  CHECK(*api.api_usd_per_month == Approx(3.4375 * 10 * 365.0 / 12));
+  REQUIRE(api.api_bill);
+  CHECK(api.api_bill->usd_per_month == Approx(3.4375 * 10 * 365.0 / 12));
 }
 
 TEST_CASE("compare names the differences that matter", "[advisor]") {

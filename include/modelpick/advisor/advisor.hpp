@@ -34,8 +34,9 @@ struct Answer {
   std::optional<engine::SizingReport> sizing;         // self-hostable models
   std::optional<engine::ThroughputReport> throughput; // when it fits
   std::optional<engine::CostReport> cost;             // when it fits and a volume is given
-  std::optional<double> api_usd_per_month;            // a priced model through its API, at the volume
-  std::optional<double> api_usd_per_million_tokens;
+  // A priced model bought at the volume: its lowest bill (the cheapest hosted offer where one
+  // undercuts the entry's own price).
+  std::optional<engine::ApiCost> api_bill;
   std::string api_retired;                // the model's API retired on this date: no price offered
   std::optional<license::Result> license; // when a deployment is given
 

@@ -87,6 +87,10 @@ ApiCost api_cost(const catalog::Model& api, const Volume& volume);
 // cheaper than the entry's own price; nullopt otherwise.
 std::optional<ApiCost> cheapest_offer_cost(const catalog::Model& api, const Volume& volume);
 
+// The lowest bill for the volume: the cheapest hosted offer where one undercuts the entry's own
+// price, else the entry's. What compare, pick and check weigh a priced model at.
+ApiCost cheapest_api_cost(const catalog::Model& api, const Volume& volume);
+
 // The price an API row was billed at: the offer's where it has one, else the entry's.
 catalog::TokenPrice billed_price(const ApiCost& a);
 

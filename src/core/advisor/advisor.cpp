@@ -62,7 +62,7 @@ bool runs_on(const catalog::Precision& p, const catalog::Gpu& gpu, const catalog
 
 // $ per 1M tokens of an answer at the volume: self-hosted, or the API's list price.
 double usd_per_million(const Answer& a) {
-  return a.cost ? a.cost->self_host.usd_per_million_tokens : a.api_usd_per_million_tokens.value_or(0);
+  return a.cost ? a.cost->self_host.usd_per_million_tokens : (a.api_bill ? a.api_bill->usd_per_million_tokens : 0);
 }
 
 // The sort key of a ranked answer: larger is better.
@@ -190,9 +190,7 @@ Answer sized_answer(const catalog::Catalog& catalog, const catalog::Model& model
   if (model.api_price && model.api_price->retired_on(q.today)) {
     a.api_retired = model.api_price->retires; // no longer bought: no price is offered
   } else if (q.volume && model.api_price) {
-    const engine::ApiCost bill = engine::api_cost(model, *q.volume);
-    a.api_usd_per_million_tokens = bill.usd_per_million_tokens;
-    a.api_usd_per_month = bill.usd_per_month;
+    a.api_bill = engine::cheapest_api_cost(model, *q.volume);
   }
   if (!model.self_hostable()) {
     return a;
@@ -347,9 +345,10 @@ std::vector<std::string> differences(const std::vector<Answer>& answers) {
     if (!a.model->self_hostable()) {
       out.push_back(
           fmt::format("{} is API-only{}", a.model->id,
-                      a.api_usd_per_month
-                          ? fmt::format(": ${} a month at the volume",
-                                        group_digits(static_cast<std::uint64_t>(std::llround(*a.api_usd_per_month))))
+                      a.api_bill ? fmt::format(": ${} a month at the volume from {}",
+                                               group_digits(static_cast<std::uint64_t>(
+                                                   std::llround(a.api_bill->usd_per_month))),
+                                               engine::billed_price(*a.api_bill).provider)
                           : std::string{}));
     } else if (!a.fits()) {
       out.push_back(fmt::format("{} does not fit: {}", a.model->id, a.sizing->not_fit_reason));
@@ -527,7 +526,7 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
         continue;
       }
       Answer a = answer(catalog, m, nullptr, gpu, q);
-      if (sort == PickSort::usd_per_quality && !a.api_usd_per_million_tokens) {
+      if (sort == PickSort::usd_per_quality && !a.api_bill) {
         continue;
       }
       if (!a.license || passes(*a.license)) {
@@ -653,10 +652,10 @@ std::vector<CheckResult> check_expectations(const std::vector<Answer>& answers, 
       add("cheaper-than-api", false, "cannot be evaluated: the file names no \"api_alternatives\" to compare with");
     } else if (e.self_host_cheaper_than_api) {
       for (const catalog::Model* api : apis) {
-        const double per_month = engine::api_cost(*api, *q.volume).usd_per_month;
-        add("cheaper-than-api", a.cost->self_host.usd_per_month <= per_month,
-            fmt::format("self-hosting ${:.0f} a month vs {} ${:.0f}", a.cost->self_host.usd_per_month, api->id,
-                        per_month));
+        const engine::ApiCost bill = engine::cheapest_api_cost(*api, *q.volume);
+        add("cheaper-than-api", a.cost->self_host.usd_per_month <= bill.usd_per_month,
+            fmt::format("self-hosting ${:.0f} a month vs {} from {} ${:.0f}", a.cost->self_host.usd_per_month, api->id,
+                        engine::billed_price(bill).provider, bill.usd_per_month));
       }
     }
   }

@@ -94,6 +94,11 @@ std::optional<ApiCost> cheapest_offer_cost(const catalog::Model& api, const Volu
   return best;
 }
 
+ApiCost cheapest_api_cost(const catalog::Model& api, const Volume& volume) {
+  std::optional<ApiCost> offer = cheapest_offer_cost(api, volume);
+  return offer ? *offer : api_cost(api, volume);
+}
+
 Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day, double api_usd_per_token) {
   Crossover c;
   // API cost per month of one token per day of volume.
