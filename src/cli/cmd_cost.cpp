@@ -26,12 +26,7 @@ struct CostOptions {
   std::string config;
   std::string precision;
   bool text_only = false;
-  std::string gpu = "h100";
-  std::string gpus;
-  std::string kv_dtype = "auto";
-  std::string gpu_memory_utilization = "0.90";
-  std::string tp_nodes = "1";
-  std::string engine; // the memory model (common_options: apply_memory_model)
+  SizingOptions sizing; // without --context and --concurrency: the request is the volume's shape
   VolumeOptions volume;
   std::vector<std::string> apis;
   std::string batch;
@@ -88,17 +83,9 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
   engine::SelfHostPlan plan = parsed.plan;
   const std::uint64_t input_tokens = parsed.shape.input_tokens;
   const std::uint64_t output_tokens = parsed.shape.output_tokens;
-  engine::SizingRequest request;
+  engine::SizingRequest request = parse_sizing(o.sizing);
   request.context_tokens = input_tokens + output_tokens;
   request.concurrency = 1;
-  request.kv_bytes = parse_kv_dtype(o.kv_dtype);
-  request.kv_dtype = o.kv_dtype;
-  request.gpu_memory_utilization = parse_gpu_memory_utilization(o.gpu_memory_utilization);
-  if (!o.gpus.empty()) {
-    request.gpus = parse_gpus(o.gpus);
-  }
-  request.tp_nodes = parse_tp_nodes(o.tp_nodes);
-  apply_memory_model(o.engine, request);
   std::uint64_t batch = 1;
   if (!o.batch.empty()) {
     batch = util::parse_count(o.batch, "--batch", util::SuffixBase::decimal, 1, k_max_concurrency);
@@ -106,7 +93,7 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
 
   const ModelInput input = ModelInput::resolve("cost", o.model, o.config, o.precision, catalog, o.text_only);
   const catalog::Model& model = input.model();
-  const catalog::Gpu& gpu = catalog.gpu(o.gpu);
+  const catalog::Gpu& gpu = catalog.gpu(o.sizing.gpu);
   engine::require_self_hostable(model);
   if (request.context_tokens > model.longest_context()) {
     // the request is the volume's shape, not a --context: name the flags that made it
@@ -178,18 +165,9 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec) {
       ->type_name("FILE");
   cmd->add_flag("--text-only", o->text_only, "Leave out the vision and audio towers a multimodal checkpoint ships");
   add_volume_options(*cmd, o->volume);
-  cmd->add_option("--gpu", o->gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
-  cmd->add_option("--gpus", o->gpus,
-                  "GPUs per replica (default: the layout that serves the volume for the least a month)")
-      ->type_name("N");
+  add_sizing_options(*cmd, o->sizing, "GPUs per replica (default: the layout that serves the volume for the least a month)",
+                     nullptr);
   cmd->add_option("--precision", o->precision, "Weight precision (default: the official checkpoint's)")->type_name("P");
-  cmd->add_option("--kv-dtype", o->kv_dtype, "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
-      ->type_name("D");
-  cmd->add_option("--gpu-memory-utilization", o->gpu_memory_utilization,
-                  "Share of each GPU's memory to use, as vLLM's flag (default 0.90)")
-      ->type_name("F");
-  cmd->add_option("--tp-nodes", o->tp_nodes, k_tp_nodes_help)->type_name("N");
-  cmd->add_option("--engine", o->engine, k_engine_help)->type_name("E");
   cmd->add_option("--api", o->apis, "API models to compare, comma-separated (default: every priced API model)")
       ->type_name("LIST")
       ->delimiter(',');

@@ -1,7 +1,6 @@
 #include "common_options.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <ctime>
 #include <fmt/format.h>
@@ -195,10 +194,12 @@ void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help, 
   }
   cmd.add_option("--gpu", o.gpu, "GPU id (default h100; `modelpick list --gpus`)")->type_name("G");
   cmd.add_option("--gpus", o.gpus, gpus_help)->type_name("N");
-  cmd.add_option("--context", o.context, context_help)->type_name("N");
-  cmd.add_option("--concurrency", o.concurrency,
-                 "Sequences held in the KV cache at once (default 1); max: how many fit (fit.max_concurrency)")
-      ->type_name("N");
+  if (context_help != nullptr) {
+    cmd.add_option("--context", o.context, context_help)->type_name("N");
+    cmd.add_option("--concurrency", o.concurrency,
+                   "Sequences held in the KV cache at once (default 1); max: how many fit (fit.max_concurrency)")
+        ->type_name("N");
+  }
   cmd.add_option("--kv-dtype,--kv-cache-dtype", o.kv_dtype,
                  "KV cache dtype: auto (16-bit), bf16, fp16, fp8 (default auto)")
       ->type_name("D");
@@ -209,13 +210,7 @@ void add_sizing_options(CLI::App& cmd, SizingOptions& o, const char* gpus_help, 
 }
 
 std::uint64_t parse_tp_nodes(const std::string& text) {
-  std::uint64_t n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > engine::k_max_tp_nodes) {
-    throw Error(ErrorKind::usage, fmt::format("--tp-nodes '{}' is not accepted: expected a whole number from 1 to {}",
-                                              util::printable(text), engine::k_max_tp_nodes));
-  }
-  return n;
+  return util::parse_count(text, "--tp-nodes", util::SuffixBase::decimal, 1, engine::k_max_tp_nodes);
 }
 
 engine::SizingRequest parse_sizing(const SizingOptions& o) {

@@ -74,7 +74,8 @@ std::uint64_t parse_tp_nodes(const std::string& text);
 inline constexpr const char* k_tp_nodes_help =
     "Nodes one tensor-parallel group may span (default 1: TP inside a node, further nodes as pipeline stages)";
 inline constexpr const char* k_context_help = "Tokens per sequence: 8192, 32k, 128k (k = 1024; default 8k)";
-// `with_engine`: also --engine (size registers its own, with the engines' flags).
+// `with_engine`: also --engine (size registers its own, with the engines' flags). A null
+// `context_help`: no --context or --concurrency (cost sizes the volume's own request).
 void add_sizing_options(CLI::App& command, SizingOptions& options, const char* gpus_help,
                         const char* context_help = k_context_help, bool with_engine = true);
 engine::SizingRequest parse_sizing(const SizingOptions& options);

@@ -287,6 +287,6 @@ TEST_CASE("size --tp-nodes: tensor parallelism over whole nodes, without the NVL
   // a bad count is named
   const auto bad = run_modelpick({"size", "llama-3.1-8b", "--tp-nodes", "0"});
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find("--tp-nodes '0' is not accepted") != std::string::npos);
+  CHECK(bad.err.find("--tp-nodes '0' is out of range: expected a whole number from 1 to 64") != std::string::npos);
   CHECK(bad.out.empty());
 }

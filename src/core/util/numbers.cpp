@@ -12,11 +12,14 @@ namespace {
 
 [[noreturn]] void bad_count(std::string_view text, std::string_view what, SuffixBase base, std::uint64_t min,
                             std::uint64_t max, std::string_view why) {
-  throw Error(ErrorKind::usage,
-              fmt::format("{} '{}' {}: expected a whole number from {} to {}, optionally with a suffix {}", what, text,
-                          why, group_digits(min), group_digits(max),
-                          base == SuffixBase::binary ? "k, M or G = 1024, 1024^2, 1024^3 (e.g. 8192, 32k, 1M)"
-                                                     : "k, M or B/G = 10^3, 10^6, 10^9 (e.g. 50k, 800M, 1.2B)"));
+  // a suffix only helps where the range reaches a thousand ("--tp-nodes" stops at 64)
+  const std::string suffixes =
+      max < 1000 ? std::string{}
+      : base == SuffixBase::binary
+          ? std::string(", optionally with a suffix k, M or G = 1024, 1024^2, 1024^3 (e.g. 8192, 32k, 1M)")
+          : std::string(", optionally with a suffix k, M or B/G = 10^3, 10^6, 10^9 (e.g. 50k, 800M, 1.2B)");
+  throw Error(ErrorKind::usage, fmt::format("{} '{}' {}: expected a whole number from {} to {}{}", what, text, why,
+                                            group_digits(min), group_digits(max), suffixes));
 }
 
 // Strict decimal: digits, at most one '.', optional exponent. Returns false on anything else.
