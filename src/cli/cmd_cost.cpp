@@ -165,8 +165,8 @@ Runner add_cost_command(CLI::App& app, const CommandSpec& spec) {
       ->type_name("FILE");
   cmd->add_flag("--text-only", o->text_only, "Leave out the vision and audio towers a multimodal checkpoint ships");
   add_volume_options(*cmd, o->volume);
-  add_sizing_options(*cmd, o->sizing, "GPUs per replica (default: the layout that serves the volume for the least a month)",
-                     nullptr);
+  add_sizing_options(*cmd, o->sizing,
+                     "GPUs per replica (default: the layout that serves the volume for the least a month)", nullptr);
   cmd->add_option("--precision", o->precision, "Weight precision (default: the official checkpoint's)")->type_name("P");
   cmd->add_option("--api", o->apis, "API models to compare, comma-separated (default: every priced API model)")
       ->type_name("LIST")

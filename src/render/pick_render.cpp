@@ -65,7 +65,8 @@ ordered_json quality_of(const advisor::Answer& a, const advisor::PickFilter& f) 
     return nullptr;
   }
   ordered_json q = score_json(*s);
-  const double usd = a.cost ? a.cost->self_host.usd_per_million_tokens : (a.api_bill ? a.api_bill->usd_per_million_tokens : -1);
+  const double usd =
+      a.cost ? a.cost->self_host.usd_per_million_tokens : (a.api_bill ? a.api_bill->usd_per_million_tokens : -1);
   q["usd_per_quality"] = usd >= 0 && s->value > 0 && advisor::percent_scale(s->benchmark)
                              ? ordered_json(usd / (s->value / 100))
                              : ordered_json(nullptr);

@@ -171,11 +171,10 @@ TEST_CASE("compare weighs a priced open model at the bill cost finds cheapest", 
   REQUIRE(c.exit_code == 0);
   const json bills = json::parse(c.out)["api"];
   REQUIRE(bills.size() == 2);
-  const json& lowest = bills[1]["usd_per_month"].get<double>() < bills[0]["usd_per_month"].get<double>()
-                           ? bills[1]
-                           : bills[0];
-  const auto r = run_modelpick({"compare", "llama-3.3-70b", "qwen2.5-72b", "--gpu", "h100", "--tokens-per-day",
-                                "100M", "--json"});
+  const json& lowest =
+      bills[1]["usd_per_month"].get<double>() < bills[0]["usd_per_month"].get<double>() ? bills[1] : bills[0];
+  const auto r =
+      run_modelpick({"compare", "llama-3.3-70b", "qwen2.5-72b", "--gpu", "h100", "--tokens-per-day", "100M", "--json"});
   REQUIRE(r.exit_code == 0);
   const json api = json::parse(r.out)["models"][0]["api"];
   CHECK(api["provider"] == lowest["provider"]);

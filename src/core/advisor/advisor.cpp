@@ -343,13 +343,12 @@ std::vector<std::string> differences(const std::vector<Answer>& answers) {
       out.push_back(fmt::format("{}: {}", a.model->id, license_reason(*a.license)));
     }
     if (!a.model->self_hostable()) {
-      out.push_back(
-          fmt::format("{} is API-only{}", a.model->id,
-                      a.api_bill ? fmt::format(": ${} a month at the volume from {}",
-                                               group_digits(static_cast<std::uint64_t>(
-                                                   std::llround(a.api_bill->usd_per_month))),
-                                               engine::billed_price(*a.api_bill).provider)
-                          : std::string{}));
+      out.push_back(fmt::format(
+          "{} is API-only{}", a.model->id,
+          a.api_bill ? fmt::format(": ${} a month at the volume from {}",
+                                   group_digits(static_cast<std::uint64_t>(std::llround(a.api_bill->usd_per_month))),
+                                   engine::billed_price(*a.api_bill).provider)
+                     : std::string{}));
     } else if (!a.fits()) {
       out.push_back(fmt::format("{} does not fit: {}", a.model->id, a.sizing->not_fit_reason));
     } else {
