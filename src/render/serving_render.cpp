@@ -73,7 +73,7 @@ std::string serving_table(const engine::ServingPrediction& p, const catalog::Gpu
     out += t.render();
     if (r.engine == engine::ServingEngine::vllm) {
       out += fmt::format("GPU KV cache size: {} tokens ({} blocks of {}{})\n", group_digits(p.kv_cache_tokens),
-                         group_digits(k.blocks), r.block_size,
+                         group_digits(k.blocks), p.block_size,
                          p.kv_cache_groups > 1 ? fmt::format(" over {} groups", p.kv_cache_groups) : "");
       out += fmt::format("Maximum concurrency for {} tokens per request: {:.2f}x\n", group_digits(r.max_model_len),
                          p.max_concurrency);
@@ -117,7 +117,7 @@ ordered_json serving_json(const engine::ServingPrediction& p) {
     j["kv_bytes_per_value"] = r.kv_bytes;
   }
   if (r.engine == engine::ServingEngine::vllm) {
-    j["block_size"] = r.block_size;
+    j["block_size"] = p.block_size;
     j["kv_cache_blocks"] = k.blocks;
     j["kv_cache_groups"] = p.kv_cache_groups;
     j["max_num_seqs"] = r.max_num_seqs;

@@ -118,7 +118,7 @@ TEST_CASE("size --engine: bad values and misplaced flags are one-line usage erro
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK(r.err.find(c.needle) != std::string::npos);
   }
-  const auto jamba = run_modelpick({"size", "jamba-1.5-mini", "--engine", "vllm"});
+  const auto jamba = run_modelpick({"size", "jamba-1.5-mini", "--engine", "sglang"});
   CHECK(jamba.exit_code == 2);
   CHECK(jamba.out.empty());
   CHECK(jamba.err.find("not modelled for jamba-1.5-mini's mamba layers") != std::string::npos);
@@ -148,12 +148,38 @@ TEST_CASE("size --engine llama.cpp: recurrent layers' state is counted with the 
   // = 36 x 2,195,456 = 79,036,416 for one sequence
   CHECK(j["engine"]["state_bytes"] == 79036416);
   CHECK(j["engine"]["kv_cache_bytes"] == 805306368ULL + 79036416ULL);
-  // vLLM's hybrid allocator is not modelled: refused by name, not guessed
-  const auto v = run_modelpick(
-      {"size", "--config", fixture("hf/qwen3-next-80b-a3b-instruct.json"), "--gpu", "h200", "--engine", "vllm"});
-  CHECK(v.exit_code == 2);
-  CHECK(v.out.empty());
-  CHECK(v.err.find("--engine vllm: not modelled for") != std::string::npos);
+  // SGLang's state pool is not modelled: refused by name, not guessed
+  const auto s = run_modelpick(
+      {"size", "--config", fixture("hf/qwen3-next-80b-a3b-instruct.json"), "--gpu", "h200", "--engine", "sglang"});
+  CHECK(s.exit_code == 2);
+  CHECK(s.out.empty());
+  CHECK(s.err.find("--engine sglang: not modelled for") != std::string::npos);
+}
+
+TEST_CASE("size --engine vllm: a hybrid's state sets the block size and takes a block per group", "[cli][engine]") {
+  // Qwen3-Next-80B-A3B at TP 4 (config.json: 48 layers, full attention every 4th; 2 KV heads of
+  // 256; Gated DeltaNet with 16 key heads and 32 value heads of 128, conv kernel 4; bf16).
+  // Per rank, vLLM's state shapes (mamba_utils.py, gated_delta_net_state_shape):
+  //   conv (4 - 1) x (128 x 16 x 2 + 128 x 32) / 4 = 3 x 2,048 values x 2 B = 12,288 B
+  //   SSM  32 / 4 x 128 x 128 = 131,072 values x 2 B                       = 262,144 B
+  // An attention layer's token on a rank: 2 KV heads / TP 4 -> 1 head replicated, K and V of
+  // 256 x 2 B = 1,024 B. HybridAttentionMambaModelConfig: block = 16 x ceil(274,432 / (16 x
+  // 1,024)) = 272 tokens; page = 272 x 1,024 = 278,528 B (the state padded 1.49%).
+  // Groups of 12 layers: 12 attention -> 1 group, 36 Gated DeltaNet -> 3 groups.
+  const auto r = run_modelpick({"size", "--config", fixture("hf/qwen3-next-80b-a3b-instruct.json"), "--gpu", "h200",
+                                "--engine", "vllm", "--tensor-parallel-size", "4", "--max-model-len", "32k", "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json e = json::parse(r.out)["engine"];
+  CHECK(e["block_size"] == 272);
+  CHECK(e["kv_cache_groups"] == 4);
+  const auto kv = e["per_gpu"]["kv_cache_bytes"].get<std::uint64_t>();
+  const std::uint64_t blocks = kv / (278'528ULL * 12);
+  CHECK(e["kv_cache_blocks"] == blocks);
+  // vLLM up to 0.20 logs blocks / groups x block size
+  CHECK(e["kv_cache_tokens"] == blocks / 4 * 272);
+  // a request of 32,768 tokens: ceil(32,768 / 272) = 121 attention blocks + 1 per state group
+  CHECK(e["max_concurrency"].get<double>() == Approx(static_cast<double>(blocks) / (121 + 3)));
 }
 
 TEST_CASE("size --engine: fewer concurrent requests than --concurrency is exit 3, with the report", "[cli][engine]") {

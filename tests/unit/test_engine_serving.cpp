@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "catalog_fixture.hpp"
+#include "modelpick/catalog/hf_config.hpp"
 #include "modelpick/engine/constants.hpp"
 #include "modelpick/engine/serving.hpp"
 #include "modelpick/error.hpp"
@@ -197,7 +198,9 @@ TEST_CASE("llama.cpp: n_ctx cells of K and V at the cache types, per offloaded l
 
 TEST_CASE("engines: what is not modelled says so", "[serving]") {
   ServingRequest r;
+  r.engine = engine::ServingEngine::sglang; // its Mamba state pool is not modelled
   CHECK_THROWS_AS(predict("jamba-1.5-mini", "bf16", "h100", r), Error);
+  r.engine = engine::ServingEngine::vllm;
   r.tensor_parallel = 3;
   CHECK_THROWS_AS(predict("llama-3.1-8b", "bf16", "h100", r), Error);
   r.tensor_parallel = 1;
@@ -262,4 +265,49 @@ TEST_CASE("vLLM: NVLink all-reduce buffers on H100s, and the A100's measured sam
   CHECK(a100.request.max_num_batched_tokens == 2048);
   CHECK(a100.request.max_num_seqs == 256);
   CHECK(a100.rank.activation_bytes == 2048ULL * 2 * (4 * 5120 + 3 * 25600));
+}
+
+TEST_CASE("vLLM hybrid allocator: block size, padding and groups as a logged GB300 start-up", "[serving]") {
+  // A Gated DeltaNet hybrid whose config fields and vLLM start-up lines are published together:
+  // a memory-report test of NVIDIA's srt-slurm tooling, "trimmed from a real GB300 decode worker
+  // log" (92 layers: 69 linear_attention + 23 full_attention; 4 KV heads of 256; 16 key and 128
+  // value heads of 128, conv kernel 4; bf16 state). It logs "Setting attention block size to
+  // 1056 tokens", "Padding mamba page size by 0.19%", "Available KV cache memory: 46.50 GiB" and
+  // "Maximum concurrency for 10,240 tokens per request: 38.54x". The fields below that are not in
+  // that config (hidden size, vocabulary, FFN widths) do not enter the page arithmetic.
+  std::string layer_types;
+  for (int i = 0; i < 92; ++i) {
+    layer_types += std::string(i == 0 ? "" : ",") + (i < 69 ? "\"linear_attention\"" : "\"full_attention\"");
+  }
+  const std::string config = R"({"model_type": "qwen3_next", "torch_dtype": "bfloat16", "num_hidden_layers": 92,
+    "layer_types": [)" + layer_types +
+                             R"(], "num_attention_heads": 32, "num_key_value_heads": 4, "head_dim": 256,
+    "hidden_size": 4096, "intermediate_size": 12288, "moe_intermediate_size": 1024, "num_experts": 512,
+    "num_experts_per_tok": 10, "shared_expert_intermediate_size": 1024, "vocab_size": 151936,
+    "max_position_embeddings": 262144, "linear_num_key_heads": 16, "linear_num_value_heads": 128,
+    "linear_key_head_dim": 128, "linear_value_head_dim": 128, "linear_conv_kernel_dim": 4})";
+  const catalog::ConfigImport imported = catalog::model_from_hf_config("gdn92/config.json", config);
+  const catalog::Catalog& c = embedded_catalog();
+  ServingRequest r;
+  r.engine = ServingEngine::vllm;
+  r.tensor_parallel = 1;
+  r.pipeline_parallel = 1;
+  r.max_model_len = 10240;
+  r.memory_fraction = 0.92;
+  const auto p = engine::predict_serving(imported.model, c.precision("nvfp4"), c.gpu("gb300"), r);
+  // attention token 2 x 4 x 256 x 2 B = 4,096 B; state (16 x 128 x 2 + 128 x 128) x 3 x 2 B
+  // + 128 x 128 x 128 x 2 B = 4,317,184 B; 16 x ceil(4,317,184 / (16 x 4,096)) = 1,056 tokens
+  CHECK(p.block_size == 1056);
+  CHECK(p.kv_cache_groups == 4); // 23 attention layers in one group, 69 Gated DeltaNet in three
+  // one block id: a 1,056 x 4,096 B page in each of the 23 layers of a group
+  REQUIRE(p.rank.page_bytes == 1056ULL * 4096 * 23);
+  const bool padded = std::any_of(p.assumptions.begin(), p.assumptions.end(), [](const std::string& a) {
+    return a.find("the state padded by 0.19%") != std::string::npos;
+  });
+  CHECK(padded);
+  // a request of 10,240 tokens: ceil(10,240 / 1,056) = 10 attention blocks + 1 per state group
+  CHECK(p.max_concurrency == Approx(static_cast<double>(p.rank.blocks) / 13));
+  // the logged concurrency from the logged cache memory, through these pages
+  const auto logged_blocks = static_cast<std::uint64_t>(46.50 * k_gib) / p.rank.page_bytes;
+  CHECK(static_cast<double>(logged_blocks) / 13 == Approx(38.54).epsilon(0.0005));
 }

@@ -128,6 +128,15 @@ inline constexpr double k_vllm_sampler_fp32_copies = 9.5;
 // of the A100's silicon (catalog compute_capability "8.0": A100, A800).
 inline constexpr double k_vllm_sampler_fp32_copies_a100 = 2.0;
 
+// Hybrid models (attention beside Mamba or linear-attention layers) under vLLM's V1 allocator:
+// one page size for every layer, so the attention block grows until one block of an attention
+// layer holds at least one sequence's recurrent state, in multiples of the kernel's block
+// alignment (vllm/model_executor/models/config.py, HybridAttentionMambaModelConfig,
+// kernel_block_alignment_size: 16; 64 for MLA attention since 0.11.1), and the state is padded
+// to that page ("Padding mamba page size by x%"). Not fitted: read from the source.
+inline constexpr std::uint64_t k_vllm_hybrid_block_alignment = 16;
+inline constexpr std::uint64_t k_vllm_hybrid_block_alignment_mla = 64;
+
 // SGLang makes mem_fraction_static of the memory free before loading the weights static
 // (weights + KV pool; sglang/srt/model_executor/model_runner.py, profile_max_num_token). By
 // then the CUDA context (about 0.5 GiB) and torch.distributed's buffers ("Init torch

@@ -79,6 +79,7 @@ struct ServingPrediction {
   std::uint64_t kv_cache_bytes = 0;  // all GPUs together (llama.cpp: recurrent state included)
   std::uint64_t state_bytes = 0;     // llama.cpp: recurrent layers' conv + SSM state, all sequences
   std::uint64_t kv_cache_groups = 1; // vLLM's KV cache groups (hybrid models have more than one)
+  std::uint64_t block_size = 0;      // vLLM: tokens per attention block as used (hybrids grow it)
   double max_concurrency = 0;        // requests of max_model_len at once
   bool starts = true;                // false: the engine refuses to start
   std::string refusal;               // why, as the engine would say it
@@ -87,7 +88,7 @@ struct ServingPrediction {
 
 // Throws Error(usage), naming the engine's flag, for an API-only model, an architecture the
 // engine model does not cover (cross-attention layers; recurrent and linear-attention layers
-// under vLLM and SGLang, whose hybrid pools are not modelled), a length past the
+// under SGLang, whose state pool is not modelled), a length past the
 // model's maximum, or a tensor / pipeline-parallel size the model cannot take. A length, TP or
 // PP of 0 means "not chosen yet" and is not checked (size calls this before it has a layout).
 void check_serving_request(const catalog::Model& model, const catalog::Gpu& gpu, const ServingRequest& request);
@@ -101,9 +102,10 @@ enum class Wording { numbers, full };
 ServingPrediction predict_serving(const catalog::Model& model, const catalog::Precision& precision,
                                   const catalog::Gpu& gpu, ServingRequest request, Wording wording = Wording::full);
 
-// Whether the engine's accounting covers every layer of `model`: vLLM and SGLang model
-// attention with a per-token cache (not recurrent, linear-attention or cross-attention
-// layers, whose pools are engine-specific); llama.cpp also its recurrent cache.
+// Whether the engine's accounting covers every layer of `model`: attention with a per-token
+// cache under every engine; recurrent and linear-attention state under vLLM (its hybrid
+// allocator) and llama.cpp (its recurrent cells), not SGLang (a state pool of its own); no
+// engine's cross-attention (a cache of image tokens).
 bool engine_covers(const catalog::Model& model, ServingEngine engine);
 
 // The request with the engine's defaults filled in for `gpu`: memory fraction, max_num_seqs,

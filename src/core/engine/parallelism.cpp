@@ -7,7 +7,19 @@ namespace modelpick::engine {
 
 namespace {
 
-enum class TpProblem { none, zero, past_node, part_node, heads, kv_heads };
+// The heads a Mamba or linear-attention layer shards over tensor-parallel ranks (Mamba-1: its
+// inner channels); 0 when the model has no such layer.
+std::uint64_t recurrent_heads(const catalog::Architecture& arch) {
+  if (arch.mamba) {
+    return arch.mamba->heads > 0 ? arch.mamba->heads : arch.mamba->d_inner;
+  }
+  if (arch.linear) {
+    return arch.linear->value_heads;
+  }
+  return 0;
+}
+
+enum class TpProblem { none, zero, past_node, part_node, heads, kv_heads, recurrent_heads };
 
 // Why a tensor-parallel size does not work, without words: layout searches ask this of every
 // size for every model pick tries, and need no message.
@@ -27,6 +39,9 @@ TpProblem tp_problem(const catalog::Architecture& arch, std::uint64_t tp, std::u
   }
   if (!arch.mla && arch.kv_heads % tp != 0 && tp % arch.kv_heads != 0) {
     return TpProblem::kv_heads;
+  }
+  if (recurrent_heads(arch) % tp != 0 || (arch.linear && arch.linear->key_heads % tp != 0)) {
+    return TpProblem::recurrent_heads; // vLLM's state shapes divide them over the ranks
   }
   return TpProblem::none;
 }
@@ -57,6 +72,10 @@ std::optional<std::string> tensor_parallel_problem(const catalog::Architecture& 
     return fmt::format("{} attention heads do not split evenly over tensor parallel {}", arch.attention_heads, tp);
   case TpProblem::kv_heads:
     return fmt::format("{} KV heads neither divide nor are divided by tensor parallel {}", arch.kv_heads, tp);
+  case TpProblem::recurrent_heads:
+    return fmt::format("the {} heads of its {} layers do not split evenly over tensor parallel {}",
+                       arch.linear && arch.linear->key_heads % tp != 0 ? arch.linear->key_heads : recurrent_heads(arch),
+                       arch.mamba ? "Mamba" : "linear-attention", tp);
   }
   return std::nullopt;
 }

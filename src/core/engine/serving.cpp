@@ -125,14 +125,19 @@ std::uint64_t whole_pages(std::int64_t kv_cache_bytes, std::uint64_t page_bytes)
   return kv_cache_bytes <= 0 || page_bytes == 0 ? 0 : static_cast<std::uint64_t>(kv_cache_bytes) / page_bytes;
 }
 
-// The first layer whose cache the engine does not model, or nullptr: recurrent and
-// linear-attention state lives in engine-specific pools (llama.cpp's is sized, see
-// predict_llama_cpp); cross-attention caches image tokens sized by the vision encoder.
+// Mamba and linear-attention layers: a fixed-size state per sequence instead of a KV cache.
+bool recurrent(const catalog::AttentionLayer& l) {
+  return l.kind == AttentionKind::mamba || l.kind == AttentionKind::linear;
+}
+
+// The first layer whose cache the engine does not model, or nullptr: SGLang keeps recurrent
+// and linear-attention state in a pool of its own (vLLM's hybrid allocator and llama.cpp's
+// recurrent cells are sized, see vllm_groups and predict_llama_cpp); cross-attention caches
+// image tokens sized by the vision encoder.
 const catalog::AttentionLayer* unmodelled_layer(const catalog::Architecture& a, ServingEngine engine) {
   for (std::uint64_t i = 0; i < a.layers; ++i) {
     const AttentionKind k = a.attention(i).kind;
-    const bool recurrent = k == AttentionKind::mamba || k == AttentionKind::linear;
-    if ((recurrent && engine != ServingEngine::llama_cpp) || k == AttentionKind::cross) {
+    if ((recurrent(a.attention(i)) && engine == ServingEngine::sglang) || k == AttentionKind::cross) {
       return &a.attention(i);
     }
   }
@@ -208,21 +213,106 @@ std::uint64_t forward_bytes_per_token(const catalog::Architecture& a, std::uint6
   return k_bytes_16bit * (k_vllm_forward_hidden_copies * a.hidden_size + widest);
 }
 
+// The window key of recurrent layers in vLLM's KV cache groups (MambaSpec): one block of state
+// per request, whatever its length.
+constexpr std::uint64_t k_state_group = std::numeric_limits<std::uint64_t>::max();
+
+// One sequence's state of a recurrent layer on one tensor-parallel rank, as vLLM V1 allocates
+// it (vllm/model_executor/layers/mamba/mamba_utils.py, MambaStateShapeCalculator): the conv
+// state in the model's dtype, the SSM or recurrent state in its own (mamba_ssm_cache_dtype;
+// KDA's is fp32). The heads divide over the ranks (tensor_parallel_problem).
+std::uint64_t vllm_state_bytes(const catalog::Architecture& a, const catalog::AttentionLayer& l, std::uint64_t tp) {
+  const auto mul = [](std::uint64_t x, std::uint64_t y) { return checked_mul(x, y, "state bytes"); };
+  const std::uint64_t conv_b = a.conv_state_bytes;
+  const std::uint64_t rec_b = a.recurrent_state_bytes;
+  if (l.kind == AttentionKind::mamba) {
+    const catalog::Mamba& m = *a.mamba;
+    const std::uint64_t past = m.d_conv > 0 ? m.d_conv - 1 : 0;
+    if (m.heads == 0) { // mamba1_state_shape: (d_inner / tp, d_conv - 1) and (d_inner / tp, d_state)
+      const std::uint64_t inner = m.d_inner / tp;
+      return checked_add(mul(mul(inner, past), conv_b), mul(mul(inner, m.d_state), rec_b), "state bytes");
+    }
+    // mamba2_state_shape: B and C groups that do not divide over the ranks are replicated up to
+    // one per rank (extra_groups_for_head_shards); the SSM state is (heads / tp, head_dim, d_state)
+    const std::uint64_t groups = m.groups % tp == 0 ? m.groups : tp;
+    const std::uint64_t conv_dim = checked_add(m.d_inner, mul(2 * groups, m.d_state), "state bytes") / tp;
+    return checked_add(mul(mul(past, conv_dim), conv_b), mul(mul(mul(m.heads / tp, m.head_dim), m.d_state), rec_b),
+                       "state bytes");
+  }
+  if (!a.linear || a.linear->kind == catalog::LinearKind::lightning) {
+    // linear_attention_state_shape (MiniMax's lightning attention): (heads / tp, dim, dim)
+    const std::uint64_t heads = a.linear ? a.linear->value_heads : a.attention_heads;
+    const std::uint64_t dim = a.linear ? a.linear->value_head_dim : a.head_dim;
+    return mul(mul(mul(heads / tp, dim), dim), rec_b);
+  }
+  // gated_delta_net_state_shape, kda_state_shape: a conv over q, k and v, and one key x value
+  // matrix per value head
+  const catalog::LinearAttention& g = *a.linear;
+  const std::uint64_t conv_dim =
+      checked_add(mul(2 * g.key_heads, g.key_head_dim), mul(g.value_heads, g.value_head_dim), "state bytes") / tp;
+  const std::uint64_t past = g.conv_kernel > 0 ? g.conv_kernel - 1 : 0;
+  return checked_add(mul(mul(past, conv_dim), conv_b),
+                     mul(mul(mul(g.value_heads / tp, g.key_head_dim), g.value_head_dim), rec_b), "state bytes");
+}
+
 // vLLM's KV cache groups (vllm/v1/core/kv_cache_utils.py, uniform page size): layers of one
-// kind (full, or one sliding window) are cut into groups of `group_size` layers; a block is
-// one page of every layer of a group, and a request needs blocks from every group.
+// kind (full, one sliding window, or recurrent state) are cut into groups of `group_size`
+// layers; a block is one page of every layer of a group, and a request needs blocks from every
+// group (one per state group).
 struct KvGroups {
   std::uint64_t group_size = 0;       // layers per group = pages per block
   std::uint64_t page_bytes = 0;       // one layer's block of block_size tokens
-  std::vector<std::uint64_t> windows; // per group: 0 = full attention, else the window
+  std::uint64_t block_size = 0;       // tokens per attention block (hybrids: grown to hold the state)
+  std::uint64_t state_bytes = 0;      // hybrids: one recurrent layer's state per sequence, before padding
+  std::vector<std::uint64_t> windows; // per group: 0 = full attention, k_state_group, else the window
 };
 
+// vLLM's block size and page for the whole model (its config sets them before any rank sizes
+// its cache): with recurrent layers, the attention block grows in multiples of the kernel
+// alignment until its page holds one sequence's state, and the state is padded to that page
+// (models/config.py, HybridAttentionMambaModelConfig); with no attention layer at all the page
+// is the state and a block spans max_model_len (MambaModelConfig).
+struct VllmPage {
+  std::uint64_t block_size = 0;
+  std::uint64_t page_bytes = 0; // 0: the page is each stage's attention page (no recurrent layer)
+  std::uint64_t state_bytes = 0;
+};
+
+VllmPage vllm_page(const catalog::Architecture& a, std::uint64_t tp, std::uint64_t kv_bytes, std::uint64_t block_size,
+                   std::uint64_t max_model_len) {
+  VllmPage out;
+  out.block_size = block_size;
+  std::uint64_t attention = 0; // bytes per token of one attention layer on one rank
+  for (std::uint64_t j = 0; j < a.attention_pattern.size() && j < a.layers; ++j) {
+    const catalog::AttentionLayer& l = a.attention_pattern[j];
+    if (recurrent(l)) {
+      out.state_bytes = std::max(out.state_bytes, vllm_state_bytes(a, l, tp));
+    } else {
+      attention = std::max(attention, layer_kv_bytes_per_token(a, j, tp, kv_bytes));
+    }
+  }
+  if (out.state_bytes == 0) {
+    return out;
+  }
+  if (attention == 0) {
+    out.block_size = max_model_len;
+    out.page_bytes = out.state_bytes;
+    return out;
+  }
+  const std::uint64_t align = a.mla ? k_vllm_hybrid_block_alignment_mla : k_vllm_hybrid_block_alignment;
+  const std::uint64_t step = checked_mul(align, attention, "bytes");
+  out.block_size = std::max(block_size, align * util::ceil_div(out.state_bytes, step));
+  out.page_bytes = checked_mul(out.block_size, attention, "bytes");
+  return out;
+}
+
 KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::uint64_t last, std::uint64_t tp,
-                     std::uint64_t kv_bytes, std::uint64_t block_size) {
+                     std::uint64_t kv_bytes, const VllmPage& model_page) {
   // window (0 = full) -> layers, in ascending window order; few kinds, so a small sorted list.
   // The pattern repeats: each entry is worked out once and counted as often as it occurs.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> layers_by_window;
-  std::uint64_t page = 0;
+  const std::uint64_t block_size = model_page.block_size;
+  std::uint64_t page = model_page.page_bytes;
   const std::uint64_t pattern = a.attention_pattern.size();
   for (std::uint64_t j = 0; j < pattern; ++j) {
     const std::uint64_t start = first + (j + pattern - first % pattern) % pattern; // first i >= first, i % pattern == j
@@ -231,17 +321,21 @@ KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::u
       continue;
     }
     const std::uint64_t occurrences = (last - 1 - start) / pattern + 1;
-    const std::uint64_t window = windowed(l) ? l.window : 0;
+    const std::uint64_t window = recurrent(l) ? k_state_group : windowed(l) ? l.window : 0;
     auto at = std::lower_bound(layers_by_window.begin(), layers_by_window.end(), window,
                                [](const auto& e, std::uint64_t w) { return e.first < w; });
     if (at == layers_by_window.end() || at->first != window) {
       at = layers_by_window.insert(at, {window, 0});
     }
     at->second += occurrences;
-    page = std::max(page, checked_mul(layer_kv_bytes_per_token(a, start, tp, kv_bytes), block_size, "bytes"));
+    if (model_page.page_bytes == 0) {
+      page = std::max(page, checked_mul(layer_kv_bytes_per_token(a, start, tp, kv_bytes), block_size, "bytes"));
+    }
   }
   KvGroups g;
   g.page_bytes = page;
+  g.block_size = block_size;
+  g.state_bytes = model_page.state_bytes;
   if (layers_by_window.empty()) {
     return g;
   }
@@ -264,6 +358,9 @@ KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::u
 
 // Blocks one request of `len` tokens takes in a group.
 std::uint64_t blocks_per_request(std::uint64_t window, std::uint64_t len, std::uint64_t block_size) {
+  if (window == k_state_group) {
+    return 1; // one sequence's state (no prefix caching, vLLM's default for hybrids)
+  }
   const std::uint64_t full = util::ceil_div(len, block_size);
   if (window == 0) {
     return full;
@@ -305,6 +402,8 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
   const std::uint64_t sampler =
       gib_floor(copies * static_cast<long double>(r.max_num_seqs) * static_cast<long double>(a.vocab_size) * 4);
 
+  const VllmPage model_page = vllm_page(a, tp, r.kv_bytes, r.block_size, r.max_model_len);
+  p.block_size = model_page.block_size;
   bool first = true;
   for (std::size_t s = 0; s < stages.size(); ++s) {
     const std::uint64_t stage_weights = vllm_stage_weight_bytes(weights, stages, s);
@@ -327,7 +426,7 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
                              static_cast<long double>(rank.activation_bytes);
     rank.kv_cache_bytes = kv_left(left);
 
-    const KvGroups groups = vllm_groups(a, stages[s].first, stages[s].second, tp, r.kv_bytes, r.block_size);
+    const KvGroups groups = vllm_groups(a, stages[s].first, stages[s].second, tp, r.kv_bytes, model_page);
     rank.kv_bytes_per_token = sum_over_layers(a, stages[s].first, stages[s].second, "bytes", [&](std::uint64_t i) {
       return layer_kv_bytes_per_token(a, i, tp, r.kv_bytes);
     });
@@ -335,10 +434,10 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
     rank.blocks = whole_pages(rank.kv_cache_bytes, rank.page_bytes);
     // tokens as vLLM reports them: blocks per group x block size
     const std::uint64_t n_groups = std::max<std::size_t>(1, groups.windows.size());
-    const std::uint64_t tokens = rank.blocks / n_groups * r.block_size;
+    const std::uint64_t tokens = rank.blocks / n_groups * groups.block_size;
     std::uint64_t need = 0;
     for (const std::uint64_t w : groups.windows) {
-      need += blocks_per_request(w, r.max_model_len, r.block_size);
+      need += blocks_per_request(w, r.max_model_len, groups.block_size);
     }
     rank.request_blocks = need;
     const double concurrency = need == 0 ? 0 : static_cast<double>(rank.blocks) / static_cast<double>(need);
@@ -375,7 +474,7 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
       "vLLM (V1 and V0 from 0.6.5 to 0.20): KV cache = {} GiB x {:.2f} - weights - {} MiB non-torch - activation peak "
       "of the profiling run, per GPU; the minimum over ranks, in blocks of {} tokens",
       fmt::format("{:.2f}", static_cast<double>(r.gpu_memory_bytes) / (1ULL << 30)), r.memory_fraction,
-      p.rank.non_torch_bytes >> 20, r.block_size));
+      p.rank.non_torch_bytes >> 20, p.block_size));
   p.assumptions.push_back(fmt::format(
       "activation peak: max(forward over --max-num-batched-tokens {} = {} B/token, sampler over --max-num-seqs {} x "
       "{} vocabulary x 4 B x {})",
@@ -387,9 +486,22 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
                                         "and K/V weights",
                                         tp, model.id, a.kv_heads));
   }
+  if (model_page.state_bytes > 0) {
+    p.assumptions.push_back(fmt::format(
+        "recurrent layers (vLLM's hybrid allocator, V1 from 0.10.2): one sequence's state is {} B per layer on a "
+        "rank ({}-byte conv, {}-byte SSM values), held in one block per state group per request (no prefix "
+        "caching, the default); {}; tokens = blocks / groups x block size, as vLLM up to 0.20 logs them",
+        group_digits(model_page.state_bytes), a.conv_state_bytes, a.recurrent_state_bytes,
+        model_page.page_bytes > model_page.state_bytes
+            ? fmt::format("attention blocks of {} tokens ({} B a layer) hold it, the state padded by {:.2f}%",
+                          model_page.block_size, group_digits(model_page.page_bytes),
+                          100.0 * static_cast<double>(model_page.page_bytes - model_page.state_bytes) /
+                              static_cast<double>(model_page.state_bytes))
+            : fmt::format("attention blocks of {} tokens", model_page.block_size)));
+  }
   if (p.kv_cache_groups > 1) {
-    p.assumptions.push_back(fmt::format("sliding-window layers: {} KV cache groups of equal page size (vLLM's hybrid "
-                                        "allocator); tokens = blocks / groups x block size",
+    p.assumptions.push_back(fmt::format("{} KV cache groups of equal page size (vLLM's hybrid allocator); tokens = "
+                                        "blocks / groups x block size",
                                         p.kv_cache_groups));
   }
 }
