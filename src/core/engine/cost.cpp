@@ -61,15 +61,25 @@ ApiCost api_cost(const catalog::Model& api, const Volume& volume) {
   return bill(api, nullptr, *api.api_price, volume);
 }
 
+namespace {
+
+// An offer's rates as a price, without its words: what the bill's arithmetic reads.
+catalog::TokenPrice offer_rates(const catalog::HostedOffer& o) {
+  catalog::TokenPrice p;
+  p.input = o.input;
+  p.output = o.output;
+  p.cached_input = o.cached_input;
+  return p;
+}
+
+} // namespace
+
 catalog::TokenPrice billed_price(const ApiCost& a) {
   if (a.offer == nullptr) {
     return *a.model->api_price;
   }
-  catalog::TokenPrice p;
+  catalog::TokenPrice p = offer_rates(*a.offer);
   p.provider = a.offer->provider;
-  p.input = a.offer->input;
-  p.output = a.offer->output;
-  p.cached_input = a.offer->cached_input;
   p.date = a.offer->date;
   p.source = a.offer->source;
   return p;
@@ -82,10 +92,7 @@ std::optional<ApiCost> cheapest_offer_cost(const catalog::Model& api, const Volu
   std::optional<ApiCost> best;
   double lowest = api_cost(api, volume).usd_per_million_tokens;
   for (const catalog::HostedOffer& o : api.api_price->offers) {
-    ApiCost at;
-    at.model = &api;
-    at.offer = &o;
-    const ApiCost a = bill(api, &o, billed_price(at), volume);
+    const ApiCost a = bill(api, &o, offer_rates(o), volume);
     if (a.usd_per_million_tokens < lowest * (1 - k_relative_slack)) {
       lowest = a.usd_per_million_tokens;
       best = a;

@@ -678,12 +678,15 @@ ServingRequest with_engine_defaults(const catalog::Model& model, const catalog::
   if (request.gpu_memory_bytes == 0) {
     request.gpu_memory_bytes = gpu.memory_bytes;
   }
-  if (request.max_num_seqs == 0) {
-    request.max_num_seqs = engine_batch_limit(gpu);
-  }
-  if (request.max_num_batched_tokens == 0) {
-    request.max_num_batched_tokens =
-        vllm_large_batch_defaults(gpu) ? static_cast<std::uint64_t>(k_prefill_chunk_tokens) : k_vllm_batched_tokens;
+  if (request.max_num_seqs == 0 || request.max_num_batched_tokens == 0) {
+    const bool large = vllm_large_batch_defaults(gpu); // engine_batch_limit's rule, read once
+    if (request.max_num_seqs == 0) {
+      request.max_num_seqs = large ? k_max_num_seqs_large_gpu : k_max_num_seqs;
+    }
+    if (request.max_num_batched_tokens == 0) {
+      request.max_num_batched_tokens =
+          large ? static_cast<std::uint64_t>(k_prefill_chunk_tokens) : k_vllm_batched_tokens;
+    }
   }
   if (request.memory_fraction == 0) {
     const std::uint64_t tp = std::max<std::uint64_t>(1, request.tensor_parallel);

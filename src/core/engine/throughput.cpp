@@ -263,12 +263,15 @@ double expected_distinct_experts(std::uint64_t experts, std::uint64_t k, double 
 bool vllm_large_batch_defaults(const catalog::Gpu& gpu) {
   // vLLM: device_memory >= 70 GiB and "a100" not in the runtime's device name, lower-cased
   // (vllm/engine/arg_utils.py, get_batch_defaults)
+  if (gpu.memory_bytes < k_large_gpu_bytes) {
+    return false;
+  }
   const std::string_view name = gpu.device_name.empty() ? gpu.name : gpu.device_name;
   const std::string_view a100 = "a100";
   const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   const bool named_a100 = std::search(name.begin(), name.end(), a100.begin(), a100.end(),
                                       [&](char n, char k) { return lower(n) == k; }) != name.end();
-  return gpu.memory_bytes >= k_large_gpu_bytes && !named_a100;
+  return !named_a100;
 }
 
 std::uint64_t engine_batch_limit(const catalog::Gpu& gpu) {
