@@ -146,13 +146,13 @@ CommandOutput run_size(const SizeOptions& o, const catalog::Catalog& catalog) {
       payload["engine"] = render::serving_json(*prediction);
     }
     if (o.explain) {
-      payload["explain"] = render::explain_json(engine::explain_size(report));
+      payload["explain"] = render::explain_json(render::explain_size(report));
     }
     out.text = render::document("size", catalog.version(), std::move(payload));
   } else {
     out.text = render::size_table(report);
     if (o.explain) {
-      out.text += render::explain_text(engine::explain_size(report));
+      out.text += render::explain_text(render::explain_size(report));
     }
     if (prediction) {
       out.text += render::serving_table(*prediction, gpu);

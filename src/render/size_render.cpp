@@ -52,11 +52,11 @@ std::string overhead_name(const engine::SizingReport& r) {
 
 } // namespace
 
-std::string explain_text(const std::vector<engine::ExplainSection>& sections) {
+std::string explain_text(const std::vector<ExplainSection>& sections) {
   std::string out = "\nHow these numbers are computed (docs/formulas.md):\n";
-  for (const engine::ExplainSection& s : sections) {
+  for (const ExplainSection& s : sections) {
     out += "\n" + s.title + "\n";
-    for (const engine::ExplainStep& step : s.steps) {
+    for (const ExplainStep& step : s.steps) {
       out += step.arithmetic.empty() ? fmt::format("  {} = {}\n", step.what, step.result)
                                      : fmt::format("  {} = {} = {}\n", step.what, step.arithmetic, step.result);
     }
@@ -64,11 +64,11 @@ std::string explain_text(const std::vector<engine::ExplainSection>& sections) {
   return out;
 }
 
-ordered_json explain_json(const std::vector<engine::ExplainSection>& sections) {
+ordered_json explain_json(const std::vector<ExplainSection>& sections) {
   ordered_json out = ordered_json::array();
-  for (const engine::ExplainSection& s : sections) {
+  for (const ExplainSection& s : sections) {
     ordered_json steps = ordered_json::array();
-    for (const engine::ExplainStep& step : s.steps) {
+    for (const ExplainStep& step : s.steps) {
       steps.push_back({{"what", step.what}, {"arithmetic", step.arithmetic}, {"result", step.result}});
     }
     out.push_back({{"title", s.title}, {"steps", steps}});

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "modelpick/engine/explain.hpp"
+#include "explain_render.hpp"
 #include "modelpick/engine/plan.hpp"
 
 namespace modelpick::render {
@@ -30,8 +30,8 @@ nlohmann::ordered_json import_json(const catalog::ConfigImport& imported, const 
 std::string size_svg(const engine::SizingReport& report);
 
 // size --explain: each section's formulas with the numbers put in, as text or JSON.
-std::string explain_text(const std::vector<engine::ExplainSection>& sections);
-nlohmann::ordered_json explain_json(const std::vector<engine::ExplainSection>& sections);
+std::string explain_text(const std::vector<ExplainSection>& sections);
+nlohmann::ordered_json explain_json(const std::vector<ExplainSection>& sections);
 
 // Wraps a command's payload as a document: schema_version, command, catalog_version first.
 std::string document(const std::string& command, const std::string& catalog_version, nlohmann::ordered_json payload);

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "catalog_fixture.hpp"
-#include "modelpick/engine/explain.hpp"
+#include "render/explain_render.hpp"
 
 using namespace modelpick;
 
@@ -22,7 +22,7 @@ std::uint64_t number(const std::string& text) {
   return v;
 }
 
-const engine::ExplainSection& section(const std::vector<engine::ExplainSection>& all, const std::string& prefix) {
+const render::ExplainSection& section(const std::vector<render::ExplainSection>& all, const std::string& prefix) {
   for (const auto& s : all) {
     if (s.title.rfind(prefix, 0) == 0) {
       return s;
@@ -40,7 +40,7 @@ TEST_CASE("explain: Llama-3.1-8B's lines, by hand", "[explain]") {
   req.context_tokens = 8192;
   req.concurrency = 1;
   const auto report = engine::plan_size(c.model("llama-3.1-8b"), c.precision("bf16"), c.gpu("h100"), req);
-  const auto all = engine::explain_size(report);
+  const auto all = render::explain_size(report);
   const auto& params = section(all, "Parameters");
   // q and o 4,096 x 4,096 each, k and v 4,096 x 1,024 each = 41,943,040
   CHECK(number(params.steps[0].result) == 2ULL * 4096 * 4096 + 2ULL * 4096 * 1024);
@@ -61,7 +61,7 @@ TEST_CASE("explain: every model's lines add up to its report", "[explain]") {
     req.context_tokens = std::min<std::uint64_t>(32768, m.max_context_tokens);
     req.concurrency = 3;
     const auto report = engine::plan_size(m, c.precision(m.native_precision), c.gpu("h200"), req);
-    const auto all = engine::explain_size(report);
+    const auto all = render::explain_size(report);
     INFO(m.id);
     std::uint64_t params = 0;
     for (const auto& step : section(all, "Parameters").steps) {

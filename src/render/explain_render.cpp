@@ -1,4 +1,4 @@
-#include "modelpick/engine/explain.hpp"
+#include "explain_render.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,9 @@
 #include "modelpick/engine/parallelism.hpp"
 #include "modelpick/util/numbers.hpp"
 
-namespace modelpick::engine {
+namespace modelpick::render {
+
+using namespace engine;
 
 using catalog::AttentionKind;
 using util::group_digits;
@@ -282,4 +284,4 @@ std::vector<ExplainSection> explain_size(const SizingReport& r) {
   return out;
 }
 
-} // namespace modelpick::engine
+} // namespace modelpick::render

@@ -1,13 +1,13 @@
 #pragma once
 // size --explain: every formula behind a SizingReport with the numbers put in, so a user can
-// redo the arithmetic by hand. The results come from the same functions plan_size uses, and a
-// test holds each total to the report's figure.
+// redo the arithmetic by hand. Words, so a renderer: it reads the engine's public functions. The results come from the
+// same functions plan_size uses, and a test holds each total to the report's figure.
 #include <string>
 #include <vector>
 
 #include "modelpick/engine/plan.hpp"
 
-namespace modelpick::engine {
+namespace modelpick::render {
 
 struct ExplainStep {
   std::string what;       // "KV cache per token"
@@ -20,6 +20,6 @@ struct ExplainSection {
   std::vector<ExplainStep> steps;
 };
 
-std::vector<ExplainSection> explain_size(const SizingReport& report);
+std::vector<ExplainSection> explain_size(const engine::SizingReport& report);
 
-} // namespace modelpick::engine
+} // namespace modelpick::render
