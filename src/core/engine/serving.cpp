@@ -369,8 +369,11 @@ std::uint64_t blocks_per_request(std::uint64_t window, std::uint64_t len, std::u
 }
 
 // A stage's weights as vLLM loads them: without the MTP layers, which its models skip unless
-// they draft for speculative decoding (vllm/model_executor/models/deepseek_v2.py load_weights:
-// "skip spec decode layers for main model", for DeepSeek-V2/V3 and the models built on it).
+// they draft for speculative decoding. Every MTP model of the catalog is read by a loader that
+// skips them (vllm/model_executor/models/, upstream main of 2026-05-29): deepseek_v2.py
+// ("skip spec decode layers for main model": DeepSeek-V3/R1/V3.1/V3.2, GLM-5), glm4_moe.py
+// (GLM-4.5), glm4_moe_lite.py (GLM-4.7-Flash), minimax_m2.py, qwen3_next.py and qwen3_5.py
+// (skip_prefixes=["mtp."]), nemotron_h.py.
 std::uint64_t vllm_stage_weight_bytes(const WeightPlacement& weights,
                                       const std::vector<std::pair<std::uint64_t, std::uint64_t>>& stages,
                                       std::size_t stage) {
