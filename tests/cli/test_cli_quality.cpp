@@ -46,6 +46,22 @@ TEST_CASE("quality: show --json carries each score with its setting, measurer, d
   // DeepSeek-V3 README, chat-model table: "| | MMLU-Pro (EM) | ... | 75.9 |"
   const json ds = json::parse(run_modelpick({"show", "deepseek-v3", "--json"}).out)["model"]["scores"];
   CHECK(score_of(ds, "mmlu-pro", "EM (chat model; output limited to 8K)")["value"] == 75.9);
+  // Llama 3.2 Vision card, instruction-tuned table: "| Image | College-level Problems and
+  // Mathematical Reasoning | MMMU (val, CoT) | 0 | Micro average accuracy | 50.7 | 60.3 |"
+  const json vision = json::parse(run_modelpick({"show", "llama-3.2-90b-vision", "--json"}).out)["model"]["scores"];
+  bool mmmu = false;
+  for (const auto& s : vision) {
+    mmmu = mmmu || (s["benchmark"] == "mmmu" && s["value"] == 60.3 && s["measured_by"] == "self-reported");
+  }
+  CHECK(mmmu);
+  // Nemotron 3 Nano technical report (arXiv 2512.20848), Table 3: "MMLU-Pro 78.30 80.90 75.00"
+  // (the first column is Nemotron 3 Nano)
+  const json nano = json::parse(run_modelpick({"show", "nemotron-3-nano-30b-a3b", "--json"}).out)["model"]["scores"];
+  bool pro = false;
+  for (const auto& s : nano) {
+    pro = pro || (s["benchmark"] == "mmlu-pro" && s["value"] == 78.3);
+  }
+  CHECK(pro);
   // and the table says which numbers are self-reported
   const auto text = run_modelpick({"show", "llama-3.3-70b"});
   CHECK(text.out.find("self-reported") != std::string::npos);
