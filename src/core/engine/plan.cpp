@@ -221,15 +221,15 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
                               request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name,
                               k_runtime_reserve_bytes_per_gpu >> 30));
   } else if (*report.memory_model == ServingEngine::vllm) {
-    out.push_back(fmt::format("memory model: vLLM's start-up accounting on every layout tried: {:.0f}% "
-                              "(--gpu-memory-utilization) of the {} bytes CUDA reports for a {}, minus the weights "
-                              "as loaded, non-torch memory and the profiling run's activation peak; the KV cache in "
-                              "blocks of {} tokens{} (--engine none: the bare lower bound)",
-                              request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name,
-                              request.engine->block_size,
-                              state_bytes_per_sequence(a) > 0
-                                  ? ", grown until one block holds a sequence's recurrent state (vLLM's hybrid allocator)"
-                                  : ""));
+    out.push_back(fmt::format(
+        "memory model: vLLM's start-up accounting on every layout tried: {:.0f}% "
+        "(--gpu-memory-utilization) of the {} bytes CUDA reports for a {}, minus the weights "
+        "as loaded, non-torch memory and the profiling run's activation peak; the KV cache in "
+        "blocks of {} tokens{} (--engine none: the bare lower bound)",
+        request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name, request.engine->block_size,
+        state_bytes_per_sequence(a) > 0
+            ? ", grown until one block holds a sequence's recurrent state (vLLM's hybrid allocator)"
+            : ""));
   } else {
     out.push_back(fmt::format("memory model: SGLang's start-up accounting on every layout tried: the KV pool is "
                               "--mem-fraction-static of the memory free before loading, minus the weights "
