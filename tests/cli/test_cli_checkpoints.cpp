@@ -220,7 +220,11 @@ TEST_CASE("checkpoints of 2025-26: the catalog entries built from them size as t
            {"deepseek-v3.2-exp-ptpc.json", "deepseek-ai/DeepSeek-V3.2-Exp", "fp8-tensor"},
            {"qwen3-next-80b-a3b-instruct.json", "qwen3-next-80b-a3b", "bf16"},
            {"glm-4.7-flash.json", "glm-4.7-flash", "bf16"},
-           {"smollm3-3b.json", "smollm3-3b", "bf16"}}) {
+           {"smollm3-3b.json", "smollm3-3b", "bf16"},
+           {"qwen3.5-397b-a17b.json", "qwen3.5-397b-a17b", "bf16"},
+           {"qwen3.5-122b-a10b.json", "qwen3.5-122b-a10b", "bf16"},
+           {"qwen3-vl-32b-instruct.json", "qwen3-vl-32b", "bf16"},
+           {"glm-5.1.json", "glm-5.1", "bf16"}}) {
     INFO(file << " / " << id);
     const auto r = run_modelpick(
         {"size", id, "--precision", precision, "--gpu", "h200", "--context", "8192", "--concurrency", "3", "--json"});
@@ -358,6 +362,16 @@ TEST_CASE("checkpoints: structure no rule reads is refused by name, not sized wr
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK(r.err.find("\"compress_ratios\" (per-layer KV compression) is not modelled") != std::string::npos);
+  // Latent MoE: Kimi K3's routed experts run on routed_expert_hidden_size 3,584 of its 7,168
+  // hidden size, Nemotron 3 Ultra's on moe_latent_size 2,048 of 8,192. Counted at hidden_size
+  // Kimi K3 came out at 5.49T parameters: refused by name instead
+  const auto k3 = run_modelpick({"size", "--config", fixture("hf/kimi-k3.json"), "--gpu", "h200"});
+  CHECK(k3.exit_code == 1);
+  CHECK(k3.out.empty());
+  CHECK(k3.err.find("\"text_config.routed_expert_hidden_size\" (latent MoE") != std::string::npos);
+  const auto ultra = run_modelpick({"size", "--config", fixture("hf/nemotron-3-ultra-550b-a55b-bf16.json")});
+  CHECK(ultra.exit_code == 1);
+  CHECK(ultra.err.find("\"moe_latent_size\" (latent MoE") != std::string::npos);
 }
 
 TEST_CASE("catalog add: text that is not UTF-8 is refused by name, not replaced", "[cli][catalog][errors]") {

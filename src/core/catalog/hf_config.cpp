@@ -82,6 +82,12 @@ constexpr std::pair<const char*, const char*> k_unmodelled_fields[] = {
     {"hc_mult", "hyper-connections"},
     {"o_groups", "grouped output projection"},
     {"expert_dtype", "routed experts stored in their own dtype"},
+    // latent MoE (Nemotron 3 Super / Ultra, Kimi K3): routed experts run on a narrower hidden
+    // size behind their own down and up projections, so counting them at hidden_size overstates
+    // their weights about twofold
+    {"moe_latent_size", "latent MoE: routed experts on a narrower hidden size"},
+    {"routed_expert_hidden_size", "latent MoE: routed experts on a narrower hidden size"},
+    {"attn_res_block_size", "attention residuals across blocks"},
 };
 
 [[noreturn]] void refuse(const std::string& origin, const std::string& what) {
