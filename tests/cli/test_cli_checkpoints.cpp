@@ -224,7 +224,9 @@ TEST_CASE("checkpoints of 2025-26: the catalog entries built from them size as t
            {"qwen3.5-397b-a17b.json", "qwen3.5-397b-a17b", "bf16"},
            {"qwen3.5-122b-a10b.json", "qwen3.5-122b-a10b", "bf16"},
            {"qwen3-vl-32b-instruct.json", "qwen3-vl-32b", "bf16"},
-           {"glm-5.1.json", "glm-5.1", "bf16"}}) {
+           {"glm-5.1.json", "glm-5.1", "bf16"},
+           {"qwen3-vl-4b-instruct.json", "qwen3-vl-4b", "bf16"},
+           {"qwen3-vl-2b-instruct.trimmed.json", "qwen3-vl-2b", "bf16"}}) {
     INFO(file << " / " << id);
     const auto r = run_modelpick(
         {"size", id, "--precision", precision, "--gpu", "h200", "--context", "8192", "--concurrency", "3", "--json"});
