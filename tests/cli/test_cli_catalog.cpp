@@ -143,12 +143,34 @@ TEST_CASE("catalog audit: the embedded catalog has no finding but age", "[cli][c
   // (Jul 2 to Dec 2: 31 + 31 + 30 + 31 + 30 days)
   bool llama = false;
   for (const auto& f : j["findings"]) {
-    if (f["id"] == "llama-3.3-70b" && f["kind"] == "stale-price") {
+    if (f["id"] == "llama-3.3-70b" && f["kind"] == "stale-price" && f["what"] == "price_checked_date") {
       llama = true;
       CHECK(f["age_days"] == 153);
     }
   }
   CHECK(llama);
+  // hosted offers age on their own dates, counted in one finding per price: Llama-3.3-70B's 15
+  // offers, read 2025-11-12 to 2026-10-07 (show --json); past 120 days on 2026-12-02 are those
+  // before 2026-08-04, all but the one of 2026-10-07; the oldest, 2025-11-12, is 365 + 20 days old
+  const json offers =
+      json::parse(run_modelpick({"show", "llama-3.3-70b", "--json"}).out)["model"]["api_price"]["offers"];
+  std::size_t fresh = 0;
+  std::string oldest = "9999";
+  for (const auto& o : offers) {
+    fresh += o["date"].get<std::string>() >= "2026-08-04" ? 1 : 0;
+    oldest = std::min(oldest, o["date"].get<std::string>());
+  }
+  bool offers_found = false;
+  for (const auto& f : j["findings"]) {
+    if (f["id"] == "llama-3.3-70b" && f["what"].get<std::string>().rfind("offers (", 0) == 0) {
+      offers_found = true;
+      CHECK(f["what"] == "offers (" + std::to_string(offers.size() - fresh) + " of " + std::to_string(offers.size()) +
+                             " stale; the oldest)");
+      CHECK(f["date"] == oldest);
+      CHECK(f["age_days"] == (oldest == "2025-11-12" ? 385 : -1));
+    }
+  }
+  CHECK(offers_found);
   // a GPU alias that another GPU also answers to is a mistake in the data: exit 3
   const std::string overlay = "/tmp/modelpick-audit-" + std::to_string(getpid()) + ".json";
   std::ofstream(overlay) << R"({"gpus": [{"id": "my-h100", "name": "Ours", "vendor": "NVIDIA", "aliases": ["H100-SXM"],
