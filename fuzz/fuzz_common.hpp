@@ -8,11 +8,11 @@
 
 #include "modelpick/catalog/catalog.hpp"
 #include "modelpick/catalog/embedded.hpp"
-#include "modelpick/engine/explain.hpp"
 #include "modelpick/engine/plan.hpp"
 #include "modelpick/engine/serving.hpp"
 #include "modelpick/engine/throughput.hpp"
 #include "modelpick/error.hpp"
+#include "render/explain_render.hpp"
 
 namespace modelpick::fuzz {
 
@@ -49,7 +49,7 @@ inline void exercise(const catalog::Model& model) {
       engine::estimate_throughput(model, precision, c.gpu("h100"), r.fit->layout, {1024, 256, 2}, 1,
                                   r.fit->share.max_concurrency);
     }
-    engine::explain_size(r);
+    render::explain_size(r); // the formulas worded from every report
   } catch (const Error&) {
   }
   // each serving engine at the model's own length (errors are answers here too)
