@@ -264,3 +264,26 @@ TEST_CASE("size --engine: the flags users pass are accepted and count", "[cli][e
   CHECK(method.exit_code == 2);
   CHECK(method.err.find("--quantization 'bitsandbytes' is not modelled") != std::string::npos);
 }
+
+TEST_CASE("size: a multimodal model says vLLM's encoder profiling is not counted", "[cli][engine]") {
+  // vLLM's profile run also encodes the largest image batch (36.63 GiB of peak for
+  // Llama-3.2-11B-Vision, vllm PR 12126); modelpick does not model that peak and says so,
+  // unless --text-only leaves the vision tower out (vLLM's --limit-mm-per-prompt 0)
+  const auto said = [](const json& list) {
+    for (const auto& a : list) {
+      if (a.get<std::string>().find("not modelled: vLLM's profiling run also encodes") != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const auto r = run_modelpick({"size", "qwen3-vl-8b", "--gpu", "l40s", "--json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(said(json::parse(r.out)["assumptions"]));
+  const auto t = run_modelpick({"size", "qwen3-vl-8b", "--gpu", "l40s", "--text-only", "--json"});
+  REQUIRE(t.exit_code == 0);
+  CHECK_FALSE(said(json::parse(t.out)["assumptions"]));
+  // a text model has no such line
+  const auto l = run_modelpick({"size", "llama-3.1-8b", "--gpu", "l40s", "--json"});
+  CHECK_FALSE(said(json::parse(l.out)["assumptions"]));
+}

@@ -489,6 +489,13 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
                                         "and K/V weights",
                                         tp, model.id, a.kv_heads));
   }
+  if (std::any_of(a.extras.begin(), a.extras.end(), [](const catalog::ExtraWeights& e) { return e.text_only_drops; })) {
+    p.assumptions.push_back(
+        "not modelled: the profiling run also encodes the largest batch of images (or audio) the model accepts, "
+        "whose peak can take far more than the text's (36.63 GiB for Llama-3.2-11B-Vision, "
+        "github.com/vllm-project/vllm/pull/12126): expect fewer tokens unless vLLM runs with "
+        "--limit-mm-per-prompt set to 0 (--text-only here)");
+  }
   if (model_page.state_bytes > 0) {
     p.assumptions.push_back(fmt::format(
         "recurrent layers (vLLM's hybrid allocator, V1 from 0.10.2): one sequence's state is {} B per layer on a "
