@@ -263,7 +263,6 @@ struct KvGroups {
   std::uint64_t group_size = 0;       // layers per group = pages per block
   std::uint64_t page_bytes = 0;       // one layer's block of block_size tokens
   std::uint64_t block_size = 0;       // tokens per attention block (hybrids: grown to hold the state)
-  std::uint64_t state_bytes = 0;      // hybrids: one recurrent layer's state per sequence, before padding
   std::vector<std::uint64_t> windows; // per group: 0 = full attention, k_state_group, else the window
 };
 
@@ -335,7 +334,6 @@ KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::u
   KvGroups g;
   g.page_bytes = page;
   g.block_size = block_size;
-  g.state_bytes = model_page.state_bytes;
   if (layers_by_window.empty()) {
     return g;
   }
