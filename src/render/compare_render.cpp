@@ -124,6 +124,17 @@ Grid compare_grid(const std::vector<advisor::Answer>& answers, const advisor::Qu
       }
       return a.api_bill ? usd(a.api_bill->usd_per_month) + " (API)" : std::string("-");
     });
+    // an open model a host also sells: its lowest bill beside the self-hosted one
+    if (std::any_of(answers.begin(), answers.end(),
+                    [](const advisor::Answer& a) { return a.model->self_hostable() && a.api_bill; })) {
+      row("hosted API $ per 1M tokens", [](const advisor::Answer& a) {
+        if (!a.model->self_hostable() || !a.api_bill) {
+          return std::string("-");
+        }
+        return fmt::format("{} ({})", usd(a.api_bill->usd_per_million_tokens),
+                           engine::billed_price(*a.api_bill).provider);
+      });
+    }
   }
   return g;
 }

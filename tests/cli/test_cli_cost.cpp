@@ -182,4 +182,9 @@ TEST_CASE("compare weighs a priced open model at the bill cost finds cheapest", 
   CHECK(api["usd_per_month"].get<double>() == Approx(lowest["usd_per_month"].get<double>()));
   // DeepInfra's Llama-3.3-70B Turbo: $0.10 in, $0.32 out; at 3:1 that is $0.155 per 1M tokens
   CHECK(api["usd_per_million_tokens"].get<double>() == Approx(0.75 * 0.10 + 0.25 * 0.32));
+  // and the table sets it beside the self-hosted cost
+  const auto t = run_modelpick(
+      {"compare", "llama-3.3-70b", "qwen2.5-72b", "--gpu", "h100", "--tokens-per-day", "100M", "--format", "csv"});
+  REQUIRE(t.exit_code == 0);
+  CHECK(t.out.find("hosted API $ per 1M tokens,$0.16 (DeepInfra)") != std::string::npos);
 }
