@@ -68,10 +68,6 @@ template <class Items> void collisions(const Items& items, const char* section, 
   }
 }
 
-} // namespace
-
-namespace {
-
 // One finding for the offers of a price read more than k_price_max_age_days ago: how many of
 // them, and the oldest one's date (an entry has up to a few dozen; one line each would bury the
 // rest of the audit).
