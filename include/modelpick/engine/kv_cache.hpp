@@ -39,8 +39,10 @@ std::uint64_t layer_cached_tokens(const catalog::Architecture& arch, std::uint64
 
 // Fixed-size state one sequence keeps in a layer, whatever its length: Mamba's conv + SSM
 // state, a linear-attention layer's conv state and recurrent matrices, in the architecture's
-// state dtypes (docs/formulas.md).
-std::uint64_t layer_state_bytes(const catalog::Architecture& arch, std::uint64_t layer);
+// state dtypes (docs/formulas.md). With `tp` > 1, what one tensor-parallel rank holds as vLLM
+// shards it (MambaStateShapeCalculator: heads split, Mamba-2 B/C groups that do not divide
+// replicated up to one per rank); the heads must divide (tensor_parallel_problem).
+std::uint64_t layer_state_bytes(const catalog::Architecture& arch, std::uint64_t layer, std::uint64_t tp = 1);
 std::uint64_t state_bytes_per_sequence(const catalog::Architecture& arch);
 
 // Sum over all layers of layer_kv_bytes_per_token with the model's own KV heads.

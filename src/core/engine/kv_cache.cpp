@@ -57,34 +57,40 @@ std::uint64_t layer_cached_tokens(const catalog::Architecture& arch, std::uint64
   return context;
 }
 
-std::uint64_t layer_state_bytes(const catalog::Architecture& arch, std::uint64_t layer) {
+std::uint64_t layer_state_bytes(const catalog::Architecture& arch, std::uint64_t layer, std::uint64_t tp) {
+  const auto mul = [](std::uint64_t x, std::uint64_t y) { return util::checked_mul(x, y, "state bytes"); };
+  const auto add = [](std::uint64_t x, std::uint64_t y) { return util::checked_add(x, y, "state bytes"); };
   const std::uint64_t conv_b = arch.conv_state_bytes;
   const std::uint64_t rec_b = arch.recurrent_state_bytes;
   switch (arch.attention(layer).kind) {
   case AttentionKind::mamba: {
     const catalog::Mamba& m = *arch.mamba;
+    const std::uint64_t past = m.d_conv > 0 ? m.d_conv - 1 : 0;
     if (m.heads == 0) {
       // Mamba-1: conv state d_inner x (d_conv - 1) + SSM state d_inner x d_state
-      return m.d_inner * (m.d_conv - 1) * conv_b + m.d_inner * m.d_state * rec_b;
+      const std::uint64_t inner = m.d_inner / tp;
+      return add(mul(mul(inner, past), conv_b), mul(mul(inner, m.d_state), rec_b));
     }
     // Mamba-2: the convolution runs over x, B and C (d_inner + 2 groups x d_state channels);
     // the SSM state is heads x head_dim x d_state
-    const std::uint64_t conv_dim = m.d_inner + 2 * m.groups * m.d_state;
-    return conv_dim * (m.d_conv - 1) * conv_b + m.heads * m.head_dim * m.d_state * rec_b;
+    const std::uint64_t groups = m.groups % tp == 0 ? m.groups : tp;
+    const std::uint64_t conv_dim = add(m.d_inner, mul(2 * groups, m.d_state)) / tp;
+    return add(mul(mul(conv_dim, past), conv_b), mul(mul(mul(m.heads / tp, m.head_dim), m.d_state), rec_b));
   }
   case AttentionKind::linear: {
     if (!arch.linear || arch.linear->kind == catalog::LinearKind::lightning) {
       // lightning: one head_dim x head_dim matrix per head
       const std::uint64_t heads = arch.linear ? arch.linear->value_heads : arch.attention_heads;
       const std::uint64_t dim = arch.linear ? arch.linear->value_head_dim : arch.head_dim;
-      return heads * dim * dim * rec_b;
+      return mul(mul(mul(heads / tp, dim), dim), rec_b);
     }
     // Gated DeltaNet / KDA: a causal conv over q, k and v (2 x key dims + value dims channels,
     // kernel - 1 past positions) and one key_head_dim x value_head_dim matrix per value head
     const catalog::LinearAttention& g = *arch.linear;
-    const std::uint64_t conv_dim = 2 * g.key_heads * g.key_head_dim + g.value_heads * g.value_head_dim;
-    return conv_dim * (g.conv_kernel > 0 ? g.conv_kernel - 1 : 0) * conv_b +
-           g.value_heads * g.key_head_dim * g.value_head_dim * rec_b;
+    const std::uint64_t conv_dim = add(mul(2 * g.key_heads, g.key_head_dim), mul(g.value_heads, g.value_head_dim)) / tp;
+    const std::uint64_t past = g.conv_kernel > 0 ? g.conv_kernel - 1 : 0;
+    return add(mul(mul(conv_dim, past), conv_b),
+               mul(mul(mul(g.value_heads / tp, g.key_head_dim), g.value_head_dim), rec_b));
   }
   default:
     return 0;

@@ -217,44 +217,6 @@ std::uint64_t forward_bytes_per_token(const catalog::Architecture& a, std::uint6
 // per request, whatever its length.
 constexpr std::uint64_t k_state_group = std::numeric_limits<std::uint64_t>::max();
 
-// One sequence's state of a recurrent layer on one tensor-parallel rank, as vLLM V1 allocates
-// it (vllm/model_executor/layers/mamba/mamba_utils.py, MambaStateShapeCalculator): the conv
-// state in the model's dtype, the SSM or recurrent state in its own (mamba_ssm_cache_dtype;
-// KDA's is fp32). The heads divide over the ranks (tensor_parallel_problem).
-std::uint64_t vllm_state_bytes(const catalog::Architecture& a, const catalog::AttentionLayer& l, std::uint64_t tp) {
-  const auto mul = [](std::uint64_t x, std::uint64_t y) { return checked_mul(x, y, "state bytes"); };
-  const std::uint64_t conv_b = a.conv_state_bytes;
-  const std::uint64_t rec_b = a.recurrent_state_bytes;
-  if (l.kind == AttentionKind::mamba) {
-    const catalog::Mamba& m = *a.mamba;
-    const std::uint64_t past = m.d_conv > 0 ? m.d_conv - 1 : 0;
-    if (m.heads == 0) { // mamba1_state_shape: (d_inner / tp, d_conv - 1) and (d_inner / tp, d_state)
-      const std::uint64_t inner = m.d_inner / tp;
-      return checked_add(mul(mul(inner, past), conv_b), mul(mul(inner, m.d_state), rec_b), "state bytes");
-    }
-    // mamba2_state_shape: B and C groups that do not divide over the ranks are replicated up to
-    // one per rank (extra_groups_for_head_shards); the SSM state is (heads / tp, head_dim, d_state)
-    const std::uint64_t groups = m.groups % tp == 0 ? m.groups : tp;
-    const std::uint64_t conv_dim = checked_add(m.d_inner, mul(2 * groups, m.d_state), "state bytes") / tp;
-    return checked_add(mul(mul(past, conv_dim), conv_b), mul(mul(mul(m.heads / tp, m.head_dim), m.d_state), rec_b),
-                       "state bytes");
-  }
-  if (!a.linear || a.linear->kind == catalog::LinearKind::lightning) {
-    // linear_attention_state_shape (MiniMax's lightning attention): (heads / tp, dim, dim)
-    const std::uint64_t heads = a.linear ? a.linear->value_heads : a.attention_heads;
-    const std::uint64_t dim = a.linear ? a.linear->value_head_dim : a.head_dim;
-    return mul(mul(mul(heads / tp, dim), dim), rec_b);
-  }
-  // gated_delta_net_state_shape, kda_state_shape: a conv over q, k and v, and one key x value
-  // matrix per value head
-  const catalog::LinearAttention& g = *a.linear;
-  const std::uint64_t conv_dim =
-      checked_add(mul(2 * g.key_heads, g.key_head_dim), mul(g.value_heads, g.value_head_dim), "state bytes") / tp;
-  const std::uint64_t past = g.conv_kernel > 0 ? g.conv_kernel - 1 : 0;
-  return checked_add(mul(mul(past, conv_dim), conv_b),
-                     mul(mul(mul(g.value_heads / tp, g.key_head_dim), g.value_head_dim), rec_b), "state bytes");
-}
-
 // vLLM's KV cache groups (vllm/v1/core/kv_cache_utils.py, uniform page size): layers of one
 // kind (full, one sliding window, or recurrent state) are cut into groups of `group_size`
 // layers; a block is one page of every layer of a group, and a request needs blocks from every
@@ -285,7 +247,7 @@ VllmPage vllm_page(const catalog::Architecture& a, std::uint64_t tp, std::uint64
   for (std::uint64_t j = 0; j < a.attention_pattern.size() && j < a.layers; ++j) {
     const catalog::AttentionLayer& l = a.attention_pattern[j];
     if (recurrent(l)) {
-      out.state_bytes = std::max(out.state_bytes, vllm_state_bytes(a, l, tp));
+      out.state_bytes = std::max(out.state_bytes, layer_state_bytes(a, j, tp));
     } else {
       attention = std::max(attention, layer_kv_bytes_per_token(a, j, tp, kv_bytes));
     }
