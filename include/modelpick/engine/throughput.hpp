@@ -87,11 +87,16 @@ std::vector<std::string> throughput_assumptions(const ThroughputReport& report, 
 // uniformly at random: E x (1 - (1 - k/E)^tokens).
 double expected_distinct_experts(std::uint64_t experts, std::uint64_t k, double tokens);
 
-// Whether vLLM gives a GPU its larger batch defaults: at least 70 GiB and not an A100
-// (EngineArgs.get_batch_defaults).
-bool vllm_large_batch_defaults(const catalog::Gpu& gpu);
+// vLLM's batch defaults for a GPU (EngineArgs.get_batch_defaults): the larger ones (1024
+// sequences, 8192 tokens per step) on GPUs of at least 70 GiB that are not A100s, else 256 and
+// 2048.
+struct VllmBatchDefaults {
+  std::uint64_t max_num_seqs = 0;
+  std::uint64_t max_num_batched_tokens = 0;
+};
+VllmBatchDefaults vllm_batch_defaults(const catalog::Gpu& gpu);
 
-// vLLM's default --max-num-seqs for a GPU: 1024 with the larger defaults, 256 otherwise.
+// vLLM's default --max-num-seqs for a GPU (vllm_batch_defaults).
 std::uint64_t engine_batch_limit(const catalog::Gpu& gpu);
 
 } // namespace modelpick::engine

@@ -223,8 +223,7 @@ constexpr std::uint64_t k_state_group = std::numeric_limits<std::uint64_t>::max(
 // group (one per state group).
 struct KvGroups {
   std::uint64_t group_size = 0;       // layers per group = pages per block
-  std::uint64_t page_bytes = 0;       // one layer's block of block_size tokens
-  std::uint64_t block_size = 0;       // tokens per attention block (hybrids: grown to hold the state)
+  std::uint64_t page_bytes = 0;       // one layer's block of VllmPage::block_size tokens
   std::vector<std::uint64_t> windows; // per group: 0 = full attention, k_state_group, else the window
 };
 
@@ -295,7 +294,6 @@ KvGroups vllm_groups(const catalog::Architecture& a, std::uint64_t first, std::u
   }
   KvGroups g;
   g.page_bytes = page;
-  g.block_size = block_size;
   if (layers_by_window.empty()) {
     return g;
   }
@@ -397,10 +395,10 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
     rank.blocks = whole_pages(rank.kv_cache_bytes, rank.page_bytes);
     // tokens as vLLM reports them: blocks per group x block size
     const std::uint64_t n_groups = std::max<std::size_t>(1, groups.windows.size());
-    const std::uint64_t tokens = rank.blocks / n_groups * groups.block_size;
+    const std::uint64_t tokens = rank.blocks / n_groups * model_page.block_size;
     std::uint64_t need = 0;
     for (const std::uint64_t w : groups.windows) {
-      need += blocks_per_request(w, r.max_model_len, groups.block_size);
+      need += blocks_per_request(w, r.max_model_len, model_page.block_size);
     }
     rank.request_blocks = need;
     const double concurrency = need == 0 ? 0 : static_cast<double>(rank.blocks) / static_cast<double>(need);
@@ -649,13 +647,12 @@ ServingRequest with_engine_defaults(const catalog::Model& model, const catalog::
     request.gpu_memory_bytes = gpu.memory_bytes;
   }
   if (request.max_num_seqs == 0 || request.max_num_batched_tokens == 0) {
-    const bool large = vllm_large_batch_defaults(gpu); // engine_batch_limit's rule, read once
+    const VllmBatchDefaults defaults = vllm_batch_defaults(gpu);
     if (request.max_num_seqs == 0) {
-      request.max_num_seqs = large ? k_max_num_seqs_large_gpu : k_max_num_seqs;
+      request.max_num_seqs = defaults.max_num_seqs;
     }
     if (request.max_num_batched_tokens == 0) {
-      request.max_num_batched_tokens =
-          large ? static_cast<std::uint64_t>(k_prefill_chunk_tokens) : k_vllm_batched_tokens;
+      request.max_num_batched_tokens = defaults.max_num_batched_tokens;
     }
   }
   if (request.memory_fraction == 0) {

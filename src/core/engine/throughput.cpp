@@ -260,22 +260,24 @@ double expected_distinct_experts(std::uint64_t experts, std::uint64_t k, double 
   return e * (1 - std::pow(1 - static_cast<double>(k) / e, tokens));
 }
 
-bool vllm_large_batch_defaults(const catalog::Gpu& gpu) {
+VllmBatchDefaults vllm_batch_defaults(const catalog::Gpu& gpu) {
   // vLLM: device_memory >= 70 GiB and "a100" not in the runtime's device name, lower-cased
   // (vllm/engine/arg_utils.py, get_batch_defaults)
+  const VllmBatchDefaults small{k_max_num_seqs, k_vllm_batched_tokens};
   if (gpu.memory_bytes < k_large_gpu_bytes) {
-    return false;
+    return small;
   }
   const std::string_view name = gpu.device_name.empty() ? gpu.name : gpu.device_name;
   const std::string_view a100 = "a100";
   const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   const bool named_a100 = std::search(name.begin(), name.end(), a100.begin(), a100.end(),
                                       [&](char n, char k) { return lower(n) == k; }) != name.end();
-  return !named_a100;
+  return named_a100 ? small
+                    : VllmBatchDefaults{k_max_num_seqs_large_gpu, static_cast<std::uint64_t>(k_prefill_chunk_tokens)};
 }
 
 std::uint64_t engine_batch_limit(const catalog::Gpu& gpu) {
-  return vllm_large_batch_defaults(gpu) ? k_max_num_seqs_large_gpu : k_max_num_seqs;
+  return vllm_batch_defaults(gpu).max_num_seqs;
 }
 
 std::vector<std::string> throughput_assumptions(const ThroughputReport& r, const catalog::Model& model,
