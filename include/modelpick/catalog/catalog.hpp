@@ -153,6 +153,15 @@ struct Architecture {
     }
     return n;
   }
+  // A vision or audio tower among the extras (what --text-only leaves out).
+  [[nodiscard]] bool has_towers() const {
+    for (const ExtraWeights& e : extras) {
+      if (e.text_only_drops) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   [[nodiscard]] const AttentionLayer& attention(std::uint64_t layer) const {
     return attention_pattern[layer % attention_pattern.size()];

@@ -230,8 +230,7 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
         state_bytes_per_sequence(a) > 0
             ? ", grown until one block holds a sequence's recurrent state (vLLM's hybrid allocator)"
             : ""));
-    if (std::any_of(a.extras.begin(), a.extras.end(),
-                    [](const catalog::ExtraWeights& e) { return e.text_only_drops; })) {
+    if (a.has_towers()) {
       out.push_back("not modelled: vLLM's profiling run also encodes the largest image (or audio) batch the model "
                     "accepts, which can leave far less KV cache than counted here (36.63 GiB of peak for "
                     "Llama-3.2-11B-Vision, github.com/vllm-project/vllm/pull/12126); --text-only sizes the "

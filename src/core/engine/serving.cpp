@@ -447,7 +447,7 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
                                         "and K/V weights",
                                         tp, model.id, a.kv_heads));
   }
-  if (std::any_of(a.extras.begin(), a.extras.end(), [](const catalog::ExtraWeights& e) { return e.text_only_drops; })) {
+  if (a.has_towers()) {
     p.assumptions.push_back(
         "not modelled: the profiling run also encodes the largest batch of images (or audio) the model accepts, "
         "whose peak can take far more than the text's (36.63 GiB for Llama-3.2-11B-Vision, "
