@@ -68,16 +68,19 @@ template <class Items> void collisions(const Items& items, const char* section, 
   }
 }
 
-// One finding for the offers of a price read more than k_price_max_age_days ago: how many of
-// them, and the oldest one's date (an entry has up to a few dozen; one line each would bury the
-// rest of the audit).
+// A price's offers (hosted or rental): each without a source, and one finding for those read
+// more than k_price_max_age_days ago, how many and the oldest one's date (an entry has up to a
+// few dozen; one line each would bury the rest of the audit).
 template <class Offers>
-void stale_offers(const Offers& offers, const char* section, const std::string& id, const std::string& today,
+void audit_offers(const Offers& offers, const char* section, const std::string& id, const std::string& today,
                   std::vector<Finding>& out) {
   std::size_t stale = 0;
   std::string oldest;
   std::int64_t oldest_age = 0;
   for (const auto& o : offers) {
+    if (o.source.empty()) {
+      out.push_back({FindingKind::missing_source, section, id, "offers[" + o.provider + "]", "", 0});
+    }
     const std::int64_t age = o.date.empty() ? 0 : days_between(o.date, today);
     if (age > k_price_max_age_days) {
       ++stale;
@@ -128,12 +131,7 @@ std::vector<Finding> audit(const Catalog& catalog, const std::string& today) {
       out.push_back({FindingKind::stale_price, "api_prices", m.id, "price_checked_date", checked, age});
     }
     // an open model's hosted offers age on their own: each was read on its date
-    for (const HostedOffer& o : p.offers) {
-      if (o.source.empty()) {
-        out.push_back({FindingKind::missing_source, "api_prices", m.id, "offers[" + o.provider + "]", "", 0});
-      }
-    }
-    stale_offers(p.offers, "api_prices", m.id, today, out);
+    audit_offers(p.offers, "api_prices", m.id, today, out);
   }
   for (const Gpu& g : catalog.gpus()) {
     sourced(g.sources, "gpus", g.id);
@@ -143,12 +141,7 @@ std::vector<Finding> audit(const Catalog& catalog, const std::string& today) {
     if (g.price->source.empty()) {
       out.push_back({FindingKind::missing_source, "gpu_prices", g.id, "source", "", 0});
     }
-    for (const GpuOffer& o : g.price->offers) {
-      if (o.source.empty()) {
-        out.push_back({FindingKind::missing_source, "gpu_prices", g.id, "offers[" + o.provider + "]", "", 0});
-      }
-    }
-    stale_offers(g.price->offers, "gpu_prices", g.id, today, out);
+    audit_offers(g.price->offers, "gpu_prices", g.id, today, out);
     if (const std::int64_t age = days_between(g.price->date, today); age > k_price_max_age_days) {
       out.push_back({FindingKind::stale_price, "gpu_prices", g.id, "date", g.price->date, age});
     }
