@@ -55,14 +55,6 @@ ApiCost bill(const catalog::Model& api, const catalog::HostedOffer* offer, const
   return a;
 }
 
-} // namespace
-
-ApiCost api_cost(const catalog::Model& api, const Volume& volume) {
-  return bill(api, nullptr, *api.api_price, volume);
-}
-
-namespace {
-
 // An offer's rates as a price, without its words: what the bill's arithmetic reads.
 catalog::TokenPrice offer_rates(const catalog::HostedOffer& o) {
   catalog::TokenPrice p;
@@ -73,6 +65,10 @@ catalog::TokenPrice offer_rates(const catalog::HostedOffer& o) {
 }
 
 } // namespace
+
+ApiCost api_cost(const catalog::Model& api, const Volume& volume) {
+  return bill(api, nullptr, *api.api_price, volume);
+}
 
 catalog::TokenPrice billed_price(const ApiCost& a) {
   if (a.offer == nullptr) {
