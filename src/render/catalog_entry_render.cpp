@@ -123,6 +123,9 @@ ordered_json architecture_entry(const catalog::Architecture& a, const std::strin
     if (m.expert_bias) {
       j["moe"]["expert_bias"] = true;
     }
+    if (m.latent_size > 0) {
+      j["moe"]["latent_size"] = m.latent_size;
+    }
   }
   if (!a.extras.empty()) {
     ordered_json extras = ordered_json::array();

@@ -92,7 +92,10 @@ ExplainSection parameters_section(const catalog::Architecture& a, const ParamCou
   for (const LayerGroup& g : groups) {
     const LayerParams& l = g.params;
     s.steps.push_back({group_name(g) + ": attention", attention_arithmetic(a, g.attention), n(l.attention_linear)});
-    if (l.mlp_linear > 0) {
+    // LatentMoE's two projections sit in the MLP term beside the shared experts
+    const std::uint64_t latent =
+        a.moe && l.expert_linear > 0 && a.moe->latent_size > 0 ? 2 * a.hidden_size * a.moe->latent_size : 0;
+    if (l.mlp_linear > latent) {
       s.steps.push_back(
           {l.expert_linear > 0 ? "  shared experts" : "  MLP",
            a.moe && l.expert_linear > 0
@@ -101,12 +104,17 @@ ExplainSection parameters_section(const catalog::Architecture& a, const ParamCou
                : fmt::format("{} (gate, up, down) × {} × {}", a.mlp_gated ? 3 : 2, n(a.hidden_size),
                              n(a.moe && a.moe->dense_intermediate_size > 0 ? a.moe->dense_intermediate_size
                                                                            : a.intermediate_size)),
-           n(l.mlp_linear)});
+           n(l.mlp_linear - latent)});
+    }
+    if (latent > 0) {
+      s.steps.push_back(
+          {"  latent projections", fmt::format("2 × {} × {}", n(a.hidden_size), n(a.moe->latent_size)), n(latent)});
     }
     if (l.expert_linear > 0) {
       s.steps.push_back({"  routed experts",
                          fmt::format("{} experts × {} × {} × {} ({} active)", a.moe->experts, a.mlp_gated ? 3 : 2,
-                                     n(a.hidden_size), n(a.moe->expert_intermediate_size), a.moe->experts_per_token),
+                                     n(a.moe->expert_width(a.hidden_size)), n(a.moe->expert_intermediate_size),
+                                     a.moe->experts_per_token),
                          n(l.expert_linear)});
     }
     s.steps.push_back({"  16-bit (norms, biases, router)", "", n(l.unquantized)});

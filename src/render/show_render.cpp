@@ -71,6 +71,9 @@ ordered_json architecture_json(const catalog::Architecture& a) {
                 {"expert_intermediate_size", a.moe->expert_intermediate_size},
                 {"first_dense_layers", a.moe->first_dense_layers},
                 {"moe_layer_step", a.moe->layer_step}};
+    if (a.moe->latent_size > 0) {
+      j["moe"]["latent_size"] = a.moe->latent_size;
+    }
   }
   if (a.mamba) {
     j["mamba"] = {{"d_state", a.mamba->d_state},
@@ -135,9 +138,12 @@ std::string show_text(const engine::ModelSummary& s) {
       for (std::uint64_t i = 0; i < a.layers; ++i) {
         moe_layers += a.is_moe_layer(i) ? 1 : 0;
       }
-      t.add_row({"MoE", fmt::format("{} experts, {} per token, {} shared; expert FFN {}; {} of {} layers",
-                                    a.moe->experts, a.moe->experts_per_token, a.moe->shared_experts,
-                                    group_digits(a.moe->expert_intermediate_size), moe_layers, a.layers)});
+      t.add_row(
+          {"MoE",
+           fmt::format("{} experts, {} per token, {} shared; expert FFN {}{}; {} of {} layers", a.moe->experts,
+                       a.moe->experts_per_token, a.moe->shared_experts, group_digits(a.moe->expert_intermediate_size),
+                       a.moe->latent_size > 0 ? fmt::format(" on a {} latent", group_digits(a.moe->latent_size)) : "",
+                       moe_layers, a.layers)});
     }
     for (const catalog::ExtraWeights& e : a.extras) {
       t.add_row({"also loaded", fmt::format("{} params: {}", group_digits(e.params), e.what)});

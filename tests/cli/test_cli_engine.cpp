@@ -182,6 +182,27 @@ TEST_CASE("size --engine vllm: a hybrid's state sets the block size and takes a 
   CHECK(e["max_concurrency"].get<double>() == Approx(static_cast<double>(blocks) / (121 + 3)));
 }
 
+TEST_CASE("size --engine vllm: LatentMoE's projections are whole on every rank", "[cli][engine]") {
+  // Nemotron 3 Super at bf16: 247,151,441,920 B stored, of which the MTP layer's 5,813,346,304 B
+  // vLLM does not load -> 241,338,095,616 B to split. nemotron_h.py builds fc1/fc2_latent_proj
+  // as ReplicatedLinear: 40 MoE layers x 2 x 4,096 x 1,024 x 2 B = 671,088,640 B on every rank,
+  // where an even share would be 1/TP of it.
+  //   TP 2: 120,669,047,808 + 671,088,640 / 2 = 121,004,592,128
+  //   TP 4: 60,334,523,904 + 671,088,640 x 3/4 = 503,316,480, and 2 KV heads < TP 4: each rank
+  //   holds one head of K and V in the 8 attention layers (not the 80 others): 8 x 2 x 128 x
+  //   4,096 x 2 B = 16,777,216, half of it beyond an even share -> 8,388,608;
+  //   60,334,523,904 + 503,316,480 + 8,388,608 = 60,846,228,992
+  for (const auto& [tp, bytes] :
+       std::vector<std::pair<std::string, std::uint64_t>>{{"2", 121'004'592'128ULL}, {"4", 60'846'228'992ULL}}) {
+    INFO("TP " << tp);
+    const auto r = run_modelpick({"size", "nemotron-3-super-120b-a12b", "--gpu", "h200", "--engine", "vllm",
+                                  "--tensor-parallel-size", tp, "--max-model-len", "32k", "--json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out)["engine"]["per_gpu"]["weights_bytes"] == bytes);
+  }
+}
+
 TEST_CASE("size --engine: fewer concurrent requests than --concurrency is exit 3, with the report", "[cli][engine]") {
   const auto r = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len", "128k",
                                 "--tensor-parallel-size", "1", "--concurrency", "16", "--json"});

@@ -120,6 +120,29 @@ TEST_CASE("mamba and linear-attention layers", "[engine][memory]") {
   CHECK(p.layers[1].unquantized == 192);
 }
 
+TEST_CASE("latent MoE: routed experts on the latent width behind two projections", "[engine][memory]") {
+  auto a = toy();
+  a.mlp_gated = false; // Nemotron 3: relu2 experts, up and down only
+  a.moe = catalog::Moe{};
+  a.moe->experts = 8;
+  a.moe->experts_per_token = 2;
+  a.moe->shared_experts = 1;
+  a.moe->expert_intermediate_size = 48;
+  a.moe->shared_expert_intermediate_size = 96;
+  const auto wide = engine::count_params(a);
+  a.moe->latent_size = 16;
+  const auto p = engine::count_params(a);
+  // routed: 8 experts x (up + down) 2 x 16 x 48 = 12,288; 2 per token: 3,072
+  CHECK(p.layers[0].expert_linear == 12'288);
+  CHECK(p.layers[0].active_expert_linear == 3'072);
+  // shared expert on hidden: 2 x 64 x 96 = 12,288; fc1 / fc2 latent projections 2 x 64 x 16 = 2,048
+  CHECK(p.layers[0].mlp_linear == 12'288 + 2'048);
+  // the router still reads hidden: 8 x 64 beside attention's and the block's 16-bit terms
+  CHECK(p.layers[0].unquantized == wide.layers[0].unquantized);
+  // on hidden (64) the experts would hold 8 x 2 x 64 x 48 = 49,152
+  CHECK(wide.layers[0].expert_linear == 49'152);
+}
+
 TEST_CASE("an experts-only format leaves attention in 16-bit", "[engine][memory]") {
   auto a = toy();
   a.moe = catalog::Moe{};

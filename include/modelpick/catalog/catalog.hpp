@@ -110,6 +110,12 @@ struct Moe {
   std::uint64_t dense_intermediate_size = 0; // FFN width of the dense layers
   bool dense_residual = false;               // MoE layers also run a dense MLP (Snowflake Arctic)
   bool expert_bias = false;                  // expert projections carry biases (gpt-oss)
+  // LatentMoE (Nemotron 3 Super / Ultra): routed experts run on this width, behind a hidden ->
+  // latent and a latent -> hidden projection per MoE layer; 0: they run on hidden_size.
+  std::uint64_t latent_size = 0;
+  [[nodiscard]] std::uint64_t expert_width(std::uint64_t hidden_size) const {
+    return latent_size > 0 ? latent_size : hidden_size;
+  }
   [[nodiscard]] bool is_moe_layer(std::uint64_t layer) const {
     return layer >= first_dense_layers && layer % layer_step == layer_step - 1;
   }

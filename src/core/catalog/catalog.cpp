@@ -501,6 +501,7 @@ Architecture parse_architecture(const Reader& r) {
     e.dense_intermediate_size = m.uint("dense_intermediate_size", 0, 10'000'000, a.intermediate_size);
     e.dense_residual = m.boolean("dense_residual", false);
     e.expert_bias = m.boolean("expert_bias", false);
+    e.latent_size = m.uint("latent_size", 0, a.hidden_size, 0);
     a.moe = e;
   }
   // weights beside the language model: one "extra_params" object, or an "extras" array of them

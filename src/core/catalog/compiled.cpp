@@ -47,7 +47,7 @@ template <member_list_of<ExtraWeights> S> auto members(S& v) {
 template <member_list_of<Moe> S> auto members(S& v) {
   return std::tie(v.experts, v.experts_per_token, v.shared_experts, v.expert_intermediate_size,
                   v.shared_expert_intermediate_size, v.first_dense_layers, v.layer_step, v.dense_intermediate_size,
-                  v.dense_residual, v.expert_bias);
+                  v.dense_residual, v.expert_bias, v.latent_size);
 }
 template <member_list_of<Architecture> S> auto members(S& v) {
   return std::tie(v.layers, v.hidden_size, v.intermediate_size, v.attention_heads, v.kv_heads, v.head_dim, v.vocab_size,

@@ -82,10 +82,9 @@ constexpr std::pair<const char*, const char*> k_unmodelled_fields[] = {
     {"hc_mult", "hyper-connections"},
     {"o_groups", "grouped output projection"},
     {"expert_dtype", "routed experts stored in their own dtype"},
-    // latent MoE (Nemotron 3 Super / Ultra, Kimi K3): routed experts run on a narrower hidden
-    // size behind their own down and up projections, so counting them at hidden_size overstates
-    // their weights about twofold
-    {"moe_latent_size", "latent MoE: routed experts on a narrower hidden size"},
+    // Kimi K3's latent MoE: routed experts on a narrower hidden size with their own norms
+    // (latent_moe_use_norm), whose projections no published modelling code shows; counting them
+    // at hidden_size would overstate their weights about twofold. Nemotron's moe_latent_size is read.
     {"routed_expert_hidden_size", "latent MoE: routed experts on a narrower hidden size"},
     {"attn_res_block_size", "attention residuals across blocks"},
 };
@@ -639,9 +638,27 @@ std::vector<AttentionLayer> attention_of(Reading& r, Fields& f) {
   return {{AttentionKind::full, 0}};
 }
 
-// Nemotron-H's hybrid_override_pattern: one character per block.
+// Nemotron-H's hybrid_override_pattern: one character per block; newer configs give the same
+// as a layers_block_type list ("mamba", "attention", "mlp", "moe": transformers' NemotronHConfig).
 std::vector<AttentionLayer> nemotron_h_pattern(Reading& r, Fields& f) {
-  const std::string pattern = f.str("hybrid_override_pattern");
+  std::string pattern;
+  if (!f.has("hybrid_override_pattern") && f.node().contains("layers_block_type")) {
+    static constexpr std::pair<const char*, char> k_blocks[] = {
+        {"mamba", 'M'}, {"attention", '*'}, {"mlp", '-'}, {"moe", 'E'}};
+    for (const json& block : f.node()["layers_block_type"]) {
+      const auto* kind = std::find_if(std::begin(k_blocks), std::end(k_blocks), [&](const auto& k) {
+        return block.is_string() && block.get<std::string>() == k.first;
+      });
+      if (kind == std::end(k_blocks)) {
+        refuse(f.origin(), fmt::format("\"{}layers_block_type\" holds {}; accepted: \"mamba\", \"attention\", "
+                                       "\"mlp\", \"moe\"",
+                                       f.prefix(), block.dump()));
+      }
+      pattern.push_back(kind->second);
+    }
+  } else {
+    pattern = f.str("hybrid_override_pattern");
+  }
   if (pattern.size() != r.a.layers) {
     refuse(f.origin(),
            fmt::format("\"hybrid_override_pattern\" has {} blocks for {} layers", pattern.size(), r.a.layers));
@@ -672,7 +689,9 @@ std::vector<AttentionLayer> nemotron_h_pattern(Reading& r, Fields& f) {
     }
     out.push_back(l);
   }
-  f.out().used.push_back(fmt::format("hybrid_override_pattern = {}", pattern));
+  f.out().used.push_back(fmt::format(
+      "{} = {}", f.has("hybrid_override_pattern") ? "hybrid_override_pattern" : "layers_block_type, as a pattern",
+      pattern));
   r.a.mamba = mamba2(f, false);
   return out;
 }
@@ -857,7 +876,17 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
   a.source = origin;
 
   const bool chatglm = r.type == "chatglm";
-  a.layers = f.uint_any({"num_hidden_layers", "num_layers", "n_layer", "n_layers"}, 1, 10'000);
+  if (r.type == "nemotron_h" && !f.has("num_hidden_layers") && !f.has("hybrid_override_pattern") &&
+      f.node().contains("layers_block_type") && f.node()["layers_block_type"].is_array()) {
+    // transformers' newer NemotronHConfig stores the block list, and num_hidden_layers is its length
+    a.layers = f.node()["layers_block_type"].size();
+    if (a.layers == 0 || a.layers > 10'000) {
+      refuse(origin, fmt::format("\"{}layers_block_type\" holds {} blocks; expected 1 to 10,000", prefix, a.layers));
+    }
+    out.used.push_back(fmt::format("layers = {}, the length of {}layers_block_type", a.layers, prefix));
+  } else {
+    a.layers = f.uint_any({"num_hidden_layers", "num_layers", "n_layer", "n_layers"}, 1, 10'000);
+  }
   a.hidden_size = f.uint_any({"hidden_size", "d_model", "n_embd"}, 1, 1'000'000);
   a.attention_heads = f.uint_any({"num_attention_heads", "n_head", "num_heads"}, 1, 100'000);
   if (chatglm) {
@@ -1052,6 +1081,12 @@ ConfigImport model_from_hf_config(const std::string& origin, const std::string& 
                                                  : 1;
     m.dense_intermediate_size = a.intermediate_size;
     m.expert_bias = r.type == "gpt_oss";
+    if (f.has("moe_latent_size")) {
+      // LatentMoE (vLLM nemotron_h.py): experts on the latent width behind two projections
+      m.latent_size = f.uint("moe_latent_size", 1, a.hidden_size);
+      out.used.push_back("LatentMoE: routed experts on the moe_latent_size width, behind hidden -> latent and "
+                         "latent -> hidden projections");
+    }
     // Gemma 4's MoE layers keep the dense MLP beside the experts
     m.dense_residual = f.boolean_or("enable_moe_block", false, "");
     a.moe = m;

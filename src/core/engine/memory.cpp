@@ -137,17 +137,23 @@ LayerParams block_params(const catalog::Architecture& a, const catalog::Attentio
   layer.unquantized = sum({mixer_other, product({2, a.hidden_size})}); // two RMSNorms per block
   if (moe_layer) {
     const catalog::Moe& m = *a.moe;
-    const std::uint64_t expert = mlp(a.hidden_size, m.expert_intermediate_size, a.mlp_gated);
+    const std::uint64_t width = m.expert_width(a.hidden_size);
+    const std::uint64_t expert = mlp(width, m.expert_intermediate_size, a.mlp_gated);
     layer.expert_linear = product({m.experts, expert});
     layer.active_expert_linear = product({m.experts_per_token, expert});
     layer.mlp_linear = product({m.shared_experts, mlp(a.hidden_size, m.shared_expert_intermediate_size, a.mlp_gated)});
+    if (m.latent_size > 0) {
+      // LatentMoE (vLLM nemotron_h.py NemotronHMoE): fc1_latent_proj hidden -> latent before the
+      // routed experts, fc2_latent_proj latent -> hidden after them; every token runs both
+      layer.mlp_linear = sum({layer.mlp_linear, product({2, a.hidden_size, m.latent_size})});
+    }
     if (m.dense_residual) {
       layer.mlp_linear = sum({layer.mlp_linear, mlp(a.hidden_size, m.dense_intermediate_size, a.mlp_gated)});
     }
     layer.unquantized = sum({layer.unquantized, product({m.experts, a.hidden_size})}); // router
     if (m.expert_bias) {
       // per expert: gate/up biases (2 x width when gated) and the down bias (hidden)
-      const std::uint64_t bias = (a.mlp_gated ? 2 : 1) * m.expert_intermediate_size + a.hidden_size;
+      const std::uint64_t bias = (a.mlp_gated ? 2 : 1) * m.expert_intermediate_size + width;
       layer.unquantized = sum({layer.unquantized, product({m.experts, bias})});
     }
   } else {

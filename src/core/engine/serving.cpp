@@ -161,19 +161,43 @@ bool windowed(const catalog::AttentionLayer& l) {
   return l.kind == AttentionKind::sliding || l.kind == AttentionKind::chunked;
 }
 
-// Parameters in a layer's K and V projections that a rank holds beyond an even share, when
-// TP exceeds the KV heads and vLLM replicates them (QKVParallelLinear).
-std::uint64_t replicated_kv_weight_bytes(const catalog::Architecture& a, const catalog::Precision& precision,
-                                         std::uint64_t layers, std::uint64_t tp) {
-  if (a.mla || tp <= a.kv_heads || a.kv_heads == 0) {
+// Bytes a rank holds beyond an even share of layers [first, last) under TP: the K and V
+// projections of attention layers when TP exceeds the KV heads and vLLM replicates a head per
+// rank (QKVParallelLinear), and LatentMoE's two projections, which vLLM keeps whole on every
+// rank (ReplicatedLinear in nemotron_h.py).
+std::uint64_t replicated_weight_bytes(const catalog::Architecture& a, const catalog::Precision& precision,
+                                      std::uint64_t first, std::uint64_t last, std::uint64_t tp) {
+  if (tp <= 1) {
     return 0;
   }
-  // each rank holds one head of K and V where an even share would be kv_heads / tp of one
-  const std::uint64_t per_layer_params = 2 * a.head_dim * a.hidden_size; // one head of K and V
-  const std::uint64_t params = checked_mul(per_layer_params, layers, "weight bytes");
-  const std::uint64_t held =
-      precision.experts_only ? checked_mul(params, k_bytes_16bit, "weight bytes") : quantized_bytes(params, precision);
-  return held - held * a.kv_heads / tp;
+  const bool kv_replicated = !a.mla && tp > a.kv_heads && a.kv_heads > 0;
+  const bool latent = a.moe && a.moe->latent_size > 0;
+  if (!kv_replicated && !latent) {
+    return 0;
+  }
+  std::uint64_t kv_layers = 0;
+  std::uint64_t latent_layers = 0;
+  for (std::uint64_t i = first; i < last; ++i) {
+    const AttentionKind kind = a.attention(i).kind;
+    kv_layers += kind == AttentionKind::full || windowed(a.attention(i)) || kind == AttentionKind::cross ? 1 : 0;
+    latent_layers += latent && a.is_moe_layer(i) ? 1 : 0;
+  }
+  const auto held = [&](std::uint64_t params) {
+    return precision.experts_only ? checked_mul(params, k_bytes_16bit, "weight bytes")
+                                  : quantized_bytes(params, precision);
+  };
+  std::uint64_t out = 0;
+  if (kv_replicated) {
+    // each rank holds one head of K and V where an even share would be kv_heads / tp of one
+    const std::uint64_t kv = held(checked_mul(2 * a.head_dim * a.hidden_size, kv_layers, "weight bytes"));
+    out = kv - kv * a.kv_heads / tp;
+  }
+  if (latent_layers > 0) {
+    const std::uint64_t projections =
+        held(checked_mul(2 * a.hidden_size * a.moe->latent_size, latent_layers, "weight bytes"));
+    out = checked_add(out, projections - projections / tp, "weight bytes");
+  }
+  return out;
 }
 
 // The forward pass's activation bytes per batched token on one rank (constants.hpp).
@@ -204,11 +228,12 @@ std::uint64_t forward_bytes_per_token(const catalog::Architecture& a, std::uint6
   }
   std::uint64_t widest = k_vllm_forward_intermediate_copies * widest_dense / tp;
   if (any_moe) {
-    // fused MoE: per routed expert a gate+up, an activation and a hidden-sized output
+    // fused MoE: per routed expert a gate+up, an activation and an output of the experts' width
     const std::uint64_t n = a.moe->expert_intermediate_size / tp;
-    widest = std::max(widest, a.moe->experts_per_token * (k_vllm_forward_intermediate_copies * n + a.hidden_size) +
-                                  k_vllm_forward_intermediate_copies * a.moe->shared_experts *
-                                      a.moe->shared_expert_intermediate_size / tp);
+    widest = std::max(
+        widest,
+        a.moe->experts_per_token * (k_vllm_forward_intermediate_copies * n + a.moe->expert_width(a.hidden_size)) +
+            k_vllm_forward_intermediate_copies * a.moe->shared_experts * a.moe->shared_expert_intermediate_size / tp);
   }
   return k_bytes_16bit * (k_vllm_forward_hidden_copies * a.hidden_size + widest);
 }
@@ -374,7 +399,7 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
     rank.budget_bytes = budget;
     rank.weights_bytes =
         checked_add(util::ceil_div(stage_weights, tp),
-                    model.stored ? 0 : replicated_kv_weight_bytes(a, precision, stages[s].second - stages[s].first, tp),
+                    model.stored ? 0 : replicated_weight_bytes(a, precision, stages[s].first, stages[s].second, tp),
                     "weight bytes");
     // vLLM's custom all-reduce keeps buffers per NVLink peer; a TP group that spans nodes has it
     // disabled (custom_all_reduce.py: not for groups across nodes) and uses NCCL alone
