@@ -62,6 +62,15 @@ TEST_CASE("quality: show --json carries each score with its setting, measurer, d
     pro = pro || (s["benchmark"] == "mmlu-pro" && s["value"] == 78.3);
   }
   CHECK(pro);
+  // Nemotron 3 Ultra's card, first column: "| SWE-Bench Verified | 70.7 | 75.3 | ..." (launch-day
+  // pages said 71.9; the card and the report of 2026-06-09 say 70.7)
+  const json ultra =
+      json::parse(run_modelpick({"show", "nemotron-3-ultra-550b-a55b", "--json"}).out)["model"]["scores"];
+  bool swe = false;
+  for (const auto& s : ultra) {
+    swe = swe || (s["benchmark"] == "swe-bench-verified" && s["value"] == 70.7);
+  }
+  CHECK(swe);
   // and the table says which numbers are self-reported
   const auto text = run_modelpick({"show", "llama-3.3-70b"});
   CHECK(text.out.find("self-reported") != std::string::npos);
