@@ -56,6 +56,11 @@ void add_engine_options(CLI::App& cmd, EngineOptions& o) {
   cmd.add_flag("--enforce-eager", o.enforce_eager,
                "vLLM: no CUDA graphs (accepted; the versions modelled capture graphs after sizing the KV cache)")
       ->group("Serving engine (--engine)");
+  add("--sampler", o.sampler,
+      "vLLM's top-k/top-p code, which sets the profiling run's sampler peak: fused (FlashInfer's or vLLM's Triton "
+      "kernels, current vLLM; default) or sort (PyTorch's sort: V0, and V1 logs that say \"FlashInfer is not "
+      "available\" before 2026-02)",
+      "S");
   add("--quantization,-q", o.quantization,
       "vLLM: the weights' quantization (fp8, awq, gptq, awq_marlin, gptq_marlin, compressed-tensors, mxfp4, "
       "modelopt); sizes them so unless --precision is given",
@@ -143,6 +148,7 @@ std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::
   require_engine(o.cache_type_v, "--cache-type-v", ServingEngine::llama_cpp, e);
   require_engine(o.enforce_eager ? std::string("1") : std::string(), "--enforce-eager", ServingEngine::vllm, e);
   require_engine(o.quantization, "--quantization", ServingEngine::vllm, e);
+  require_engine(o.sampler, "--sampler", ServingEngine::vllm, e);
   require_engine(o.parallel, "--parallel", ServingEngine::llama_cpp, e);
   require_engine(o.ubatch_size, "--ubatch-size", ServingEngine::llama_cpp, e);
   require_some_engine(o.gpu_memory_bytes, "--gpu-memory-bytes", e);
@@ -177,6 +183,13 @@ std::optional<engine::ServingRequest> parse_engine(const EngineOptions& o, std::
         util::parse_count(o.gpu_memory_bytes, "--gpu-memory-bytes", util::SuffixBase::binary, 1ULL << 20, 1ULL << 44);
   }
   r.enforce_eager = o.enforce_eager;
+  if (!o.sampler.empty()) {
+    const auto s = engine::vllm_sampler_from(o.sampler);
+    if (!s) {
+      throw Error(ErrorKind::usage, fmt::format("--sampler '{}' is not accepted: expected fused or sort", o.sampler));
+    }
+    r.sampler = *s;
+  }
   if (!o.max_num_seqs.empty()) {
     r.max_num_seqs = util::parse_count(o.max_num_seqs, "--max-num-seqs", util::SuffixBase::decimal, 1, 1'000'000);
   }

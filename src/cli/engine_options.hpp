@@ -22,6 +22,7 @@ struct EngineOptions {
   std::string cache_type_k;
   std::string cache_type_v;
   bool enforce_eager = false;   // vLLM --enforce-eager
+  std::string sampler;          // vLLM's top-k / top-p implementation: fused or sort
   std::string quantization;     // vLLM --quantization: the weights' format when --precision is not given
   std::string parallel;         // llama.cpp --parallel: sequences sharing the --ctx-size cells
   std::string ubatch_size;      // llama.cpp --ubatch-size

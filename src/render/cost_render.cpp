@@ -229,7 +229,16 @@ ordered_json self_host_json(const engine::CostReport& r) {
           {"usd_per_million_tokens", h.usd_per_million_tokens},
           {"usd_per_million_input_tokens", h.usd_per_million_input},
           {"usd_per_million_output_tokens", h.usd_per_million_output},
-          {"load", h.load}};
+          {"load", h.load},
+          {"layouts_priced", [&] {
+             ordered_json options = ordered_json::array();
+             for (const engine::ReplicaOption& o : r.options) {
+               options.push_back({{"gpus_per_replica", o.gpus},
+                                  {"replica_usd_per_month", o.usd_per_month},
+                                  {"replica_tokens_per_day", o.tokens_per_day}});
+             }
+             return options;
+           }()}};
 }
 
 ordered_json cost_json(const engine::CostReport& r, const CostContext& c) {
@@ -338,9 +347,7 @@ std::string cost_svg(const engine::CostReport& r, const CostContext& c) {
   }
   const double x_step = nice_step(x_max, 5);
   x_max = std::ceil(x_max / x_step) * x_step;
-  const auto self_cost = [&](double v) {
-    return engine::self_host_usd_per_month(v, h.replica_usd_per_month, h.replica_tokens_per_day);
-  };
+  const auto self_cost = [&](double v) { return engine::self_host_usd_per_month(v, r); };
   // y fits self-hosting across x; steep APIs leave through the top.
   const double y_step = nice_step(1.15 * std::max(self_cost(x_max), h.replica_usd_per_month), 5);
   const double y_max = std::ceil(1.15 * std::max(self_cost(x_max), h.replica_usd_per_month) / y_step) * y_step;
@@ -366,15 +373,25 @@ std::string cost_svg(const engine::CostReport& r, const CostContext& c) {
   svg.text(left + plot_w / 2, height - 18, "tokens per day (input + output)", 12, "middle");
   svg.text(18, top - 12, "USD per month", 12, "start");
 
-  // Self-hosting: whole replicas, a step at each replica's capacity.
+  // Self-hosting: whole replicas of the cheapest layout at each volume, a step wherever one of
+  // the layouts priced adds a replica (between two such points every layout's cost is flat).
   std::vector<std::pair<double, double>> steps;
-  const double capacity = h.replica_tokens_per_day;
-  if (x_max / capacity <= 400) {
+  std::vector<double> edges = {x_max};
+  for (const engine::ReplicaOption& o : r.options) {
+    for (double n = 1; n * o.tokens_per_day < x_max && edges.size() <= 400; ++n) {
+      edges.push_back(n * o.tokens_per_day);
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  if (edges.size() <= 400) {
     double v = 0;
-    for (double n = 1; v < x_max; ++n) {
-      const double end = std::min(n * capacity, x_max);
-      steps.emplace_back(px(v), py(n * h.replica_usd_per_month));
-      steps.emplace_back(px(end), py(n * h.replica_usd_per_month));
+    for (const double end : edges) {
+      if (end <= v) {
+        continue;
+      }
+      const double cost = self_cost((v + end) / 2);
+      steps.emplace_back(px(v), py(cost));
+      steps.emplace_back(px(end), py(cost));
       v = end;
     }
   } else { // too many steps to see: their envelope
@@ -387,10 +404,18 @@ std::string cost_svg(const engine::CostReport& r, const CostContext& c) {
   const double lx = width - right + 20;
   double ly = top + 6;
   svg.line(lx, ly, lx + 24, ly, "#222222", 3);
-  svg.text(lx + 30, ly + 4,
-           fmt::format("self-hosting: {} x {} per replica, {}/month", h.gpus_per_replica, c.gpu->id,
-                       usd(h.replica_usd_per_month)),
-           11);
+  if (r.options.size() > 1) {
+    svg.text(lx + 30, ly + 4, fmt::format("self-hosting: the cheapest of {} layouts", r.options.size()), 11);
+    svg.text(lx + 30, ly + 18,
+             fmt::format("at your volume {} x {} a replica, {}/month", h.gpus_per_replica, c.gpu->id,
+                         usd(h.replica_usd_per_month)),
+             10, "start", "#555555");
+  } else {
+    svg.text(lx + 30, ly + 4,
+             fmt::format("self-hosting: {} x {} per replica, {}/month", h.gpus_per_replica, c.gpu->id,
+                         usd(h.replica_usd_per_month)),
+             11);
+  }
   for (std::size_t k = 0; k < shown.size(); ++k) {
     const std::size_t i = shown[k];
     const engine::ApiCost& a = r.api[i];

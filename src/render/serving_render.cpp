@@ -59,8 +59,9 @@ std::string serving_table(const engine::ServingPrediction& p, const catalog::Gpu
           row(fmt::format("budget (× {:.2f} --gpu-memory-utilization)", r.memory_fraction), as_signed(k.budget_bytes)));
       t.add_row(row("weights as loaded", as_signed(k.weights_bytes), true));
       t.add_row(row("non-torch memory", as_signed(k.non_torch_bytes), true));
-      t.add_row(row(fmt::format("activation peak (profiling: {} tokens, {} seqs)",
-                                group_digits(r.max_num_batched_tokens), group_digits(r.max_num_seqs)),
+      t.add_row(row(fmt::format("activation peak (profiling: {} tokens, {} seqs, {} sampler)",
+                                group_digits(r.max_num_batched_tokens), group_digits(r.max_num_seqs),
+                                engine::to_string(r.sampler)),
                     as_signed(k.activation_bytes), true));
     } else {
       t.add_row(row("CUDA context and init", as_signed(k.non_torch_bytes), true));
@@ -122,6 +123,7 @@ ordered_json serving_json(const engine::ServingPrediction& p) {
     j["kv_cache_groups"] = p.kv_cache_groups;
     j["max_num_seqs"] = r.max_num_seqs;
     j["max_num_batched_tokens"] = r.max_num_batched_tokens;
+    j["sampler"] = engine::to_string(r.sampler);
   }
   j["per_gpu"] = {{"pipeline_stage", k.pipeline_stage},
                   {"total_bytes", k.total_bytes},

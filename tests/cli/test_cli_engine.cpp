@@ -16,11 +16,25 @@ TEST_CASE("size --engine vllm --json carries engine.kv_cache_tokens, kv_cache_by
   const json j = json::parse(r.out);
   const json& e = j["engine"];
   CHECK(e["name"] == "vllm");
-  // the unit test derives these by hand: 26,331 blocks of 16 tokens of 131,072 B
-  CHECK(e["kv_cache_tokens"] == 421296);
-  CHECK(e["kv_cache_blocks"] == 26331);
-  CHECK(e["kv_cache_bytes"] == 26331ULL * 16 * 131072);
-  CHECK(e["max_concurrency"].get<double>() == Approx(26331.0 / 512));
+  // the unit test derives these by hand: 28,210 blocks of 16 tokens of 131,072 B with the fused
+  // sampler (the default), 26,331 with PyTorch's sort
+  CHECK(e["sampler"] == "fused");
+  CHECK(e["kv_cache_tokens"] == 451360);
+  CHECK(e["kv_cache_blocks"] == 28210);
+  CHECK(e["kv_cache_bytes"] == 28210ULL * 16 * 131072);
+  CHECK(e["max_concurrency"].get<double>() == Approx(28210.0 / 512));
+  const auto sort = run_modelpick({"size", "llama-3.1-8b", "--gpu", "h100", "--engine", "vllm", "--max-model-len",
+                                   "8192", "--sampler", "sort", "--json"});
+  REQUIRE(sort.exit_code == 0);
+  const json sorted = json::parse(sort.out);
+  const json& s = sorted["engine"];
+  CHECK(s["sampler"] == "sort");
+  CHECK(s["kv_cache_tokens"] == 421296);
+  CHECK(s["kv_cache_blocks"] == 26331);
+  const auto bad = run_modelpick({"size", "llama-3.1-8b", "--engine", "vllm", "--sampler", "flashinfer"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.empty());
+  CHECK(bad.err == "modelpick: error: --sampler 'flashinfer' is not accepted: expected fused or sort\n");
   CHECK(e["starts"] == true);
   CHECK(e["refusal"].is_null());
   CHECK(e["per_gpu"]["weights_bytes"] == 16060522496ULL);

@@ -194,17 +194,18 @@ TEST_CASE("size --explain prints the formulas with their numbers, and --json car
   // the bare lower bound: floor(85,045,477,376 x 0.9) usable, 3 GiB reserve
   CHECK(r.out.find("max concurrency = floor((76,540,929,638 − 16,060,522,496 − 3,221,225,472) / 1,073,741,824) = 53") !=
         std::string::npos);
-  // the default, vLLM's accounting: 256 MiB non-torch (one GPU, no peers) and the sampler's peak
-  // 9.5 x 1,024 seqs x 128,256 x 4 B = 4,990,697,472 leave 55,221,274,214 B: 26,331 blocks of
-  // 32 layers x 16 tokens x 4,096 B, 421,296 tokens; 512 blocks per 8,192-token request: 51
+  // the default, vLLM's accounting: 256 MiB non-torch (one GPU, no peers) and the fused
+  // sampler's peak 2 x 1,024 seqs x 128,256 x 4 B = 1,050,673,152 (above the forward pass's
+  // 973,078,528) leave 59,161,298,534 B: 28,210 blocks of 32 layers x 16 tokens x 4,096 B,
+  // 451,360 tokens; 512 blocks per 8,192-token request: 55
   const auto v = run_modelpick({"size", "llama-3.1-8b", "--explain"});
   REQUIRE(v.exit_code == 0);
   CHECK(v.out.find("activation peak = max(forward pass, sampler) of the profiling run (engine/constants.hpp) = "
-                   "4,990,697,472 B") != std::string::npos);
-  CHECK(v.out.find("KV cache = 76,540,929,638 − 16,060,522,496 − 5,259,132,928 = 55,221,274,214 B") !=
+                   "1,050,673,152 B") != std::string::npos);
+  CHECK(v.out.find("KV cache = 76,540,929,638 − 16,060,522,496 − 1,319,108,608 = 59,161,298,534 B") !=
         std::string::npos);
-  CHECK(v.out.find("KV cache tokens = whole blocks of every layer group × block size = 421,296") != std::string::npos);
-  CHECK(v.out.find("= 51 (≥ 1 requested: fits)") != std::string::npos);
+  CHECK(v.out.find("KV cache tokens = whole blocks of every layer group × block size = 451,360") != std::string::npos);
+  CHECK(v.out.find("= 55 (≥ 1 requested: fits)") != std::string::npos);
   const auto j = run_modelpick({"size", "llama-3.1-8b", "--explain", "--json"});
   REQUIRE(j.exit_code == 0);
   const json doc = json::parse(j.out);

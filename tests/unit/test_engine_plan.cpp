@@ -109,23 +109,34 @@ TEST_CASE("the default memory model is vLLM's start-up accounting, worked by han
   engine::SizingRequest vllm; // the default: vLLM's accounting
   vllm.context_tokens = 8192;
   vllm.concurrency = 1;
-  const auto r = engine::plan_size(c.model("llama-3.1-70b"), c.precision("bf16"), h100, vllm);
-  REQUIRE(r.fits);
-  REQUIRE(r.memory_model == engine::ServingEngine::vllm);
   // budget floor(85,045,477,376 x 0.90) = 76,540,929,638 per GPU.
   // TP 2: weights 70,553,706,496; non-torch 256 MiB + 1 NVLink peer x 360 MiB = 645,922,816;
-  //   activation peak = max(forward 2 B x (4 x 8,192 + 3 x 28,672 / 2) x 8,192 tokens
-  //   = 1,241,513,984, sampler 9.5 x 1,024 seqs x 128,256 x 4 B = 4,990,697,472);
-  //   left 76,540,929,638 - 70,553,706,496 - 645,922,816 - 4,990,697,472 = 350,602,854, that is
-  //   133 blocks of 80 layers x 16 tokens x 2 x 4 heads x 128 x 2 B = 2,621,440 B: 2,128 tokens,
-  //   short of one 8,192-token request. The bare model's flat 3 GiB fits it; vLLM's does not.
+  //   forward peak 2 B x (4 x 8,192 + 3 x 28,672 / 2) x 8,192 tokens = 1,241,513,984.
+  //   The fused sampler (the default): 2 x 1,024 seqs x 128,256 x 4 B = 1,050,673,152, under the
+  //   forward pass; left 76,540,929,638 - 70,553,706,496 - 645,922,816 - 1,241,513,984 =
+  //   4,099,786,342, that is 1,563 blocks of 80 layers x 16 tokens x 2 x 4 heads x 128 x 2 B =
+  //   2,621,440 B: 25,008 tokens, 1,563 / 512 blocks = 3 requests of 8,192 tokens.
+  const auto fused = engine::evaluate_layout(c.model("llama-3.1-70b"), c.precision("bf16"), h100, vllm, {2, 1});
+  CHECK(fused.share.usable_bytes == 76'540'929'638ULL);
+  CHECK(fused.share.weights_bytes == 70'553'706'496ULL);
+  CHECK(fused.share.non_torch_bytes == 645'922'816ULL);
+  CHECK(fused.share.activation_bytes == 1'241'513'984ULL);
+  CHECK(fused.share.kv_cache_tokens == 25'008);
+  CHECK(fused.share.max_concurrency == 3);
+  CHECK(fused.share.fits);
+  const auto r2 = engine::plan_size(c.model("llama-3.1-70b"), c.precision("bf16"), h100, vllm);
+  REQUIRE(r2.fits);
+  CHECK(r2.memory_model == engine::ServingEngine::vllm);
+  CHECK(r2.fit->layout.gpus() == 2);
+  //   PyTorch's sort sampler: 9.5 x 1,024 x 128,256 x 4 B = 4,990,697,472 is the peak; left
+  //   350,602,854 = 133 blocks: 2,128 tokens, short of one 8,192-token request.
+  vllm.engine->sampler = engine::VllmSampler::sort;
   const auto two = engine::evaluate_layout(c.model("llama-3.1-70b"), c.precision("bf16"), h100, vllm, {2, 1});
-  CHECK(two.share.usable_bytes == 76'540'929'638ULL);
-  CHECK(two.share.weights_bytes == 70'553'706'496ULL);
-  CHECK(two.share.non_torch_bytes == 645'922'816ULL);
   CHECK(two.share.activation_bytes == 4'990'697'472ULL);
   CHECK(two.share.kv_cache_tokens == 2'128);
   CHECK_FALSE(two.share.fits);
+  const auto r = engine::plan_size(c.model("llama-3.1-70b"), c.precision("bf16"), h100, vllm);
+  REQUIRE(r.fits);
   // TP 4: weights 35,276,853,248; non-torch 256 + 3 x 360 MiB = 1,400,897,536; the same sampler
   //   peak; left 34,872,481,382 = 26,605 blocks of 1,310,720 B (2 heads per rank): 425,680
   //   tokens, 26,605 / 512 blocks per request = 51 requests of 8,192 tokens.
@@ -139,6 +150,7 @@ TEST_CASE("the default memory model is vLLM's start-up accounting, worked by han
   engine::ServingRequest serve;
   serve.tensor_parallel = 4;
   serve.max_model_len = 8192;
+  serve.sampler = engine::VllmSampler::sort;
   const auto p = engine::predict_serving(c.model("llama-3.1-70b"), c.precision("bf16"), h100, serve);
   CHECK(p.kv_cache_tokens == r.fit->share.kv_cache_tokens);
   CHECK(static_cast<std::uint64_t>(p.max_concurrency) == r.fit->share.max_concurrency);

@@ -114,19 +114,30 @@ inline constexpr double k_nvlink_link_bytes_per_s = 300e9;
 inline constexpr std::uint64_t k_vllm_forward_hidden_copies = 4;
 inline constexpr std::uint64_t k_vllm_forward_intermediate_copies = 3;
 // Sampler: the dummy sampling step over max_num_seqs rows of fp32 logits holds this many
-// vocabulary-sized fp32 copies at its peak (logits, temperature, sort values and indices,
-// softmax). Fitted to four logs whose peak is the sampler's (256 rows): Llama-3-8B 1.26 GiB
+// vocabulary-sized fp32 copies at its peak. How many depends on vLLM's top-k / top-p code
+// (vllm/v1/sample/ops/topk_topp_sampler.py), not on the GPU:
+//   sort:  PyTorch's sort-based apply_top_k_top_p (logits, temperature, sort values and int64
+//          indices, softmax, cumsum): V0; V1 without FlashInfer ("FlashInfer is not available.
+//          Falling back to the PyTorch-native implementation" in the log) and V1 from 0.11.1,
+//          which turned the FlashInfer sampler off by default (PR 26859), until the Triton
+//          kernels (PR 33538, 2026-02-17).
+//   fused: FlashInfer's sampling kernels (V1 up to 0.11.0 where FlashInfer is installed: "Using
+//          FlashInfer for top-p & top-k sampling."; again the default from PR 40376, 2026-04-29)
+//          or vLLM's Triton top-k / top-p kernels for batches of 8 rows or more (from PR 33538;
+//          "does not use extra memory", PR 32558). The default: what current vLLM runs.
+// sort was fitted to four logs whose peak is the sampler's (256 rows): Llama-3-8B 1.26 GiB
 // (10.3 copies; github.com/vllm-project/vllm/pull/10511), Qwen2.5-7B 1.42 (9.8; .../issues/13882),
 // a Qwen2-1.5B-class model 1.39 (9.6; .../issues/12529), Qwen3-235B 1.4 (9.7; fixture
 // vllm-0.10.2-qwen3-235b-fp8-8xl40s). Checked out of sample against llm-d-benchmark's vLLM 0.11.0
 // H100 table (1024 rows): 4.76 / 5.56 / 7.38 GiB measured, 4.65 / 5.51 / 7.29 predicted.
-inline constexpr double k_vllm_sampler_fp32_copies = 9.5;
-// A100s measure a far smaller profiling peak at the same defaults: every A100-80GB log we have
-// leaves 0.46-0.65 GiB for non-torch + activation (five runs, two sources, vLLM 0.10.1 and
-// 0.17.1: fixtures vllm-0.10.1-qwen2-7b-*a100* and vllm-0.17.1-*-a100), i.e. about two fp32
-// copies. The mechanism is not known; the figure is measured, not derived. It applies to GPUs
-// of the A100's silicon (catalog compute_capability "8.0": A100, A800).
-inline constexpr double k_vllm_sampler_fp32_copies_a100 = 2.0;
+inline constexpr double k_vllm_sampler_fp32_copies_sort = 9.5;
+// fused was fitted to the logs that leave only 0.46-0.65 GiB for non-torch + activation
+// (about two copies): four vLLM 0.10.1 runs whose logs say "Using FlashInfer for top-p & top-k
+// sampling." (fixtures vllm-0.10.1-qwen2-7b-*a100-tp2-* and -a100-util*) and two vLLM 0.17.1
+// runs on the Triton kernels (vllm-0.17.1-*-a100). All six are A100s, which had been read as a
+// property of the silicon; the same source's A100-40GB run, whose log says "FlashInfer is not
+// available", leaves 1.55 GiB, as sort predicts (fixture vllm-0.10.1-qwen2-7b-2xa100-40gb-*).
+inline constexpr double k_vllm_sampler_fp32_copies_fused = 2.0;
 
 // Hybrid models (attention beside Mamba or linear-attention layers) under vLLM's V1 allocator:
 // one page size for every layer, so the attention block grows until one block of an attention

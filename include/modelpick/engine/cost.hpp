@@ -63,11 +63,23 @@ struct Crossover {
   std::optional<double> first_tokens_per_day;
 };
 
+// One replica layout that was priced: what a replica costs a month and serves a day.
+struct ReplicaOption {
+  std::uint64_t gpus = 0;
+  double usd_per_month = 0;
+  double tokens_per_day = 0;
+  bool operator==(const ReplicaOption&) const = default;
+};
+
 struct CostReport {
   ThroughputReport throughput;
   Volume volume;
   SelfHostPlan plan;
   SelfHostCost self_host;
+  // Every replica layout priced for the volume, the chosen one among them; at each volume the
+  // cheapest of them is what self-hosting costs (the crossovers and the chart use their
+  // lower envelope).
+  std::vector<ReplicaOption> options;
   std::vector<ApiCost> api;
   std::vector<Crossover> crossover;
   std::vector<std::string> assumptions; // the throughput's, then the cost's
@@ -76,6 +88,8 @@ struct CostReport {
 // The step function of self-hosting: whole replicas of `replica_usd_per_month`, each serving
 // `replica_tokens_per_day`; at least one replica runs whatever the volume.
 double self_host_usd_per_month(double tokens_per_day, double replica_usd_per_month, double replica_tokens_per_day);
+// The cheapest of the options at this volume (the chosen replica's cost when there are none).
+double self_host_usd_per_month(double tokens_per_day, const CostReport& report);
 
 // An API's USD per token of the volume's mix (input at its cached share, output).
 double api_usd_per_token(const catalog::TokenPrice& price, const Volume& volume);

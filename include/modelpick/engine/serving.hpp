@@ -31,6 +31,12 @@ struct CacheType {
 std::optional<CacheType> cache_type_from(std::string_view name);
 std::string cache_type_names(); // "f16, bf16, ... or iq4_nl", from the same table
 
+// vLLM's top-k / top-p sampler, which sets the profiling run's sampler peak: fused kernels
+// (FlashInfer's, or vLLM's Triton ones) or PyTorch's sort (constants.hpp).
+enum class VllmSampler { fused, sort };
+std::string_view to_string(VllmSampler sampler); // "fused", "sort": the --sampler value
+std::optional<VllmSampler> vllm_sampler_from(std::string_view name);
+
 struct ServingRequest {
   ServingEngine engine = ServingEngine::vllm;
   // vLLM --gpu-memory-utilization or SGLang --mem-fraction-static; 0: the engine's default.
@@ -47,10 +53,11 @@ struct ServingRequest {
   std::uint64_t gpu_memory_bytes = 0;       // 0: the catalog GPU's CUDA total
   CacheType cache_type_k;                   // llama.cpp
   CacheType cache_type_v;
-  std::optional<std::uint64_t> gpu_layers; // llama.cpp --n-gpu-layers; nullopt: all
-  std::uint64_t parallel = 1;              // llama.cpp --parallel: sequences sharing the cells
-  std::uint64_t ubatch = 512;              // llama.cpp --ubatch-size (k_llama_cpp_ubatch)
-  bool enforce_eager = false;              // vLLM --enforce-eager
+  std::optional<std::uint64_t> gpu_layers;  // llama.cpp --n-gpu-layers; nullopt: all
+  std::uint64_t parallel = 1;               // llama.cpp --parallel: sequences sharing the cells
+  std::uint64_t ubatch = 512;               // llama.cpp --ubatch-size (k_llama_cpp_ubatch)
+  bool enforce_eager = false;               // vLLM --enforce-eager
+  VllmSampler sampler = VllmSampler::fused; // vLLM's top-k / top-p implementation (--sampler)
 };
 
 // One GPU: the rank that admits the fewest tokens (vLLM and SGLang size every rank alike and

@@ -28,6 +28,15 @@ double self_host_usd_per_month(double tokens_per_day, double replica_usd_per_mon
   return replicas * replica_usd_per_month;
 }
 
+double self_host_usd_per_month(double tokens_per_day, const CostReport& report) {
+  double best = self_host_usd_per_month(tokens_per_day, report.self_host.replica_usd_per_month,
+                                        report.self_host.replica_tokens_per_day);
+  for (const ReplicaOption& o : report.options) {
+    best = std::min(best, self_host_usd_per_month(tokens_per_day, o.usd_per_month, o.tokens_per_day));
+  }
+  return best;
+}
+
 double api_usd_per_token(const catalog::TokenPrice& price, const Volume& volume) {
   const bool long_context = price.long_context_over > 0 && volume.prompt_tokens > price.long_context_over;
   const double input = long_context ? price.long_context_input : price.input;
@@ -168,6 +177,7 @@ CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volum
   h.replica_usd_per_month = static_cast<double>(h.gpus_per_replica) * plan.gpu_hour_usd * k_hours_per_month;
   h.usd_per_month = self_host_usd_per_month(volume.tokens_per_day, h.replica_usd_per_month, h.replica_tokens_per_day);
   h.replicas = static_cast<std::uint64_t>(std::llround(h.usd_per_month / h.replica_usd_per_month));
+  r.options = {{h.gpus_per_replica, h.replica_usd_per_month, h.replica_tokens_per_day}};
   h.gpus = h.replicas * h.gpus_per_replica;
   h.load = volume.tokens_per_day / (static_cast<double>(h.replicas) * h.replica_tokens_per_day);
   const double tokens_per_month = volume.tokens_per_day * k_days_per_month;

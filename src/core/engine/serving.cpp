@@ -105,6 +105,20 @@ std::optional<CacheType> cache_type_from(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view to_string(VllmSampler sampler) {
+  return sampler == VllmSampler::fused ? "fused" : "sort";
+}
+
+std::optional<VllmSampler> vllm_sampler_from(std::string_view name) {
+  if (name == "fused") {
+    return VllmSampler::fused;
+  }
+  if (name == "sort") {
+    return VllmSampler::sort;
+  }
+  return std::nullopt;
+}
+
 std::string cache_type_names() {
   return or_list(k_cache_types, [](const CacheTypeSize& t) { return t.name; });
 }
@@ -383,8 +397,8 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
   const std::uint64_t budget = vllm_budget(r);
   const std::uint64_t forward_per_token = forward_bytes_per_token(a, tp);
   const std::uint64_t forward = checked_mul(forward_per_token, r.max_num_batched_tokens, "bytes");
-  // the A100 measurement belongs to its silicon (GA100, compute capability 8.0: A100, A800)
-  const double copies = gpu.compute_capability == "8.0" ? k_vllm_sampler_fp32_copies_a100 : k_vllm_sampler_fp32_copies;
+  const double copies =
+      r.sampler == VllmSampler::fused ? k_vllm_sampler_fp32_copies_fused : k_vllm_sampler_fp32_copies_sort;
   const std::uint64_t sampler =
       gib_floor(copies * static_cast<long double>(r.max_num_seqs) * static_cast<long double>(a.vocab_size) * 4);
 
@@ -463,8 +477,12 @@ void predict_vllm(const catalog::Model& model, const catalog::Precision& precisi
       p.rank.non_torch_bytes >> 20, p.block_size));
   p.assumptions.push_back(fmt::format(
       "activation peak: max(forward over --max-num-batched-tokens {} = {} B/token, sampler over --max-num-seqs {} x "
-      "{} vocabulary x 4 B x {})",
-      r.max_num_batched_tokens, group_digits(forward_per_token), r.max_num_seqs, group_digits(a.vocab_size), copies));
+      "{} vocabulary x 4 B x {} ({}))",
+      r.max_num_batched_tokens, group_digits(forward_per_token), r.max_num_seqs, group_digits(a.vocab_size), copies,
+      r.sampler == VllmSampler::fused
+          ? "--sampler fused: FlashInfer's or vLLM's Triton top-k/top-p kernels; --sampler sort for PyTorch's sort, "
+            "as in V0 and in V1 logs that say \"FlashInfer is not available\" before 2026-02"
+          : "--sampler sort: PyTorch's sort-based top-k/top-p"));
   p.assumptions.push_back("CUDA graphs are captured after the KV cache is sized, outside the budget (vLLM 0.21 and "
                           "later subtract their estimate first, leaving fewer tokens)");
   if (tp > a.kv_heads && !a.mla) {
