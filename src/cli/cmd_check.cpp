@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "../render/check_render.hpp"
 #include "../render/compare_render.hpp"
 #include "../render/size_render.hpp"
 #include "catalog_source.hpp"
@@ -299,28 +300,7 @@ CommandOutput run_check(const CheckOptions& o, const catalog::Catalog& catalog) 
   }
   const auto checks = advisor::check_expectations(answers, expect, apis, q);
   const bool passed = std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.passed; });
-
-  nlohmann::ordered_json j;
-  j["file"] = o.file;
-  j["name"] = top.text("name");
-  j["passed"] = passed;
-  j["checks"] = nlohmann::ordered_json::array();
-  for (const auto& c : checks) {
-    j["checks"].push_back({{"model", c.model->id}, {"check", c.check}, {"passed", c.passed}, {"detail", c.detail}});
-  }
-  j["models"] = nlohmann::ordered_json::array();
-  for (const auto& a : answers) {
-    j["models"].push_back(render::answer_json(a));
-  }
-  j["api_alternatives"] = nlohmann::ordered_json::array();
-  for (const catalog::Model* api : apis) {
-    nlohmann::ordered_json entry = {
-        {"model", api->id}, {"provider", api->api_price->provider}, {"price_date", api->api_price->date}};
-    if (q.volume) {
-      entry["usd_per_month"] = engine::api_cost(*api, *q.volume).usd_per_month;
-    }
-    j["api_alternatives"].push_back(entry);
-  }
+  nlohmann::ordered_json j = render::check_json(o.file, top.text("name"), checks, answers, apis, q);
   CommandOutput out;
   out.text = render::document("check", catalog.version(), std::move(j));
   out.exit_code = passed ? k_exit_ok : k_exit_check_failed;

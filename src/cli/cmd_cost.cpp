@@ -134,7 +134,7 @@ CommandOutput run_cost(const CostOptions& o, const catalog::Catalog& catalog) {
     } else {
       out.text = render::size_table(sizing) +
                  fmt::format("cost: not computed: {} at {} {} on {}; pick another --precision, --gpu or --gpus\n",
-                             model.id, precision.id, sizing.not_fit_reason, gpu.id);
+                             model.id, precision.id, render::not_fit_reason(sizing), gpu.id);
     }
     out.human = !o.json;
     out.exit_code = k_exit_check_failed;

@@ -34,6 +34,14 @@ std::string csv_cell(const std::string& text) {
   return out + "\"";
 }
 
+std::string ratio(double big, double small) {
+  return fmt::format("{:.1f}x", big / small);
+}
+
+std::string kib(double bytes) {
+  return fmt::format("{:.0f} KiB", bytes / 1024);
+}
+
 std::string md_cell(const std::string& text) {
   std::string out;
   for (const char c : text) {
@@ -139,6 +147,53 @@ Grid compare_grid(const std::vector<advisor::Answer>& answers, const advisor::Qu
   return g;
 }
 
+std::string difference_text(const advisor::Difference& d) {
+  const std::string& hi = d.high->model->id;
+  const std::string lo = d.low != nullptr ? d.low->model->id : std::string{};
+  const double h = d.high_value;
+  const double l = d.low_value;
+  switch (d.kind) {
+  case advisor::DifferenceKind::license:
+    return fmt::format("{}: {}", hi, license_reason(*d.high->license));
+  case advisor::DifferenceKind::api_only: {
+    const auto& bill = d.high->api_bill;
+    return fmt::format("{} is API-only{}", hi,
+                       bill ? fmt::format(": ${} a month at the volume from {}",
+                                          group_digits(static_cast<std::uint64_t>(std::llround(bill->usd_per_month))),
+                                          engine::billed_price(*bill).provider)
+                            : std::string{});
+  }
+  case advisor::DifferenceKind::does_not_fit:
+    return fmt::format("{} does not fit: {}", hi, not_fit_reason(*d.high->sizing));
+  case advisor::DifferenceKind::gpus: {
+    const auto more = static_cast<std::uint64_t>(h - l);
+    return fmt::format("{} needs {} more GPU{} than {} ({:.0f} vs {:.0f})", hi, more, more == 1 ? "" : "s", lo, h, l);
+  }
+  case advisor::DifferenceKind::usd_per_million:
+    return fmt::format("{} costs {} less per 1M tokens than {} at the volume (${:.2f} vs ${:.2f})", lo, ratio(h, l), hi,
+                       l, h);
+  case advisor::DifferenceKind::tokens_per_s_gpu:
+    return fmt::format("{} serves {} more tokens/s per GPU than {} ({:.0f} vs {:.0f})", hi, ratio(h, l), lo, h, l);
+  case advisor::DifferenceKind::kv_per_token:
+    return fmt::format("{} keeps {} less KV cache per token than {} ({} vs {})", lo, ratio(h, l), hi, kib(l), kib(h));
+  case advisor::DifferenceKind::sequences:
+    return fmt::format("{} holds {} more sequences of the context on its GPUs than {} ({} vs {})", hi, ratio(h, l), lo,
+                       group_digits(static_cast<std::uint64_t>(h)), group_digits(static_cast<std::uint64_t>(l)));
+  case advisor::DifferenceKind::weights:
+    return fmt::format("{}'s weights are {} the size of {}'s ({:.1f} vs {:.1f} GB)", hi, ratio(h, l), lo, h / 1e9,
+                       l / 1e9);
+  }
+  return {};
+}
+
+std::vector<std::string> differences_text(const std::vector<advisor::Answer>& answers) {
+  std::vector<std::string> out;
+  for (const advisor::Difference& d : advisor::differences(answers)) {
+    out.push_back(difference_text(d));
+  }
+  return out;
+}
+
 std::string compare_text(const std::vector<advisor::Answer>& answers, const advisor::Question& q, TableFormat format) {
   const Grid g = compare_grid(answers, q);
   std::string out;
@@ -169,7 +224,7 @@ std::string compare_text(const std::vector<advisor::Answer>& answers, const advi
     for (const auto& r : g.rows) {
       out += line(r);
     }
-    for (const auto& d : advisor::differences(answers)) {
+    for (const auto& d : differences_text(answers)) {
       out += "\n- " + md_cell(d);
     }
     return out + (answers.empty() ? "" : "\n");
@@ -186,7 +241,7 @@ std::string compare_text(const std::vector<advisor::Answer>& answers, const advi
     t.add_row(r);
   }
   out += t.render();
-  const auto diffs = advisor::differences(answers);
+  const auto diffs = differences_text(answers);
   if (!diffs.empty()) {
     out += "\ndifferences\n";
     for (const auto& d : diffs) {
@@ -258,7 +313,7 @@ ordered_json compare_json(const std::vector<advisor::Answer>& answers, const adv
   for (const auto& a : answers) {
     j["models"].push_back(answer_json(a));
   }
-  j["differences"] = advisor::differences(answers);
+  j["differences"] = differences_text(answers);
   std::vector<const catalog::Model*> models;
   for (const auto& a : answers) {
     models.push_back(a.model);

@@ -22,6 +22,11 @@ std::string compare_text(const std::vector<advisor::Answer>& answers, const advi
                          TableFormat format);
 nlohmann::ordered_json compare_json(const std::vector<advisor::Answer>& answers, const advisor::Question& question);
 
+// One difference between compared answers, worded: "deepseek-v3 needs 14 more GPUs than
+// llama-3.1-70b (16 vs 2)".
+std::string difference_text(const advisor::Difference& difference);
+std::vector<std::string> differences_text(const std::vector<advisor::Answer>& answers);
+
 // One answer as JSON: size's fields (model, memory, fit, ...) plus throughput, cost, license.
 nlohmann::ordered_json answer_json(const advisor::Answer& answer);
 

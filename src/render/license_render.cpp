@@ -248,4 +248,16 @@ ordered_json license_json(const std::vector<license::Result>& results, const lic
       {"disclaimer", k_not_legal_advice}};
 }
 
+std::string license_reason(const license::Result& r) {
+  const std::string section = r.clause.section.empty() ? "" : fmt::format(" ({})", r.clause.section);
+  switch (r.verdict) {
+  case license::Verdict::needs_agreement:
+    return fmt::format("license {} needs an agreement with {}{}", r.model->license, r.with, section);
+  case license::Verdict::not_allowed:
+    return fmt::format("license {} does not allow this use{}", r.model->license, section);
+  default:
+    return fmt::format("license {} has no rules in the catalog (verdict unknown)", r.model->license);
+  }
+}
+
 } // namespace modelpick::render

@@ -19,4 +19,7 @@ nlohmann::ordered_json license_json(const std::vector<license::Result>& results,
 std::string license_line(const license::Result& result);
 nlohmann::ordered_json result_json(const license::Result& result);
 
+// Why a verdict excludes a model: "license llama-3.1 needs an agreement with Meta (2. ...)".
+std::string license_reason(const license::Result& result);
+
 } // namespace modelpick::render

@@ -22,6 +22,13 @@ namespace {
 // How many exclusions a table shows: the nearest misses.
 constexpr std::size_t k_misses_shown = 5;
 
+// A miss worth showing: a fit or a license, not a filter the user set (category, context,
+// score threshold).
+bool near_miss(const advisor::Exclusion& e) {
+  using K = advisor::ExclusionKind;
+  return e.kind != K::category && e.kind != K::min_context && e.kind != K::context && e.kind != K::below_score;
+}
+
 std::string question_line(const advisor::Question& q, const advisor::PickFilter& f, const catalog::Gpu* gpu) {
   std::string line = fmt::format("up to {} x {} · {} tokens x {} sequence{}", f.max_gpus,
                                  gpu != nullptr ? gpu->id : "?", group_digits(q.sizing.context_tokens),
@@ -126,14 +133,14 @@ std::string pick_text(const advisor::PickResult& r, const advisor::Question& q, 
   // The nearest misses: the exclusions that need the fewest GPUs, or only a license.
   std::vector<const advisor::Exclusion*> misses;
   for (const auto& e : r.excluded) {
-    if (e.reason.rfind("category ", 0) != 0 && e.reason.find("below") == std::string::npos) {
+    if (near_miss(e)) {
       misses.push_back(&e);
     }
   }
   if (!misses.empty()) {
     out += r.results.empty() ? "" : "\nnearest misses:\n";
     for (std::size_t i = 0; i < misses.size() && i < k_misses_shown; ++i) {
-      out += fmt::format("  {}: {}\n", misses[i]->model->id, misses[i]->reason);
+      out += fmt::format("  {}: {}\n", misses[i]->model->id, exclusion_reason(*misses[i], *r.gpu));
     }
   }
   if (!r.apis.empty()) {
@@ -214,24 +221,99 @@ ordered_json pick_json(const advisor::PickResult& r, const advisor::Question& q,
   for (const auto& x : r.excluded) {
     j["excluded"].push_back(
         {{"model", {{"id", x.model->id}}},
-         {"reason", x.reason},
+         {"reason", exclusion_reason(x, *r.gpu)},
+         {"kind", std::string(to_string(x.kind))},
          {"gpus_needed", x.gpus_needed == 0 ? ordered_json(nullptr) : ordered_json(x.gpus_needed)}});
   }
   return j;
 }
 
-std::string pick_explain(const catalog::Model& m, const std::vector<std::string>& lines, const advisor::PickResult& r,
+std::string exclusion_reason(const advisor::Exclusion& e, const catalog::Gpu& gpu) {
+  const catalog::Model& m = *e.model;
+  std::string why;
+  switch (e.kind) {
+  case advisor::ExclusionKind::category:
+    return fmt::format("category {}, not {}", catalog::to_string(m.category), catalog::to_string(e.category));
+  case advisor::ExclusionKind::min_context:
+    return fmt::format("context {} tokens, below --min-context {}", group_digits(m.max_context_tokens),
+                       group_digits(e.context));
+  case advisor::ExclusionKind::context:
+    return fmt::format("context {} tokens, below the {} asked for", group_digits(m.max_context_tokens),
+                       group_digits(e.context));
+  case advisor::ExclusionKind::no_score:
+    return fmt::format("no {} score with a stated setting in the catalog: not ranked on it", e.benchmark);
+  case advisor::ExclusionKind::below_score:
+    return fmt::format("{} {} ({}, {}), below --min-score {}", e.benchmark, e.score->value, e.score->setting,
+                       e.score->measured_by, e.least);
+  case advisor::ExclusionKind::fit:
+    why = e.fewest_precision == nullptr
+              ? fmt::format("does not fit any layout of {} at any precision", gpu.id)
+              : fmt::format("needs {} x {} even at {}", e.gpus_needed, gpu.id, e.fewest_precision->id);
+    break;
+  case advisor::ExclusionKind::license:
+    break;
+  }
+  if (e.license) {
+    why += (why.empty() ? "" : "; ") + license_reason(*e.license);
+  }
+  return why;
+}
+
+std::string pick_explain(const catalog::Model& m, const advisor::PickExplanation& x, const advisor::PickResult& r,
                          const advisor::Question& q, const advisor::PickFilter& f) {
-  std::string out = fmt::format("pick --explain {} · {}\n\n", m.id, question_line(q, f, gpu_of(r)));
+  const catalog::Gpu& gpu = *gpu_of(r);
+  std::string out = fmt::format("pick --explain {} · {}\n\n", m.id, question_line(q, f, &gpu));
   const auto ranked =
       std::find_if(r.results.begin(), r.results.end(), [&](const advisor::Answer& a) { return a.model == &m; });
   if (ranked != r.results.end()) {
     out += fmt::format("ranked #{} of {} at {}\n", ranked - r.results.begin() + 1, r.results.size(),
                        ranked->precision->id);
   } else {
-    const auto x =
+    const auto left_out =
         std::find_if(r.excluded.begin(), r.excluded.end(), [&](const advisor::Exclusion& e) { return e.model == &m; });
-    out += x != r.excluded.end() ? "excluded: " + x->reason + "\n" : "not considered (API-only)\n";
+    out += left_out != r.excluded.end() ? "excluded: " + exclusion_reason(*left_out, gpu) + "\n"
+                                        : "not considered (API-only)\n";
+  }
+  std::vector<std::string> lines;
+  if (x.api_only) {
+    lines.push_back(fmt::format("{} is API-only: nothing to self-host", m.id));
+  } else if (x.filtered) {
+    lines.push_back("excluded: " + exclusion_reason(*x.filtered, gpu));
+  }
+  if (x.license) {
+    lines.push_back(advisor::passes(*x.license)
+                        ? fmt::format("license: {} ({})", license::to_string(x.license->verdict), m.license)
+                        : "excluded: " + license_reason(*x.license));
+  }
+  for (const advisor::PrecisionTrial& t : x.trials) {
+    const catalog::Precision& p = *t.precision;
+    switch (t.outcome) {
+    case advisor::TrialOutcome::no_fp8:
+      lines.push_back(fmt::format("{}: not tried ({} has no FP8 tensor cores)", p.id, gpu.id));
+      break;
+    case advisor::TrialOutcome::experts_only:
+      lines.push_back(fmt::format("{}: not tried (it quantises experts only and the model has none)", p.id));
+      break;
+    case advisor::TrialOutcome::other_engine:
+      lines.push_back(fmt::format("{}: not tried (a {} format; --engine {} tries it)", p.id,
+                                  fmt::join(p.engines, " / "), fmt::join(p.engines, " / ")));
+      break;
+    case advisor::TrialOutcome::does_not_fit:
+      lines.push_back(fmt::format("{}: {}", p.id, not_fit_reason(*t.answer->sizing)));
+      break;
+    case advisor::TrialOutcome::too_many_gpus: {
+      const engine::Layout& l = t.answer->sizing->fit->layout;
+      lines.push_back(fmt::format("{}: needs {} x {} (TP {} x PP {}), more than the {} available", p.id, l.gpus(),
+                                  gpu.id, l.tensor_parallel, l.pipeline_parallel, f.max_gpus));
+      break;
+    }
+    case advisor::TrialOutcome::fits:
+      lines.push_back(fmt::format("{}: fits {} x {}, {} sequences of {} tokens, {:.0f} tokens/s per GPU", p.id,
+                                  t.answer->sizing->fit->layout.gpus(), gpu.id,
+                                  group_digits(t.answer->sizing->fit->share.max_concurrency),
+                                  group_digits(q.sizing.context_tokens), *t.answer->tokens_per_s_per_gpu()));
+      break;
+    }
   }
   for (const std::string& l : lines) {
     out += "  " + l + "\n";

@@ -80,6 +80,29 @@ std::string concurrency_text(std::uint64_t n) {
   return n == k_unbounded ? "unbounded" : group_digits(n);
 }
 
+std::string not_fit_reason(const engine::SizingReport& r) {
+  if (r.fits || !r.closest) {
+    return {};
+  }
+  const engine::LayoutEvaluation& shown = *r.closest;
+  const engine::GpuShare& g = shown.share;
+  const std::string layout = fmt::format("{} x {} (TP {} x PP {})", shown.layout.gpus(), r.gpu->id,
+                                         shown.layout.tensor_parallel, shown.layout.pipeline_parallel);
+  if (!r.memory_model) {
+    return fmt::format("does not fit: with {} each GPU needs {} bytes but {} are usable", layout,
+                       group_digits(g.total_bytes), group_digits(g.usable_bytes));
+  }
+  const std::uint64_t paid = g.weights_bytes + g.reserve_bytes;
+  return fmt::format(
+      "does not fit: with {} {}'s budget of {} bytes per GPU {}", layout, engine::display_name(*r.memory_model),
+      group_digits(g.usable_bytes),
+      paid >= g.usable_bytes
+          ? fmt::format("is spent on weights and overhead ({} bytes) before any KV cache", group_digits(paid))
+          : fmt::format("leaves a KV cache of {} tokens: {} of the {} requests of {} tokens asked for",
+                        group_digits(g.kv_cache_tokens), group_digits(g.max_concurrency),
+                        group_digits(r.request.concurrency), group_digits(r.request.context_tokens)));
+}
+
 std::string size_table(const engine::SizingReport& r) {
   const catalog::Model& m = *r.model;
   std::string out;
@@ -141,7 +164,7 @@ std::string size_table(const engine::SizingReport& r) {
                                   shown.layout.tensor_parallel, shown.layout.pipeline_parallel, nodes,
                                   nodes == 1 ? "" : "s")});
   } else {
-    f.add_row({"fit", fmt::format("DOES NOT FIT — {}", r.not_fit_reason)});
+    f.add_row({"fit", fmt::format("DOES NOT FIT — {}", not_fit_reason(r))});
   }
   f.add_row(
       {shown.layout.pipeline_parallel > 1 ? "per GPU (fullest)" : "per GPU",
@@ -240,7 +263,7 @@ ordered_json size_json(const engine::SizingReport& r) {
       fit[key] = nullptr;
     }
     fit["max_concurrency"] = 0;
-    fit["reason"] = r.not_fit_reason;
+    fit["reason"] = not_fit_reason(r);
     fit["closest"] = share_json(*r.closest);
   }
   j["fit"] = fit;

@@ -15,6 +15,10 @@ inline constexpr int k_schema_version = 1;
 
 std::string size_table(const engine::SizingReport& report);
 
+// Why a report does not fit, from its closest layout: "does not fit: with 2 x h100 (TP 2 x PP 1)
+// vLLM's budget of ... bytes per GPU ..." (empty when it fits).
+std::string not_fit_reason(const engine::SizingReport& report);
+
 // "1,234", or "unbounded" for a model that keeps no per-sequence cache.
 std::string concurrency_text(std::uint64_t sequences);
 

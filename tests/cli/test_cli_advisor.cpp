@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -150,6 +151,25 @@ TEST_CASE("check: a deployment file passes, and fails when the decision no longe
     failed += c["passed"] == false ? 1 : 0;
   }
   CHECK(failed == 2); // the license at 800M MAU, and gpt-5-mini is cheaper at 1M tokens a day
+
+  // A priced open model as the alternative: the report shows the bill the check weighed, its
+  // cheapest hosted offer (llama-3.3-70b at 100M tokens a day: DeepInfra, $0.155 per 1M blended)
+  const std::string open = temp_path("deploy-open.json");
+  std::ofstream(open) << R"({"models": ["qwen2.5-72b"], "gpu": "h100", "gpus": 2, "precision": "fp8",
+    "volume": {"tokens_per_day": "100M"}, "api_alternatives": ["llama-3.3-70b"],
+    "expect": {"self_host_cheaper_than_api": true}})";
+  const json o = json::parse(run_modelpick({"check", open}).out);
+  REQUIRE(o["api_alternatives"].size() == 1);
+  CHECK(o["api_alternatives"][0]["billed_by"] == "DeepInfra");
+  const double bill = o["api_alternatives"][0]["usd_per_month"];
+  CHECK(bill == Approx(0.155 * 100 * 365 / 12).epsilon(0.01));
+  bool weighed = false;
+  for (const auto& c : o["checks"]) {
+    if (c["check"] == "cheaper-than-api") {
+      weighed = c["detail"].get<std::string>().find(fmt::format("from DeepInfra ${:.0f}", bill)) != std::string::npos;
+    }
+  }
+  CHECK(weighed);
 }
 
 TEST_CASE("size's table and JSON show the same numbers", "[cli][properties]") {

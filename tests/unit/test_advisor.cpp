@@ -1,7 +1,10 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "catalog_fixture.hpp"
 #include "modelpick/advisor/advisor.hpp"
+#include "render/compare_render.hpp"
+#include "render/pick_render.hpp"
 
 using namespace modelpick;
 
@@ -52,8 +55,24 @@ TEST_CASE("compare names the differences that matter", "[advisor]") {
   const std::vector<advisor::Answer> answers = {
       advisor::answer(c, c.model("llama-3.3-70b"), &c.precision("fp8"), c.gpu("h200"), q),
       advisor::answer(c, c.model("deepseek-v3"), &c.precision("fp8"), c.gpu("h200"), q)};
-  const auto d = advisor::differences(answers);
   // 1 vs 8 H200s; DeepSeek-V3's MLA latent (70,272 B/token) against Llama's 327,680 B: 4.7x.
+  const auto typed = advisor::differences(answers);
+  const auto of_kind = [&](advisor::DifferenceKind k) {
+    const auto it = std::find_if(typed.begin(), typed.end(), [&](const advisor::Difference& x) { return x.kind == k; });
+    REQUIRE(it != typed.end());
+    return *it;
+  };
+  const advisor::Difference gpus = of_kind(advisor::DifferenceKind::gpus);
+  CHECK(gpus.high->model->id == "deepseek-v3");
+  CHECK(gpus.low->model->id == "llama-3.3-70b");
+  CHECK(gpus.high_value == 8);
+  CHECK(gpus.low_value == 1);
+  const advisor::Difference kv = of_kind(advisor::DifferenceKind::kv_per_token);
+  CHECK(kv.low->model->id == "deepseek-v3");
+  CHECK(kv.low_value == 70'272);
+  CHECK(kv.high_value == 327'680);
+  // and in words
+  const auto d = render::differences_text(answers);
   CHECK(mentions(d, "deepseek-v3 needs 7 more GPUs than llama-3.3-70b (8 vs 1)"));
   CHECK(mentions(d, "deepseek-v3 keeps 4.7x less KV cache per token than llama-3.3-70b"));
   // The same model twice differs in nothing worth a sentence.
@@ -82,13 +101,21 @@ TEST_CASE("pick keeps what fits the GPUs and passes the license", "[advisor][pic
     CHECK(r.results[i - 1].sizing->params_total >= r.results[i].sizing->params_total);
   }
   // Llama at 800M MAU needs Meta's agreement; DeepSeek-V3 needs more than 2 H100s.
-  const auto reason = [&](const char* id) {
+  const auto excluded = [&](const char* id) {
     const auto it = std::find_if(r.excluded.begin(), r.excluded.end(),
                                  [&](const advisor::Exclusion& e) { return e.model->id == id; });
-    return it == r.excluded.end() ? std::string("(not excluded)") : it->reason;
+    REQUIRE(it != r.excluded.end());
+    return *it;
   };
-  CHECK(reason("llama-3.1-8b").find("needs an agreement with Meta") != std::string::npos);
-  CHECK(reason("deepseek-v3").find("needs ") == 0);
+  const advisor::Exclusion llama = excluded("llama-3.1-8b");
+  CHECK(llama.kind == advisor::ExclusionKind::license);
+  REQUIRE(llama.license);
+  CHECK(llama.license->verdict == license::Verdict::needs_agreement);
+  CHECK(render::exclusion_reason(llama, c.gpu("h100")).find("needs an agreement with Meta") != std::string::npos);
+  const advisor::Exclusion deepseek = excluded("deepseek-v3");
+  CHECK(deepseek.kind == advisor::ExclusionKind::fit);
+  CHECK(deepseek.gpus_needed > 2);
+  CHECK(render::exclusion_reason(deepseek, c.gpu("h100")).find("needs ") == 0);
   // Every self-hostable model is either ranked or excluded, once.
   std::size_t self_hostable = 0;
   for (const auto& m : c.models()) {

@@ -4,6 +4,7 @@
 #include "modelpick/engine/constants.hpp"
 #include "modelpick/engine/plan.hpp"
 #include "modelpick/error.hpp"
+#include "render/size_render.hpp"
 
 using namespace modelpick;
 
@@ -74,7 +75,7 @@ TEST_CASE("deepseek-v3 bf16 does not fit 16 H100s and needs 24", "[engine][plan]
   CHECK_FALSE(forced.fits);
   REQUIRE(forced.closest);
   CHECK(forced.closest->layout.gpus() == 16);
-  CHECK(forced.not_fit_reason.find("does not fit") == 0);
+  CHECK(render::not_fit_reason(forced).find("does not fit: with 16 x h100 (TP 8 x PP 2)") == 0);
 }
 
 TEST_CASE("llama-3.1-70b bf16 on h100: max concurrency by hand", "[engine][plan]") {
@@ -166,5 +167,5 @@ TEST_CASE("a model too large for any layout is a value and not an error", "[engi
   r.gpu_memory_utilization = 0.01; // 1% of each GPU: nothing fits, however many
   const auto report = size("llama-3.1-405b", "bf16", "rtx-3090", r);
   CHECK_FALSE(report.fits);
-  CHECK_FALSE(report.not_fit_reason.empty());
+  CHECK_FALSE(render::not_fit_reason(report).empty());
 }

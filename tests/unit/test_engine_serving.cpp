@@ -97,6 +97,10 @@ Replay replay(const nlohmann::json& f) {
     INFO(out.id);
     CHECK(p.starts == logged.at("starts").get<bool>());
   }
+  if (logged.contains("block_size")) { // a hybrid's attention block, grown to hold its state: exact
+    INFO(out.id);
+    CHECK(p.block_size == logged.at("block_size").get<std::uint64_t>());
+  }
   return out;
 }
 

@@ -45,6 +45,9 @@ struct Answer {
   [[nodiscard]] std::optional<double> tokens_per_s_per_gpu() const;
 };
 
+// Whether a license verdict lets the deployment go ahead (allowed, with obligations or not).
+bool passes(const license::Result& result);
+
 // The plan's price per GPU-hour, or the GPU's catalog rate when the plan names none; throws
 // Error(usage) when neither exists.
 double gpu_hour_usd(const engine::SelfHostPlan& plan, const catalog::Gpu& gpu);
@@ -55,9 +58,29 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
 
 // --- compare ---------------------------------------------------------------------------------
 
-// Sentences naming the differences that matter between the answers (ratios of 1.2x and more,
-// GPU counts, license verdicts, cost), most telling first.
-std::vector<std::string> differences(const std::vector<Answer>& answers);
+// A difference that matters between the answers: one model's own (a license that fails, no
+// weights, no fit) or a measure where the models that fit differ by k_notable_ratio or more.
+// Values only; render::difference_text words it.
+enum class DifferenceKind {
+  license,          // `high`'s license fails the deployment
+  api_only,         // `high` has no weights (its API bill, where priced, in Answer::api_bill)
+  does_not_fit,     // `high` does not fit
+  gpus,             // `high` needs more GPUs than `low`
+  usd_per_million,  // `low` costs less per 1M tokens than `high`
+  tokens_per_s_gpu, // `high` serves more tokens/s per GPU than `low`
+  kv_per_token,     // `low` keeps less KV cache per token than `high`
+  sequences,        // `high` holds more sequences of the context than `low`
+  weights,          // `high`'s weights are larger than `low`'s
+};
+struct Difference {
+  DifferenceKind kind = DifferenceKind::gpus;
+  const Answer* high = nullptr; // the model with the larger value (or the one the difference is about)
+  const Answer* low = nullptr;  // the model with the smaller value (nullptr for a model's own)
+  double high_value = 0;
+  double low_value = 0;
+};
+// The differences between the answers (which must outlive them), most telling first.
+std::vector<Difference> differences(const std::vector<Answer>& answers);
 
 // --- pick ------------------------------------------------------------------------------------
 
@@ -99,10 +122,29 @@ struct PickFilter {
   std::string quality_benchmark = "gpqa-diamond";
 };
 
+// Why pick leaves a model out. Values only: render::exclusion_reason words them.
+enum class ExclusionKind {
+  category,    // not the --category asked for (`category`)
+  min_context, // its context is below --min-context (`context`)
+  context,     // its context is below the request's (`context`)
+  no_score,    // no score with a stated setting on `benchmark` (a --min-score's, or the quality sort's)
+  below_score, // its preferred `score` on `benchmark` is below --min-score `least`
+  fit,         // no precision fits within the GPUs allowed (`license` too when that fails as well)
+  license,     // its license alone (`license`)
+};
+std::string_view to_string(ExclusionKind kind); // "category", "min-context", ... (pick --json excluded[].kind)
+
 struct Exclusion {
   const catalog::Model* model = nullptr;
-  std::string reason;
-  std::uint64_t gpus_needed = 0; // fewest GPUs at any precision (0: none fits at all)
+  ExclusionKind kind = ExclusionKind::fit;
+  std::uint64_t gpus_needed = 0;                        // fewest GPUs at any precision (0: none fits at all)
+  const catalog::Precision* fewest_precision = nullptr; // fit: the precision needing them (nullptr: none fits)
+  std::optional<license::Result> license;               // a verdict that fails the deployment
+  std::string benchmark;
+  const catalog::Score* score = nullptr;
+  double least = 0;
+  std::uint64_t context = 0; // the context the filter or the request asks for
+  catalog::Category category = catalog::Category::dense;
 };
 
 struct PickResult {
@@ -121,8 +163,28 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
                 const PickFilter& filter, PickSort sort);
 
 // Why `model` is ranked or excluded: one line per precision tried.
-std::vector<std::string> explain_pick(const catalog::Catalog& catalog, const catalog::Model& model,
-                                      const catalog::Gpu& gpu, const Question& question, const PickFilter& filter);
+// pick --explain MODEL: what became of each precision. Values only: render::pick_explain words it.
+enum class TrialOutcome {
+  no_fp8,        // not tried: the GPU has neither FP8 tensor cores nor weight-only FP8 kernels
+  experts_only,  // not tried: the format quantises routed experts and the model has none
+  other_engine,  // not tried: a format only other engines load (GGUF types: llama.cpp)
+  does_not_fit,  // no layout holds it (answer->sizing says how close)
+  too_many_gpus, // it fits on more GPUs than allowed
+  fits,
+};
+struct PrecisionTrial {
+  const catalog::Precision* precision = nullptr;
+  TrialOutcome outcome = TrialOutcome::fits;
+  std::optional<Answer> answer; // does_not_fit, too_many_gpus, fits
+};
+struct PickExplanation {
+  bool api_only = false;
+  std::optional<Exclusion> filtered;      // a filter left it out before any sizing
+  std::optional<license::Result> license; // the deployment's verdict, when one is given
+  std::vector<PrecisionTrial> trials;     // empty when api_only or filtered
+};
+PickExplanation explain_pick(const catalog::Catalog& catalog, const catalog::Model& model, const catalog::Gpu& gpu,
+                             const Question& question, const PickFilter& filter);
 
 // --- check ------------------------------------------------------------------------------------
 
@@ -136,11 +198,20 @@ struct Expectations {
   std::optional<std::uint64_t> max_gpus;
 };
 
+// Why an expectation could not be evaluated (it then fails, and says so).
+enum class Unevaluable { no, api_only, does_not_fit, no_api_named };
+
+// One expectation against one answer. Values only: render::check_detail words it.
 struct CheckResult {
   const catalog::Model* model = nullptr;
   std::string check; // fits, license, cheaper-than-api, max-usd-per-million-tokens, max-gpus
   bool passed = false;
-  std::string detail;
+  const Answer* answer = nullptr; // the answer checked (the caller's; it must outlive the results)
+  Unevaluable unevaluable = Unevaluable::no;
+  double value = 0; // max-gpus: the GPUs; max-usd-per-million-tokens: $ per 1M; cheaper-than-api: $ a month
+  double limit = 0; // the most expected; cheaper-than-api: the API's bill a month
+  const catalog::Model* api = nullptr; // cheaper-than-api: the API compared
+  std::optional<engine::ApiCost> bill; // and its bill
 };
 
 // Every expectation against every answer; `apis` are the alternatives priced at the volume.

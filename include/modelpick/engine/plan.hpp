@@ -74,9 +74,9 @@ struct SizingReport {
   std::uint64_t total_bytes = 0;     // weights + KV cache + reserve
 
   bool fits = false;
-  std::optional<LayoutEvaluation> fit;     // the smallest layout that fits
-  std::optional<LayoutEvaluation> closest; // when nothing fits: the largest layout tried
-  std::string not_fit_reason;
+  std::optional<LayoutEvaluation> fit; // the smallest layout that fits
+  std::optional<LayoutEvaluation>
+      closest; // when nothing fits: the largest layout tried (render::not_fit_reason words it)
   std::vector<std::string> assumptions;
   std::vector<std::string> warnings;
 };

@@ -11,6 +11,30 @@
 
 namespace modelpick::advisor {
 
+bool passes(const license::Result& r) {
+  return r.verdict == license::Verdict::allowed || r.verdict == license::Verdict::allowed_with_obligations;
+}
+
+std::string_view to_string(ExclusionKind k) {
+  switch (k) {
+  case ExclusionKind::category:
+    return "category";
+  case ExclusionKind::min_context:
+    return "min-context";
+  case ExclusionKind::context:
+    return "context";
+  case ExclusionKind::no_score:
+    return "no-score";
+  case ExclusionKind::below_score:
+    return "below-score";
+  case ExclusionKind::fit:
+    return "fit";
+  case ExclusionKind::license:
+    return "license";
+  }
+  return "fit";
+}
+
 namespace {
 
 using util::group_digits;
@@ -22,30 +46,6 @@ constexpr std::pair<PickSort, std::string_view> k_sort_names[] = {
 
 // A difference worth a sentence: one side at least this many times the other.
 constexpr double k_notable_ratio = 1.2;
-
-bool passes(const license::Result& r) {
-  return r.verdict == license::Verdict::allowed || r.verdict == license::Verdict::allowed_with_obligations;
-}
-
-std::string license_reason(const license::Result& r) {
-  const std::string section = r.clause.section.empty() ? "" : fmt::format(" ({})", r.clause.section);
-  switch (r.verdict) {
-  case license::Verdict::needs_agreement:
-    return fmt::format("license {} needs an agreement with {}{}", r.model->license, r.with, section);
-  case license::Verdict::not_allowed:
-    return fmt::format("license {} does not allow this use{}", r.model->license, section);
-  default:
-    return fmt::format("license {} has no rules in the catalog (verdict unknown)", r.model->license);
-  }
-}
-
-std::string ratio(double big, double small) {
-  return fmt::format("{:.1f}x", big / small);
-}
-
-std::string kib(std::uint64_t bytes) {
-  return fmt::format("{:.0f} KiB", static_cast<double>(bytes) / 1024);
-}
 
 bool runs_on(const catalog::Precision& p, const catalog::Gpu& gpu, const catalog::Model& m,
              const engine::SizingRequest& sizing) {
@@ -126,36 +126,46 @@ bool better(const Answer& a, const Answer& b, PickSort sort, const catalog::Cata
 }
 
 // Why a model does not qualify before any sizing: filters and context.
-std::optional<std::string> filtered_out(const catalog::Model& m, const Question& q, const PickFilter& f) {
+std::optional<Exclusion> filtered_out(const catalog::Model& m, const Question& q, const PickFilter& f) {
+  Exclusion e;
+  e.model = &m;
   if (f.category && m.category != *f.category) {
-    return fmt::format("category {}, not {}", catalog::to_string(m.category), catalog::to_string(*f.category));
+    e.kind = ExclusionKind::category;
+    e.category = *f.category;
+    return e;
   }
   if (m.max_context_tokens < f.min_context) {
-    return fmt::format("context {} tokens, below --min-context {}", group_digits(m.max_context_tokens),
-                       group_digits(f.min_context));
+    e.kind = ExclusionKind::min_context;
+    e.context = f.min_context;
+    return e;
   }
   if (m.max_context_tokens < q.sizing.context_tokens) {
-    return fmt::format("context {} tokens, below the {} asked for", group_digits(m.max_context_tokens),
-                       group_digits(q.sizing.context_tokens));
+    e.kind = ExclusionKind::context;
+    e.context = q.sizing.context_tokens;
+    return e;
   }
   for (const auto& [benchmark, least] : f.min_scores) {
     const catalog::Score* s = preferred_score(m, benchmark);
-    if (s == nullptr) {
-      return fmt::format("no {} score with a stated setting in the catalog: not ranked on it", benchmark);
-    }
-    if (s->value < least) {
-      return fmt::format("{} {} ({}, {}), below --min-score {}", benchmark, s->value, s->setting, s->measured_by,
-                         least);
+    if (s == nullptr || s->value < least) {
+      e.kind = s == nullptr ? ExclusionKind::no_score : ExclusionKind::below_score;
+      e.benchmark = benchmark;
+      e.score = s;
+      e.least = least;
+      return e;
     }
   }
   return std::nullopt;
 }
 
 // Under a quality sort, a model without a usable score on the benchmark is listed apart.
-std::optional<std::string> unscored(const catalog::Model& m, PickSort sort, const PickFilter& f) {
+std::optional<Exclusion> unscored(const catalog::Model& m, PickSort sort, const PickFilter& f) {
   if ((sort == PickSort::quality || sort == PickSort::usd_per_quality) &&
       preferred_score(m, f.quality_benchmark) == nullptr) {
-    return fmt::format("no {} score with a stated setting in the catalog: not ranked on it", f.quality_benchmark);
+    Exclusion e;
+    e.model = &m;
+    e.kind = ExclusionKind::no_score;
+    e.benchmark = f.quality_benchmark;
+    return e;
   }
   return std::nullopt;
 }
@@ -354,22 +364,17 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
   return a;
 }
 
-std::vector<std::string> differences(const std::vector<Answer>& answers) {
-  std::vector<std::string> out;
+std::vector<Difference> differences(const std::vector<Answer>& answers) {
+  std::vector<Difference> out;
   std::vector<const Answer*> fit;
   for (const Answer& a : answers) {
     if (a.license && !passes(*a.license)) {
-      out.push_back(fmt::format("{}: {}", a.model->id, license_reason(*a.license)));
+      out.push_back({DifferenceKind::license, &a, nullptr, 0, 0});
     }
     if (!a.model->self_hostable()) {
-      out.push_back(fmt::format(
-          "{} is API-only{}", a.model->id,
-          a.api_bill ? fmt::format(": ${} a month at the volume from {}",
-                                   group_digits(static_cast<std::uint64_t>(std::llround(a.api_bill->usd_per_month))),
-                                   engine::billed_price(*a.api_bill).provider)
-                     : std::string{}));
+      out.push_back({DifferenceKind::api_only, &a, nullptr, 0, 0});
     } else if (!a.fits()) {
-      out.push_back(fmt::format("{} does not fit: {}", a.model->id, a.sizing->not_fit_reason));
+      out.push_back({DifferenceKind::does_not_fit, &a, nullptr, 0, 0});
     } else {
       fit.push_back(&a);
     }
@@ -377,70 +382,28 @@ std::vector<std::string> differences(const std::vector<Answer>& answers) {
   if (fit.size() < 2) {
     return out;
   }
-  // For each measure, the extremes among the models that fit.
-  const auto extremes = [&](auto value) {
+  // For each measure, the extremes among the models that fit; kept where they differ notably
+  // (`notable`) or, for GPU counts, at all.
+  const auto compare = [&](DifferenceKind kind, auto value, bool any_difference = false) {
     const auto [lo, hi] = std::minmax_element(fit.begin(), fit.end(),
                                               [&](const Answer* x, const Answer* y) { return value(*x) < value(*y); });
-    return std::pair<const Answer*, const Answer*>{*lo, *hi};
+    const double l = value(**lo);
+    const double h = value(**hi);
+    if (any_difference ? h > l : l > 0 && h >= k_notable_ratio * l && h < 1e18) {
+      out.push_back({kind, *hi, *lo, h, l});
+    }
   };
-  {
-    const auto [lo, hi] = extremes([](const Answer& a) { return gpus_of(a); });
-    if (gpus_of(*hi) > gpus_of(*lo)) {
-      out.push_back(fmt::format("{} needs {} more GPU{} than {} ({} vs {})", hi->model->id, gpus_of(*hi) - gpus_of(*lo),
-                                gpus_of(*hi) - gpus_of(*lo) == 1 ? "" : "s", lo->model->id, gpus_of(*hi),
-                                gpus_of(*lo)));
-    }
-  }
+  compare(
+      DifferenceKind::gpus, [](const Answer& a) { return static_cast<double>(gpus_of(a)); }, true);
   if (std::all_of(fit.begin(), fit.end(), [](const Answer* a) { return a->cost.has_value(); })) {
-    const auto [lo, hi] = extremes([](const Answer& a) { return a.cost->self_host.usd_per_million_tokens; });
-    const double l = lo->cost->self_host.usd_per_million_tokens;
-    const double h = hi->cost->self_host.usd_per_million_tokens;
-    if (h >= k_notable_ratio * l) {
-      out.push_back(fmt::format("{} costs {} less per 1M tokens than {} at the volume (${:.2f} vs ${:.2f})",
-                                lo->model->id, ratio(h, l), hi->model->id, l, h));
-    }
+    compare(DifferenceKind::usd_per_million, [](const Answer& a) { return a.cost->self_host.usd_per_million_tokens; });
   }
-  {
-    const auto [lo, hi] = extremes([](const Answer& a) { return *a.tokens_per_s_per_gpu(); });
-    const double l = *lo->tokens_per_s_per_gpu();
-    const double h = *hi->tokens_per_s_per_gpu();
-    if (h >= k_notable_ratio * l) {
-      out.push_back(fmt::format("{} serves {} more tokens/s per GPU than {} ({:.0f} vs {:.0f})", hi->model->id,
-                                ratio(h, l), lo->model->id, h, l));
-    }
-  }
-  {
-    const auto [lo, hi] = extremes([](const Answer& a) { return a.sizing->kv_bytes_per_token; });
-    const auto l = static_cast<double>(lo->sizing->kv_bytes_per_token);
-    const auto h = static_cast<double>(hi->sizing->kv_bytes_per_token);
-    if (l > 0 && h >= k_notable_ratio * l) {
-      out.push_back(fmt::format("{} keeps {} less KV cache per token than {} ({} vs {})", lo->model->id, ratio(h, l),
-                                hi->model->id, kib(lo->sizing->kv_bytes_per_token),
-                                kib(hi->sizing->kv_bytes_per_token)));
-    }
-  }
-  {
-    const auto [lo, hi] = extremes([](const Answer& a) {
-      const auto c = a.sizing->fit->share.max_concurrency;
-      return c;
-    });
-    const auto l = static_cast<double>(lo->sizing->fit->share.max_concurrency);
-    const auto h = static_cast<double>(hi->sizing->fit->share.max_concurrency);
-    if (l > 0 && h >= k_notable_ratio * l && h < 1e18) {
-      out.push_back(fmt::format("{} holds {} more sequences of the context on its GPUs than {} ({} vs {})",
-                                hi->model->id, ratio(h, l), lo->model->id, group_digits(static_cast<std::uint64_t>(h)),
-                                group_digits(static_cast<std::uint64_t>(l))));
-    }
-  }
-  {
-    const auto [lo, hi] = extremes([](const Answer& a) { return a.sizing->weights_bytes; });
-    const auto l = static_cast<double>(lo->sizing->weights_bytes);
-    const auto h = static_cast<double>(hi->sizing->weights_bytes);
-    if (h >= k_notable_ratio * l) {
-      out.push_back(fmt::format("{}'s weights are {} the size of {}'s ({:.1f} vs {:.1f} GB)", hi->model->id,
-                                ratio(h, l), lo->model->id, h / 1e9, l / 1e9));
-    }
-  }
+  compare(DifferenceKind::tokens_per_s_gpu, [](const Answer& a) { return *a.tokens_per_s_per_gpu(); });
+  compare(DifferenceKind::kv_per_token,
+          [](const Answer& a) { return static_cast<double>(a.sizing->kv_bytes_per_token); });
+  compare(DifferenceKind::sequences,
+          [](const Answer& a) { return static_cast<double>(a.sizing->fit->share.max_concurrency); });
+  compare(DifferenceKind::weights, [](const Answer& a) { return static_cast<double>(a.sizing->weights_bytes); });
   return out;
 }
 
@@ -465,12 +428,12 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
     if (!m.self_hostable()) {
       continue;
     }
-    if (const auto why = filtered_out(m, q, f)) {
-      out.excluded.push_back({&m, *why, 0});
+    if (auto why = filtered_out(m, q, f)) {
+      out.excluded.push_back(std::move(*why));
       continue;
     }
-    if (const auto why = unscored(m, sort, f)) {
-      out.excluded.push_back({&m, *why, 0});
+    if (auto why = unscored(m, sort, f)) {
+      out.excluded.push_back(std::move(*why));
       continue;
     }
     std::optional<license::Result> verdict;
@@ -489,17 +452,17 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
         qualifying.push_back(&a);
       }
     }
-    std::vector<std::string> reasons;
-    if (qualifying.empty()) {
-      reasons.push_back(fewest == nullptr
-                            ? fmt::format("does not fit any layout of {} at any precision", gpu.id)
-                            : fmt::format("needs {} x {} even at {}", gpus_of(*fewest), gpu.id, fewest->precision->id));
-    }
-    if (verdict && !passes(*verdict)) {
-      reasons.push_back(license_reason(*verdict));
-    }
-    if (!reasons.empty()) {
-      out.excluded.push_back({&m, fmt::format("{}", fmt::join(reasons, "; ")), fewest ? gpus_of(*fewest) : 0});
+    const bool license_fails = verdict && !passes(*verdict);
+    if (qualifying.empty() || license_fails) {
+      Exclusion e;
+      e.model = &m;
+      e.kind = qualifying.empty() ? ExclusionKind::fit : ExclusionKind::license;
+      e.gpus_needed = fewest ? gpus_of(*fewest) : 0;
+      e.fewest_precision = fewest ? fewest->precision : nullptr;
+      if (license_fails) {
+        e.license = verdict;
+      }
+      out.excluded.push_back(std::move(e));
       continue;
     }
     // Ranking by cost or throughput needs every qualifying precision's estimate; ranking by
@@ -565,51 +528,41 @@ PickResult pick(const catalog::Catalog& catalog, const catalog::Gpu& gpu, const 
   return out;
 }
 
-std::vector<std::string> explain_pick(const catalog::Catalog& catalog, const catalog::Model& m, const catalog::Gpu& gpu,
-                                      const Question& q, const PickFilter& f) {
-  std::vector<std::string> out;
+PickExplanation explain_pick(const catalog::Catalog& catalog, const catalog::Model& m, const catalog::Gpu& gpu,
+                             const Question& q, const PickFilter& f) {
+  PickExplanation out;
   if (!m.self_hostable()) {
-    out.push_back(fmt::format("{} is API-only: nothing to self-host", m.id));
+    out.api_only = true;
     return out;
   }
-  if (const auto why = filtered_out(m, q, f)) {
-    out.push_back("excluded: " + *why);
+  out.filtered = filtered_out(m, q, f);
+  if (out.filtered) {
     return out;
   }
   if (q.license) {
-    const license::Result r = license::check(catalog, m, *q.license);
-    out.push_back(passes(r) ? fmt::format("license: {} ({})", license::to_string(r.verdict), m.license)
-                            : "excluded: " + license_reason(r));
+    out.license = license::check(catalog, m, *q.license);
   }
   for (const catalog::Precision& p : catalog.precisions()) {
     if (f.precision != nullptr && f.precision != &p) {
       continue;
     }
+    PrecisionTrial t;
+    t.precision = &p;
     if (!runs_on(p, gpu, m, q.sizing)) {
-      std::string why = p.needs_fp8_hardware && !gpu.fp8 && !gpu.weight_only_fp8 ? gpu.id + " has no FP8 tensor cores"
-                        : p.experts_only && !m.architecture->moe
-                            ? std::string("it quantises experts only and the model "
-                                          "has none")
-                            : fmt::format("a {} format; --engine {} tries it", fmt::join(p.engines, " / "),
-                                          fmt::join(p.engines, " / "));
-      out.push_back(fmt::format("{}: not tried ({})", p.id, why));
+      t.outcome = p.needs_fp8_hardware && !gpu.fp8 && !gpu.weight_only_fp8 ? TrialOutcome::no_fp8
+                  : p.experts_only && !m.architecture->moe                 ? TrialOutcome::experts_only
+                                                                           : TrialOutcome::other_engine;
+      out.trials.push_back(std::move(t));
       continue;
     }
     Question sized = q;
     sized.license.reset();
     sized.volume.reset();
-    const Answer a = answer(catalog, m, &p, gpu, sized);
-    if (!a.fits()) {
-      out.push_back(fmt::format("{}: {}", p.id, a.sizing->not_fit_reason));
-    } else if (gpus_of(a) > f.max_gpus) {
-      out.push_back(fmt::format("{}: needs {} x {} (TP {} x PP {}), more than the {} available", p.id, gpus_of(a),
-                                gpu.id, a.sizing->fit->layout.tensor_parallel, a.sizing->fit->layout.pipeline_parallel,
-                                f.max_gpus));
-    } else {
-      out.push_back(fmt::format("{}: fits {} x {}, {} sequences of {} tokens, {:.0f} tokens/s per GPU", p.id,
-                                gpus_of(a), gpu.id, group_digits(a.sizing->fit->share.max_concurrency),
-                                group_digits(q.sizing.context_tokens), *a.tokens_per_s_per_gpu()));
-    }
+    t.answer = answer(catalog, m, &p, gpu, sized);
+    t.outcome = !t.answer->fits()                 ? TrialOutcome::does_not_fit
+                : gpus_of(*t.answer) > f.max_gpus ? TrialOutcome::too_many_gpus
+                                                  : TrialOutcome::fits;
+    out.trials.push_back(std::move(t));
   }
   return out;
 }
@@ -621,59 +574,56 @@ std::vector<CheckResult> check_expectations(const std::vector<Answer>& answers, 
   }
   std::vector<CheckResult> out;
   for (const Answer& a : answers) {
-    const auto add = [&](const char* check, bool passed, std::string detail) {
-      out.push_back({a.model, check, passed, std::move(detail)});
+    const auto add = [&](const char* check, bool passed) -> CheckResult& {
+      CheckResult r;
+      r.model = a.model;
+      r.check = check;
+      r.passed = passed;
+      r.answer = &a;
+      out.push_back(std::move(r));
+      return out.back();
     };
+    // an expectation that cannot be evaluated fails, saying why (it never silently vanishes)
+    const Unevaluable why = !a.model->self_hostable() ? Unevaluable::api_only : Unevaluable::does_not_fit;
     if (e.fits) {
-      if (!a.model->self_hostable()) {
-        add("fits", false, fmt::format("{} is API-only: nothing to self-host", a.model->id));
-      } else {
-        add("fits", a.fits(),
-            a.fits()
-                ? fmt::format("{} x {} at {}, {} sequences of {} tokens", gpus_of(a), a.gpu->id, a.precision->id,
-                              group_digits(a.sizing->fit->share.max_concurrency), group_digits(q.sizing.context_tokens))
-                : a.sizing->not_fit_reason);
-      }
+      add("fits", a.model->self_hostable() && a.fits()).unevaluable =
+          a.model->self_hostable() ? Unevaluable::no : Unevaluable::api_only;
     }
     if (a.license) {
-      const bool bad = std::find(e.fail_on.begin(), e.fail_on.end(), a.license->verdict) != e.fail_on.end();
-      add("license", !bad,
-          fmt::format("{}{}: {} {}", license::to_string(a.license->verdict),
-                      a.license->with.empty() ? "" : " (with " + a.license->with + ")", a.license->clause.section,
-                      a.license->clause.source));
+      add("license", std::find(e.fail_on.begin(), e.fail_on.end(), a.license->verdict) == e.fail_on.end());
     }
-    // an expectation that cannot be evaluated fails, saying why (it never silently vanishes)
-    const std::string unevaluable = !a.model->self_hostable()
-                                        ? fmt::format("cannot be evaluated: {} is API-only", a.model->id)
-                                        : fmt::format("cannot be evaluated: {} does not fit ({})", a.model->id,
-                                                      a.sizing ? a.sizing->not_fit_reason : std::string("no sizing"));
     if (e.max_gpus) {
       if (a.fits()) {
         const std::uint64_t gpus = a.cost ? a.cost->self_host.gpus : gpus_of(a);
-        add("max-gpus", gpus <= *e.max_gpus, fmt::format("{} GPUs, at most {} expected", gpus, *e.max_gpus));
+        CheckResult& r = add("max-gpus", gpus <= *e.max_gpus);
+        r.value = static_cast<double>(gpus);
+        r.limit = static_cast<double>(*e.max_gpus);
       } else {
-        add("max-gpus", false, unevaluable);
+        add("max-gpus", false).unevaluable = why;
       }
     }
     if (e.max_usd_per_million_tokens) {
       if (a.cost) {
         const double v = a.cost->self_host.usd_per_million_tokens;
-        add("max-usd-per-million-tokens", v <= *e.max_usd_per_million_tokens,
-            fmt::format("${:.2f} per 1M tokens, at most ${:.2f} expected", v, *e.max_usd_per_million_tokens));
+        CheckResult& r = add("max-usd-per-million-tokens", v <= *e.max_usd_per_million_tokens);
+        r.value = v;
+        r.limit = *e.max_usd_per_million_tokens;
       } else {
-        add("max-usd-per-million-tokens", false, unevaluable);
+        add("max-usd-per-million-tokens", false).unevaluable = why;
       }
     }
     if (e.self_host_cheaper_than_api && !a.cost) {
-      add("cheaper-than-api", false, unevaluable);
+      add("cheaper-than-api", false).unevaluable = why;
     } else if (e.self_host_cheaper_than_api && apis.empty()) {
-      add("cheaper-than-api", false, "cannot be evaluated: the file names no \"api_alternatives\" to compare with");
+      add("cheaper-than-api", false).unevaluable = Unevaluable::no_api_named;
     } else if (e.self_host_cheaper_than_api) {
       for (const catalog::Model* api : apis) {
         const engine::ApiCost bill = engine::cheapest_api_cost(*api, *q.volume);
-        add("cheaper-than-api", a.cost->self_host.usd_per_month <= bill.usd_per_month,
-            fmt::format("self-hosting ${:.0f} a month vs {} from {} ${:.0f}", a.cost->self_host.usd_per_month, api->id,
-                        engine::billed_price(bill).provider, bill.usd_per_month));
+        CheckResult& r = add("cheaper-than-api", a.cost->self_host.usd_per_month <= bill.usd_per_month);
+        r.value = a.cost->self_host.usd_per_month;
+        r.limit = bill.usd_per_month;
+        r.api = api;
+        r.bill = bill;
       }
     }
   }

@@ -377,24 +377,6 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
   }
   r.fits = r.fit.has_value();
   const LayoutEvaluation& shown = r.fits ? *r.fit : *r.closest;
-  if (!r.fits && r.memory_model) {
-    const GpuShare& g = shown.share;
-    const std::uint64_t paid = g.weights_bytes + g.reserve_bytes;
-    r.not_fit_reason = fmt::format(
-        "does not fit: with {} x {} (TP {} x PP {}) {}'s budget of {} bytes per GPU {}", shown.layout.gpus(), gpu.id,
-        shown.layout.tensor_parallel, shown.layout.pipeline_parallel, display_name(*r.memory_model),
-        group_digits(g.usable_bytes),
-        paid >= g.usable_bytes
-            ? fmt::format("is spent on weights and overhead ({} bytes) before any KV cache", group_digits(paid))
-            : fmt::format("leaves a KV cache of {} tokens: {} of the {} requests of {} tokens asked for",
-                          group_digits(g.kv_cache_tokens), group_digits(g.max_concurrency),
-                          group_digits(request.concurrency), group_digits(request.context_tokens)));
-  } else if (!r.fits) {
-    r.not_fit_reason =
-        fmt::format("does not fit: with {} x {} (TP {} x PP {}) each GPU needs {} bytes but {} are usable",
-                    shown.layout.gpus(), gpu.id, shown.layout.tensor_parallel, shown.layout.pipeline_parallel,
-                    group_digits(shown.share.total_bytes), group_digits(shown.share.usable_bytes));
-  }
   r.reserve_bytes = checked_mul(shown.share.reserve_bytes, shown.layout.gpus(), "bytes");
   r.total_bytes = checked_add(checked_add(r.weights_bytes, r.kv_cache_bytes, "bytes"), r.reserve_bytes, "bytes");
   return r;
