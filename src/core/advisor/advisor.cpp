@@ -15,24 +15,14 @@ bool passes(const license::Result& r) {
   return r.verdict == license::Verdict::allowed || r.verdict == license::Verdict::allowed_with_obligations;
 }
 
+constexpr std::pair<ExclusionKind, std::string_view> k_exclusion_names[] = {
+    {ExclusionKind::category, "category"},       {ExclusionKind::min_context, "min-context"},
+    {ExclusionKind::context, "context"},         {ExclusionKind::no_score, "no-score"},
+    {ExclusionKind::below_score, "below-score"}, {ExclusionKind::fit, "fit"},
+    {ExclusionKind::license, "license"}};
+
 std::string_view to_string(ExclusionKind k) {
-  switch (k) {
-  case ExclusionKind::category:
-    return "category";
-  case ExclusionKind::min_context:
-    return "min-context";
-  case ExclusionKind::context:
-    return "context";
-  case ExclusionKind::no_score:
-    return "no-score";
-  case ExclusionKind::below_score:
-    return "below-score";
-  case ExclusionKind::fit:
-    return "fit";
-  case ExclusionKind::license:
-    return "license";
-  }
-  return "fit";
+  return util::name_of(k_exclusion_names, k);
 }
 
 namespace {
