@@ -249,8 +249,8 @@ std::vector<std::string> sizing_assumptions(const SizingReport& report) {
   const LayoutEvaluation* shown = report.fit ? &*report.fit : report.closest ? &*report.closest : nullptr;
   if (shown != nullptr && shown->layout.tensor_parallel > gpu.tp_domain()) {
     out.push_back(fmt::format("TP {} spans {} nodes (--tp-nodes {}): vLLM's custom all-reduce is off and NCCL's own "
-                              "buffers across nodes are not modelled (one replayed two-node log left about 1 GiB "
-                              "less KV cache per GPU than predicted: docs/validation.md)",
+                              "buffers across nodes are not modelled (the two replayed two-node logs show about "
+                              "0.2 GiB or less for them: docs/validation.md)",
                               shown->layout.tensor_parallel, shown->layout.tensor_parallel / gpu.tp_domain(),
                               request.tp_nodes));
   }
