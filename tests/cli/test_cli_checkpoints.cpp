@@ -101,6 +101,13 @@ TEST_CASE("checkpoints of 2025-26: KV per token, recurrent state and cache, by h
       // GLM-5.1: MLA + DSA indexer on 78 layers: 576 x 2 + FP8 key 128 + fp32 scale 4 = 1,284
       // -> 100,152 (vLLM DeepseekV32IndexerCache: head_dim + head_dim / 128 x 4 bytes)
       {"glm-5.1.json", "glm_moe_dsa", 100152, 0, 100152ULL * 2048, 100152ULL * 32768},
+      // GLM-5.2 (FP8 checkpoint): the same 78 layers of MLA + indexer, max_position_embeddings
+      // 1,048,576
+      {"glm-5.2-fp8.json", "glm_moe_dsa", 100152, 0, 100152ULL * 2048, 100152ULL * 32768},
+      // Nemotron 3.5 Lightning (layers_block_type, no latent MoE: moe_latent_size null): Nano's
+      // geometry, 6 attention layers and 23 Mamba-2 layers -> 6,144 B/token and 49,082,368 B
+      {"nemotron-3.5-lightning-30b-a3b-nvfp4.trimmed.json", "nemotron_h", 6144, 49082368,
+       6144ULL * 2048 + 49082368, 6144ULL * 32768 + 49082368},
       // DeepSeek-V3.2: 61 x 1,284 = 78,324
       {"deepseek-v3.2.json", "deepseek_v32", 78324, 0, 78324ULL * 2048, 78324ULL * 32768},
       // GLM-4-9B (chatglm): num_layers 40, multi_query_group_num 2, kv_channels 128:
@@ -214,6 +221,14 @@ TEST_CASE("checkpoints of 2025-26: weights against the published counts and stor
   CHECK(off(u(minimax["model"]["params_active"]), 10'000'000'000ULL) < 0.11);
   CHECK(off(u(size_at("seed-oss-36b-instruct.trimmed.json", "2048")["model"]["params_total"]), 36'000'000'000ULL) <
         0.01);
+  // GLM-5.2 "744B-A40B" (GitHub README), its MTP layer left out; Nemotron 3.5 Lightning "30B (3B
+  // active)" on its card, 31.6B by third-party counts: Nano's geometry plus one MTP layer
+  const json glm52 = size_at("glm-5.2-fp8.json", "2048");
+  const json& glm52_mtp = glm52["memory"]["weights_beside_the_language_model"].at(0);
+  // (the MTP layer at fp8 block-128: a byte per weight and 4 B of scale per 16,384)
+  CHECK(off(u(glm52["model"]["params_total"]) - u(glm52_mtp["bytes"]), 744'000'000'000ULL) < 0.005);
+  CHECK(u(size_at("nemotron-3.5-lightning-30b-a3b-nvfp4.trimmed.json", "2048")["model"]["params_active"]) ==
+        u(size_at("nvidia-nemotron-3-nano-30b-a3b.json", "2048")["model"]["params_active"]));
   // LatentMoE, MTP layers not in the figures: Nemotron 3 Super "120.6 billion total parameters",
   // "12.7 billion per forward pass" (NVIDIA's model page); Ultra "550B (55B active)" (its card).
   // Counted at hidden_size, the routed experts would put Super near 230B.
@@ -252,7 +267,9 @@ TEST_CASE("checkpoints of 2025-26: the catalog entries built from them size as t
            {"qwen3-vl-4b-instruct.json", "qwen3-vl-4b", "bf16"},
            {"qwen3-vl-2b-instruct.trimmed.json", "qwen3-vl-2b", "bf16"},
            {"nemotron-3-super-120b-a12b-fp8.trimmed.json", "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16", "bf16"},
-           {"nemotron-3-ultra-550b-a55b-bf16.json", "nemotron-3-ultra-550b-a55b", "bf16"}}) {
+           {"nemotron-3-ultra-550b-a55b-bf16.json", "nemotron-3-ultra-550b-a55b", "bf16"},
+           {"nemotron-3.5-lightning-30b-a3b-nvfp4.trimmed.json", "nemotron-3.5-lightning-30b-a3b", "bf16"},
+           {"glm-5.2-fp8.json", "glm-5.2", "fp8"}}) {
     INFO(file << " / " << id);
     const auto r = run_modelpick(
         {"size", id, "--precision", precision, "--gpu", "h200", "--context", "8192", "--concurrency", "3", "--json"});

@@ -71,6 +71,17 @@ TEST_CASE("quality: show --json carries each score with its setting, measurer, d
     swe = swe || (s["benchmark"] == "swe-bench-verified" && s["value"] == 70.7);
   }
   CHECK(swe);
+  // Qwen3-VL technical report (arXiv 2511.21631), Table 7: "MMLU-Pro | 78.6 | 71.9 | 77.8 | ..." (the
+  // first column is Qwen3-VL 32B Instruct, the third 30B-A3B Instruct)
+  for (const auto& [id, value] :
+       std::vector<std::pair<std::string, double>>{{"qwen3-vl-32b", 78.6}, {"qwen3-vl-30b-a3b", 77.8}}) {
+    const json vl = json::parse(run_modelpick({"show", id, "--json"}).out)["model"]["scores"];
+    bool found = false;
+    for (const auto& s : vl) {
+      found = found || (s["benchmark"] == "mmlu-pro" && s["value"] == value && s["measured_by"] == "self-reported");
+    }
+    CHECK(found);
+  }
   // and the table says which numbers are self-reported
   const auto text = run_modelpick({"show", "llama-3.3-70b"});
   CHECK(text.out.find("self-reported") != std::string::npos);
