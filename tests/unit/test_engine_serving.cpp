@@ -293,6 +293,25 @@ TEST_CASE("vLLM: NVLink all-reduce buffers on H100s, and the A100's smaller batc
   CHECK(predict("qwen3-32b", "bf16", "a100-80gb", r).rank.activation_bytes == 1'478'033'408ULL);
 }
 
+TEST_CASE("vLLM hybrid allocator: Qwen3-Next's block at TP 2 with an fp8 cache, as logged", "[serving]") {
+  // A vLLM 0.13.0 start-up of a 4-bit Qwen3-Next-80B-A3B on two L40S (docker logs of host
+  // "l40s-180-us-west-or-1", flags tensor_parallel_size 2, max_model_len 32768, kv_cache_dtype
+  // fp8; the repository that keeps it was not identified): "Setting attention block size to 1072
+  // tokens", and no padding line. By hand, per rank (bf16 state, 32 value heads / TP 2 = 16): conv
+  // 3 x (128 x 16 x 2 + 128 x 32) / 2 = 12,288 values x 2 B = 24,576 B, SSM 16 x 128 x 128 x 2 B =
+  // 524,288 B: 548,864 B; an attention token 2 (K, V) x 1 head x 256 x 1 B = 512 B; block =
+  // 16 x ceil(548,864 / (16 x 512)) = 16 x 67 = 1,072, whose page 1,072 x 512 = 548,864 B is the
+  // state exactly (nothing to pad). Its weights as loaded are not compared: the checkpoint keeps
+  // more in 16-bit than modelpick's int4 (22.53 GiB logged per rank, 19.74 GiB counted).
+  ServingRequest r;
+  r.tensor_parallel = 2;
+  r.max_model_len = 32768;
+  r.kv_bytes = 1;
+  const auto p = predict("qwen3-next-80b-a3b", "int4", "l40s", r);
+  CHECK(p.block_size == 1072);
+  CHECK(p.kv_cache_groups == 4);
+}
+
 TEST_CASE("vLLM hybrid allocator: block size, padding and groups as a logged GB300 start-up", "[serving]") {
   // A Gated DeltaNet hybrid whose config fields and vLLM start-up lines are published together:
   // a memory-report test of NVIDIA's srt-slurm tooling, "trimmed from a real GB300 decode worker
