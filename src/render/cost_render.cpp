@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "assumptions_render.hpp"
 #include "modelpick/util/numbers.hpp"
 #include "svg.hpp"
 #include "text_table.hpp"
@@ -14,6 +15,13 @@ using nlohmann::ordered_json;
 using util::group_digits;
 
 namespace {
+
+// What the report assumed, worded from its values, then the notes its caller added.
+std::vector<std::string> all_assumptions(const engine::CostReport& r, const CostContext& c) {
+  std::vector<std::string> out = cost_assumptions(r, *c.model, *c.gpu);
+  out.insert(out.end(), r.assumptions.begin(), r.assumptions.end());
+  return out;
+}
 
 std::string ms(double seconds) {
   const double v = seconds * 1e3;
@@ -174,7 +182,7 @@ std::string cost_table(const engine::CostReport& r, const CostContext& c) {
     out += at.render("  ") + "\n";
   }
   out += cost_verdict(r, c) + "\n\nassumptions\n";
-  for (const std::string& a : r.assumptions) {
+  for (const std::string& a : all_assumptions(r, c)) {
     out += "  - " + a + "\n";
   }
   return out;
@@ -291,7 +299,7 @@ ordered_json cost_json(const engine::CostReport& r, const CostContext& c) {
          {"self_host_cheaper_now", h.usd_per_month <= a.usd_per_month}});
   }
   j["verdict"] = cost_verdict(r, c);
-  j["assumptions"] = r.assumptions;
+  j["assumptions"] = all_assumptions(r, c);
   return j;
 }
 

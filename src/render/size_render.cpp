@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "assumptions_render.hpp"
 #include "modelpick/util/numbers.hpp"
 #include "svg.hpp"
 #include "text_table.hpp"
@@ -79,6 +80,17 @@ ordered_json explain_json(const std::vector<ExplainSection>& sections) {
 std::string concurrency_text(std::uint64_t n) {
   return n == k_unbounded ? "unbounded" : group_digits(n);
 }
+
+namespace {
+
+// What the report assumed, worded from its values, then the notes its caller added.
+std::vector<std::string> all_assumptions(const engine::SizingReport& r) {
+  std::vector<std::string> out = sizing_assumptions(r);
+  out.insert(out.end(), r.assumptions.begin(), r.assumptions.end());
+  return out;
+}
+
+} // namespace
 
 std::string not_fit_reason(const engine::SizingReport& r) {
   if (r.fits || !r.closest) {
@@ -193,7 +205,7 @@ std::string size_table(const engine::SizingReport& r) {
   out += f.render();
 
   out += "\nassumptions\n";
-  for (const std::string& a : r.assumptions) {
+  for (const std::string& a : all_assumptions(r)) {
     out += "  - " + a + "\n";
   }
   for (const std::string& w : r.warnings) {
@@ -267,7 +279,7 @@ ordered_json size_json(const engine::SizingReport& r) {
     fit["closest"] = share_json(*r.closest);
   }
   j["fit"] = fit;
-  j["assumptions"] = r.assumptions;
+  j["assumptions"] = all_assumptions(r);
   j["warnings"] = r.warnings;
   return j;
 }

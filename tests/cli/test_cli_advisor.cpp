@@ -104,8 +104,8 @@ TEST_CASE("pick ranks what fits and explains the rest", "[cli][pick]") {
   bool llama_excluded = false;
   for (const auto& e : j["excluded"]) {
     if (e["model"]["id"] == "llama-3.1-70b") {
-      llama_excluded = e["reason"].get<std::string>().find("agreement with Meta") != std::string::npos &&
-                       e["kind"] == "license";
+      llama_excluded =
+          e["reason"].get<std::string>().find("agreement with Meta") != std::string::npos && e["kind"] == "license";
     }
   }
   CHECK(llama_excluded);

@@ -106,8 +106,8 @@ TEST_CASE("checkpoints of 2025-26: KV per token, recurrent state and cache, by h
       {"glm-5.2-fp8.json", "glm_moe_dsa", 100152, 0, 100152ULL * 2048, 100152ULL * 32768},
       // Nemotron 3.5 Lightning (layers_block_type, no latent MoE: moe_latent_size null): Nano's
       // geometry, 6 attention layers and 23 Mamba-2 layers -> 6,144 B/token and 49,082,368 B
-      {"nemotron-3.5-lightning-30b-a3b-nvfp4.trimmed.json", "nemotron_h", 6144, 49082368,
-       6144ULL * 2048 + 49082368, 6144ULL * 32768 + 49082368},
+      {"nemotron-3.5-lightning-30b-a3b-nvfp4.trimmed.json", "nemotron_h", 6144, 49082368, 6144ULL * 2048 + 49082368,
+       6144ULL * 32768 + 49082368},
       // DeepSeek-V3.2: 61 x 1,284 = 78,324
       {"deepseek-v3.2.json", "deepseek_v32", 78324, 0, 78324ULL * 2048, 78324ULL * 32768},
       // GLM-4-9B (chatglm): num_layers 40, multi_query_group_num 2, kv_channels 128:

@@ -82,7 +82,7 @@ struct CostReport {
   std::vector<ReplicaOption> options;
   std::vector<ApiCost> api;
   std::vector<Crossover> crossover;
-  std::vector<std::string> assumptions; // the throughput's, then the cost's
+  std::vector<std::string> assumptions; // notes a caller adds; render::cost_assumptions words the rest
 };
 
 // The step function of self-hosting: whole replicas of `replica_usd_per_month`, each serving
@@ -114,10 +114,6 @@ Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day,
 // Everything `modelpick cost` reports. `throughput` is the replica's estimate at the request
 // shape; `apis` the API models to compare (each must carry an api_price).
 CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volume, const SelfHostPlan& plan,
-                         const std::vector<const catalog::Model*>& apis, Detail detail = Detail::full);
-
-// The assumptions estimate_cost lists in words (with Detail::full): the throughput report's,
-// then the cost's.
-std::vector<std::string> cost_assumptions(const CostReport& report);
+                         const std::vector<const catalog::Model*>& apis);
 
 } // namespace modelpick::engine

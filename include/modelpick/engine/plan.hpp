@@ -77,6 +77,8 @@ struct SizingReport {
   std::optional<LayoutEvaluation> fit; // the smallest layout that fits
   std::optional<LayoutEvaluation>
       closest; // when nothing fits: the largest layout tried (render::not_fit_reason words it)
+  // Notes a caller adds (where the architecture was read from); render::sizing_assumptions words
+  // the rest of what was assumed, from the values above.
   std::vector<std::string> assumptions;
   std::vector<std::string> warnings;
 };
@@ -88,8 +90,8 @@ void require_self_hostable(const catalog::Model& model);
 SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                        const SizingRequest& request);
 
-// plan_size without its `assumptions` (left empty): for callers that size many candidates and
-// print few (pick sizes every model at every precision).
+// The same search (plan_size is its name for one request; render::sizing_assumptions words what
+// a report assumed).
 SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                       const SizingRequest& request);
 // The same with the model's parameter counts (model_params) and its weights placed at
@@ -104,9 +106,6 @@ SizingReport fit_size(const catalog::Model& model, const ParamCounts& params, co
 // The layouts a sizing without --gpus searches, fewest GPUs first (candidate_layouts over the
 // GPU's tensor-parallel domain, up to k_max_pipeline_stages stages).
 std::vector<Layout> sizing_layouts(const catalog::Model& model, const catalog::Gpu& gpu, const SizingRequest& request);
-
-// The assumptions plan_size lists for a report: what was assumed, in words.
-std::vector<std::string> sizing_assumptions(const SizingReport& report);
 
 // Evaluates one layout (exposed for tests and for --gpus).
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "modelpick/catalog/catalog.hpp"
-#include "modelpick/engine/detail.hpp"
 #include "modelpick/engine/memory.hpp"
 #include "modelpick/engine/parallelism.hpp"
 
@@ -71,17 +70,12 @@ struct ThroughputReport {
 // output).
 ThroughputReport estimate_throughput(const catalog::Model& model, const catalog::Precision& precision,
                                      const catalog::Gpu& gpu, const Layout& layout, const Workload& workload,
-                                     std::uint64_t batch, std::uint64_t kv_fit_batch, Detail detail = Detail::full);
+                                     std::uint64_t batch, std::uint64_t kv_fit_batch);
 // The same with the model's parameter counts (model_params) given: pick counts them once per
 // model for every precision it tries.
 ThroughputReport estimate_throughput(const catalog::Model& model, const ParamCounts& params,
                                      const catalog::Precision& precision, const catalog::Gpu& gpu, const Layout& layout,
-                                     const Workload& workload, std::uint64_t batch, std::uint64_t kv_fit_batch,
-                                     Detail detail = Detail::full);
-
-// The assumptions estimate_throughput lists in words (with Detail::full) for its report.
-std::vector<std::string> throughput_assumptions(const ThroughputReport& report, const catalog::Model& model,
-                                                const catalog::Gpu& gpu);
+                                     const Workload& workload, std::uint64_t batch, std::uint64_t kv_fit_batch);
 
 // Expected distinct experts `tokens` routed tokens touch when each picks `k` of `experts`
 // uniformly at random: E x (1 - (1 - k/E)^tokens).

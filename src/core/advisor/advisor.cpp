@@ -210,7 +210,6 @@ void add_throughput_and_cost(Answer& a, const Question& q, std::optional<Trial> 
   engine::SizingRequest average = q.sizing;
   average.context_tokens = std::min(model.max_context_tokens, q.shape.input_tokens + q.shape.output_tokens / 2);
   average.concurrency = 1;
-  const engine::Detail detail = trial ? engine::Detail::numbers : engine::Detail::full;
   engine::ParamCounts params;
   engine::WeightPlacement placed;
   if (!trial) { // one answer (size, compare): counted and placed here
@@ -221,11 +220,11 @@ void add_throughput_and_cost(Answer& a, const Question& q, std::optional<Trial> 
   const std::uint64_t kv_batch =
       engine::evaluate_layout(model, *trial->weights, *a.precision, gpu, average, layout).share.max_concurrency;
   a.throughput =
-      engine::estimate_throughput(model, *trial->params, *a.precision, gpu, layout, q.shape, q.batch, kv_batch, detail);
+      engine::estimate_throughput(model, *trial->params, *a.precision, gpu, layout, q.shape, q.batch, kv_batch);
   if (q.volume) {
     engine::SelfHostPlan plan = q.plan;
     plan.gpu_hour_usd = gpu_hour_usd(plan, gpu);
-    a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, q.apis, detail);
+    a.cost = engine::estimate_cost(*a.throughput, *q.volume, plan, q.apis);
   }
 }
 
@@ -345,11 +344,6 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
   if (a.cost && tried > 1) {
     a.cost->crossover = crossovers;
     a.cost->options = options;
-    a.cost->assumptions.push_back(fmt::format("replica layout: {} x {}, the lowest monthly cost for the volume of the "
-                                              "{} GPU counts tried (from the fewest that fit up to a node); --gpus "
-                                              "fixes it. Where self-hosting becomes cheaper than an API is the lowest "
-                                              "volume any of those layouts reaches",
-                                              a.sizing->fit->layout.gpus(), gpu.id, tried));
   }
   return a;
 }

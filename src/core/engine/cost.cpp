@@ -16,11 +16,6 @@ constexpr double k_million = 1e6;
 // Floating-point slack for comparisons of costs computed along different paths.
 constexpr double k_relative_slack = 1e-9;
 
-std::string usd(double value) {
-  return value >= 100 ? util::group_digits(static_cast<std::uint64_t>(std::llround(value)))
-                      : fmt::format("{:.2f}", value);
-}
-
 } // namespace
 
 double self_host_usd_per_month(double tokens_per_day, double replica_usd_per_month, double replica_tokens_per_day) {
@@ -133,32 +128,8 @@ Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day,
   return c;
 }
 
-std::vector<std::string> cost_assumptions(const CostReport& r) {
-  std::vector<std::string> out = r.throughput.assumptions;
-  const SelfHostCost& h = r.self_host;
-  const SelfHostPlan& plan = r.plan;
-  const Volume& volume = r.volume;
-  const double f = volume.input_share;
-  out.push_back(fmt::format(
-      "a replica is {} GPU(s) at ${}/GPU-hour x {:.0f} hours a month (365/12 days) = ${} a month, running whether "
-      "busy or not",
-      h.gpus_per_replica, fmt::format("{}", plan.gpu_hour_usd), k_hours_per_month, usd(h.replica_usd_per_month)));
-  out.push_back(fmt::format(
-      "capacity: a replica is planned at {:.0f}% of its saturated throughput, for traffic whose peak is {:.1f}x its "
-      "average: {} tokens/day each on average",
-      plan.utilization * 100, plan.peak_to_average,
-      util::group_digits(static_cast<std::uint64_t>(std::llround(h.replica_tokens_per_day)))));
-  out.push_back(fmt::format(
-      "volume: {:.0f}% input tokens{}; API prices are list prices, before batch or committed-use discounts", f * 100,
-      volume.cached_input_share > 0
-          ? fmt::format(", {:.0f}% of them billed at the cached-input rate where the API has one",
-                        volume.cached_input_share * 100)
-          : std::string{}));
-  return out;
-}
-
 CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volume, const SelfHostPlan& plan,
-                         const std::vector<const catalog::Model*>& apis, Detail detail) {
+                         const std::vector<const catalog::Model*>& apis) {
   CostReport r;
   r.throughput = throughput;
   r.volume = volume;
@@ -202,9 +173,6 @@ CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volum
     }
   }
 
-  if (detail == Detail::full) {
-    r.assumptions = cost_assumptions(r);
-  }
   return r;
 }
 

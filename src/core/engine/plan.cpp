@@ -152,111 +152,6 @@ std::string layout_list(const std::vector<Layout>& layouts) {
 
 } // namespace
 
-std::vector<std::string> sizing_assumptions(const SizingReport& report) {
-  const catalog::Model& model = *report.model;
-  const catalog::Precision& precision = *report.precision;
-  const catalog::Gpu& gpu = *report.gpu;
-  const SizingRequest& request = report.request;
-  const catalog::Architecture& a = *model.architecture;
-  std::vector<std::string> out;
-  out.push_back(fmt::format("request: {} tokens of context x {} concurrent sequence(s)",
-                            group_digits(request.context_tokens), group_digits(request.concurrency)));
-  if (model.stored) {
-    std::vector<std::string> parts;
-    for (const auto& [type, bytes] : model.stored->bytes_by_type) {
-      parts.push_back(fmt::format("{} {:.2f} GB", type, static_cast<double>(bytes) / 1e9));
-    }
-    out.push_back(fmt::format("weights: the tensors as stored ({}): {}", model.stored->format, fmt::join(parts, ", ")));
-  } else {
-    out.push_back(fmt::format(
-        "weights: transformer linear layers at {} ({} bits/weight{}); embeddings, lm_head, norms and routers in 16-bit",
-        precision.id, precision.weight_bits,
-        precision.group_size > 0
-            ? fmt::format(" + {} bits of scales per {} weights", precision.group_overhead_bits, precision.group_size)
-            : std::string{}));
-  }
-  out.push_back(fmt::format("KV cache: {} ({} bytes per value)",
-                            request.kv_dtype == "auto" ? "auto = 16-bit" : request.kv_dtype, request.kv_bytes));
-  if (a.moe) {
-    out.push_back(fmt::format("MoE: all {} experts (+{} shared) are resident in memory; {} routed per token",
-                              a.moe->experts, a.moe->shared_experts, a.moe->experts_per_token));
-  }
-  if (a.mla) {
-    out.push_back("MLA: the compressed latent cache is replicated on every tensor-parallel rank (as vLLM does), "
-                  "not split");
-  }
-  std::uint64_t capped = 0;
-  std::uint64_t none = 0;
-  for (std::uint64_t i = 0; i < a.layers; ++i) {
-    const auto& l = a.attention(i);
-    capped += (l.kind == catalog::AttentionKind::sliding || l.kind == catalog::AttentionKind::chunked) ? 1 : 0;
-    none += layer_kv_bytes_per_token(a, i, 1, 2) == 0 ? 1 : 0;
-  }
-  if (capped > 0) {
-    out.push_back(fmt::format("{} of {} layers use sliding-window or chunked attention and cache at most their "
-                              "window of tokens",
-                              capped, a.layers));
-  }
-  if (none > 0) {
-    out.push_back(
-        fmt::format("{} of {} layers keep no per-token KV cache (linear attention, Mamba, "
-                    "cross-attention or no attention){}",
-                    none, a.layers,
-                    state_bytes_per_sequence(a) > 0
-                        ? fmt::format("; recurrent state is a fixed size per sequence ({}-byte conv values, {}-byte "
-                                      "recurrent values)",
-                                      a.conv_state_bytes, a.recurrent_state_bytes)
-                        : std::string()));
-  }
-  if (a.mlp_gated == false) {
-    out.push_back("MLP: up and down projections only (not gated)");
-  }
-  if (precision.experts_only) {
-    out.push_back(
-        fmt::format("{} quantises the routed experts only; attention and dense layers stay 16-bit", precision.id));
-  }
-  if (!report.memory_model) {
-    out.push_back(fmt::format("usable memory per GPU: {:.0f}% (--gpu-memory-utilization) of the {} bytes CUDA "
-                              "reports for a {}, minus a {} GiB runtime reserve (the bare lower bound)",
-                              request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name,
-                              k_runtime_reserve_bytes_per_gpu >> 30));
-  } else if (*report.memory_model == ServingEngine::vllm) {
-    out.push_back(fmt::format(
-        "memory model: vLLM's start-up accounting on every layout tried: {:.0f}% "
-        "(--gpu-memory-utilization) of the {} bytes CUDA reports for a {}, minus the weights "
-        "as loaded, non-torch memory and the profiling run's activation peak; the KV cache in "
-        "blocks of {} tokens{} (--engine none: the bare lower bound)",
-        request.gpu_memory_utilization * 100, group_digits(gpu.memory_bytes), gpu.name, request.engine->block_size,
-        state_bytes_per_sequence(a) > 0
-            ? ", grown until one block holds a sequence's recurrent state (vLLM's hybrid allocator)"
-            : ""));
-    if (a.has_towers()) {
-      out.push_back("not modelled: vLLM's profiling run also encodes the largest image (or audio) batch the model "
-                    "accepts, which can leave far less KV cache than counted here (36.63 GiB of peak for "
-                    "Llama-3.2-11B-Vision, github.com/vllm-project/vllm/pull/12126); --text-only sizes the "
-                    "language model alone, as vLLM with --limit-mm-per-prompt 0 runs it");
-    }
-  } else {
-    out.push_back(fmt::format("memory model: SGLang's start-up accounting on every layout tried: the KV pool is "
-                              "--mem-fraction-static of the memory free before loading, minus the weights "
-                              "(--engine none: the bare lower bound)"));
-  }
-  out.push_back(fmt::format("layouts: tensor x pipeline parallel inside one {} (up to {} GPUs; stages that split "
-                            "the layers evenly; for one count the larger TP first); beyond it, one pipeline "
-                            "stage per {}; layers split as vLLM does",
-                            gpu.tp_domain() > gpu.gpus_per_node ? "NVLink domain" : "node", gpu.tp_domain(),
-                            gpu.tp_domain() > gpu.gpus_per_node ? "domain" : "node"));
-  const LayoutEvaluation* shown = report.fit ? &*report.fit : report.closest ? &*report.closest : nullptr;
-  if (shown != nullptr && shown->layout.tensor_parallel > gpu.tp_domain()) {
-    out.push_back(fmt::format("TP {} spans {} nodes (--tp-nodes {}): vLLM's custom all-reduce is off and NCCL's own "
-                              "buffers across nodes are not modelled (the two replayed two-node logs show about "
-                              "0.2 GiB or less for them: docs/validation.md)",
-                              shown->layout.tensor_parallel, shown->layout.tensor_parallel / gpu.tp_domain(),
-                              request.tp_nodes));
-  }
-  return out;
-}
-
 LayoutEvaluation evaluate_layout(const catalog::Model& model, const catalog::Precision& precision,
                                  const catalog::Gpu& gpu, const SizingRequest& request, const Layout& layout) {
   return evaluate_layout(model, place_weights(model, model_params(model), precision), precision, gpu, request, layout);
@@ -279,9 +174,7 @@ void require_self_hostable(const catalog::Model& model) {
 
 SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                        const SizingRequest& request) {
-  SizingReport r = fit_size(model, precision, gpu, request);
-  r.assumptions = sizing_assumptions(r);
-  return r;
+  return fit_size(model, precision, gpu, request);
 }
 
 SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,

@@ -280,45 +280,15 @@ std::uint64_t engine_batch_limit(const catalog::Gpu& gpu) {
   return vllm_batch_defaults(gpu).max_num_seqs;
 }
 
-std::vector<std::string> throughput_assumptions(const ThroughputReport& r, const catalog::Model& model,
-                                                const catalog::Gpu& gpu) {
-  std::vector<std::string> out;
-  const std::uint64_t experts = model.architecture && model.architecture->moe ? model.architecture->moe->experts : 0;
-  out.push_back(fmt::format(
-      "roofline: a step takes max(bytes read / ({:.0f}% of {:.2f} TB/s), FLOPs / ({:.0f}% of {:.0f} {} TFLOPS)) + "
-      "tensor-parallel all-reduces + {:.1f} ms engine overhead",
-      k_memory_bandwidth_efficiency * 100, static_cast<double>(gpu.bandwidth_bytes_per_s) / 1e12,
-      k_compute_efficiency * 100, r.compute_tflops, r.compute_dtype, k_step_overhead_seconds * 1e3));
-  if (r.layout.tensor_parallel > gpu.tp_domain()) {
-    out.push_back(fmt::format("tensor parallel {} across nodes: its all-reduces run at {:.0f} GB/s per GPU (one "
-                              "400 Gb/s NIC per GPU, assumed)",
-                              r.layout.tensor_parallel, k_internode_link_bytes_per_s / 1e9));
-  }
-  out.push_back(fmt::format("decode reads each sequence's cache at {} tokens (prompt + half the output)",
-                            util::group_digits(r.workload.input_tokens + r.workload.output_tokens / 2)));
-  if (experts > 0) {
-    out.push_back(fmt::format(
-        "MoE: a step reads the experts its tokens route to, E x (1 - (1 - k/E)^tokens) per layer with uniform "
-        "routing ({} of {} at batch {})",
-        fmt::format("{:.1f}", r.saturated.distinct_experts), experts, r.saturating_batch));
-  }
-  out.push_back(
-      fmt::format("serving mixes prefill and decode on the same GPUs, their times added (no overlap); batch capped "
-                  "at {} sequences (vLLM's default --max-num-seqs on this GPU)",
-                  r.engine_batch_limit));
-  return out;
-}
-
 ThroughputReport estimate_throughput(const catalog::Model& model, const catalog::Precision& precision,
                                      const catalog::Gpu& gpu, const Layout& layout, const Workload& workload,
-                                     std::uint64_t batch, std::uint64_t kv_fit_batch, Detail detail) {
-  return estimate_throughput(model, model_params(model), precision, gpu, layout, workload, batch, kv_fit_batch, detail);
+                                     std::uint64_t batch, std::uint64_t kv_fit_batch) {
+  return estimate_throughput(model, model_params(model), precision, gpu, layout, workload, batch, kv_fit_batch);
 }
 
 ThroughputReport estimate_throughput(const catalog::Model& model, const ParamCounts& params,
                                      const catalog::Precision& precision, const catalog::Gpu& gpu, const Layout& layout,
-                                     const Workload& workload, std::uint64_t batch, std::uint64_t kv_fit_batch,
-                                     Detail detail) {
+                                     const Workload& workload, std::uint64_t batch, std::uint64_t kv_fit_batch) {
   ThroughputReport r;
   r.layout = layout;
   r.workload = workload;
@@ -381,9 +351,6 @@ ThroughputReport estimate_throughput(const catalog::Model& model, const ParamCou
   r.output_tokens_per_s = out * r.requests_per_s;
   r.prefill_time_share = per_request > 0 ? prefill_seconds / per_request : 0;
 
-  if (detail == Detail::full) {
-    r.assumptions = throughput_assumptions(r, model, gpu);
-  }
   return r;
 }
 
