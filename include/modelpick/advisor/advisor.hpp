@@ -149,9 +149,8 @@ struct Exclusion {
 
 struct PickResult {
   const catalog::Gpu* gpu = nullptr;
-  // Ranked, one per model (its best precision for the sort). Numbers only: the reports'
-  // `assumptions` are left empty, since pick prints none (engine::sizing_assumptions,
-  // throughput_assumptions and cost_assumptions word them for a report).
+  // Ranked, one per model (its best precision for the sort). Numbers only, like every report:
+  // render/assumptions_render words a report's assumptions where one is printed.
   std::vector<Answer> results;
   std::vector<Exclusion> excluded; // every other self-hostable model, nearest misses first
   // quality and usd-per-quality: the priced API models (still on sale, with a usable score)

@@ -61,8 +61,7 @@ struct ThroughputReport {
   double requests_per_s = 0;
   double input_tokens_per_s = 0;
   double output_tokens_per_s = 0;
-  double prefill_time_share = 0; // of the replica's time
-  std::vector<std::string> assumptions;
+  double prefill_time_share = 0; // of the replica's time (render::throughput_assumptions words what it assumed)
 };
 
 // `batch` is the decode batch to report (0: the saturating one); `kv_fit_batch` the sequences
