@@ -12,7 +12,9 @@
 #include "modelpick/engine/serving.hpp"
 #include "modelpick/engine/throughput.hpp"
 #include "modelpick/error.hpp"
+#include "render/assumptions_render.hpp"
 #include "render/explain_render.hpp"
+#include "render/size_render.hpp"
 
 namespace modelpick::fuzz {
 
@@ -50,6 +52,8 @@ inline void exercise(const catalog::Model& model) {
                                   r.fit->share.max_concurrency);
     }
     render::explain_size(r); // the formulas worded from every report
+    render::sizing_assumptions(r);
+    render::not_fit_reason(r);
   } catch (const Error&) {
   }
   // each serving engine at the model's own length (errors are answers here too)
