@@ -96,6 +96,9 @@ TEST_CASE("checkpoints of 2025-26: KV per token, recurrent state and cache, by h
       // Llama-3.3-Nemotron-Super-49B: block_configs, 49 attention layers with n_heads_in_group 8
       // (64 / 8 = 8 KV heads), 31 no-op: 49 x 2 x 8 x 128 x 2 = 200,704
       {"llama-3_3-nemotron-super-49b-v1.json", "nemotron-nas", 200704, 0, 200704ULL * 2048, 200704ULL * 32768},
+      // Llama-3.1-Nemotron-Ultra-253B: 162 blocks, 98 with no-op attention, n_heads_in_group 16
+      // (128 / 16 = 8 KV heads): 64 x 2 x 8 x 128 x 2 = 262,144
+      {"llama-3_1-nemotron-ultra-253b-v1.json", "nemotron-nas", 262144, 0, 262144ULL * 2048, 262144ULL * 32768},
       // GLM-4.7-Flash: MLA on 47 layers, 512 + 64 cached: 47 x 576 x 2 = 54,144
       {"glm-4.7-flash.json", "glm4_moe_lite", 54144, 0, 54144ULL * 2048, 54144ULL * 32768},
       // GLM-5.1: MLA + DSA indexer on 78 layers: 576 x 2 + FP8 key 128 + fp32 scale 4 = 1,284
@@ -221,6 +224,9 @@ TEST_CASE("checkpoints of 2025-26: weights against the published counts and stor
   CHECK(off(u(minimax["model"]["params_active"]), 10'000'000'000ULL) < 0.11);
   CHECK(off(u(size_at("seed-oss-36b-instruct.trimmed.json", "2048")["model"]["params_total"]), 36'000'000'000ULL) <
         0.01);
+  // Llama-3.1-Nemotron-Ultra "253B" (its name)
+  CHECK(off(u(size_at("llama-3_1-nemotron-ultra-253b-v1.json", "2048")["model"]["params_total"]), 253'000'000'000ULL) <
+        0.005);
   // GLM-5.2 "744B-A40B" (GitHub README), its MTP layer left out; Nemotron 3.5 Lightning "30B (3B
   // active)" on its card, 31.6B by third-party counts: Nano's geometry plus one MTP layer
   const json glm52 = size_at("glm-5.2-fp8.json", "2048");
@@ -269,7 +275,8 @@ TEST_CASE("checkpoints of 2025-26: the catalog entries built from them size as t
            {"nemotron-3-super-120b-a12b-fp8.trimmed.json", "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16", "bf16"},
            {"nemotron-3-ultra-550b-a55b-bf16.json", "nemotron-3-ultra-550b-a55b", "bf16"},
            {"nemotron-3.5-lightning-30b-a3b-nvfp4.trimmed.json", "nemotron-3.5-lightning-30b-a3b", "bf16"},
-           {"glm-5.2-fp8.json", "glm-5.2", "fp8"}}) {
+           {"glm-5.2-fp8.json", "glm-5.2", "fp8"},
+           {"llama-3_1-nemotron-ultra-253b-v1.json", "nvidia/Llama-3_1-Nemotron-Ultra-253B-v1", "bf16"}}) {
     INFO(file << " / " << id);
     const auto r = run_modelpick(
         {"size", id, "--precision", precision, "--gpu", "h200", "--context", "8192", "--concurrency", "3", "--json"});

@@ -111,6 +111,10 @@ TEST_CASE("licenses: what a derivative inherits, and the stricter verdict decide
   const json nemotron = result({"llama-3.3-nemotron-super-49b", "--mau", "800M"});
   CHECK(nemotron["verdict"] == "needs-agreement");
   CHECK(nemotron["deciding_license"] == "llama-3.3");
+  // Llama-3.1-Nemotron-Ultra: "Additional Information: Llama 3.1 Community License Agreement"
+  const json ultra = result({"llama-3.1-nemotron-ultra-253b", "--mau", "800M"});
+  CHECK(ultra["verdict"] == "needs-agreement");
+  CHECK(ultra["deciding_license"] == "llama-3.1");
   // NVIDIA OML §3.1: "If you distribute the Model, You must give any other recipients of the
   // Model a copy of this Agreement"
   CHECK(obligation(result({"llama-3.3-nemotron-super-49b", "--use", "redistribute"}), "copy") == 1);
