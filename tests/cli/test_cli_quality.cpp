@@ -82,6 +82,13 @@ TEST_CASE("quality: show --json carries each score with its setting, measurer, d
     }
     CHECK(found);
   }
+  // DeepSeek-R1-0528's card: "| GPQA-Diamond (Pass@1) | 71.5 | 81.0" (DeepSeek R1, then R1 0528)
+  const json r1 = json::parse(run_modelpick({"show", "deepseek-r1-0528", "--json"}).out)["model"]["scores"];
+  bool gpqa = false;
+  for (const auto& s : r1) {
+    gpqa = gpqa || (s["benchmark"] == "gpqa-diamond" && s["value"] == 81.0);
+  }
+  CHECK(gpqa);
   // and the table says which numbers are self-reported
   const auto text = run_modelpick({"show", "llama-3.3-70b"});
   CHECK(text.out.find("self-reported") != std::string::npos);
