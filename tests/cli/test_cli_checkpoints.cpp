@@ -133,6 +133,9 @@ TEST_CASE("checkpoints of 2025-26: KV per token, recurrent state and cache, by h
       // GLM-4.5-Air (glm4_moe): 46 x 2 x 8 KV heads x 128 x 2 = 188,416 (the MTP layer caches
       // only when it drafts, which is not the default)
       {"glm-4.5-air.json", "general decoder", 188416, 0, 188416ULL * 2048, 188416ULL * 32768},
+      // GLM-4.7 (glm4_moe, read by the general decoder path): 92 layers x 2 x 8 KV heads x 128 x 2
+      // = 376,832
+      {"glm-4.7.json", "general decoder", 376832, 0, 376832ULL * 2048, 376832ULL * 32768},
       // Devstral-Small-2507 (mistral, sliding_window null): 40 x 2 x 8 x 128 x 2 = 163,840
       {"devstral-small-2507.json", "general decoder", 163840, 0, 163840ULL * 2048, 163840ULL * 32768},
       // MiniMax-M2: attn_type_list all 1 (full attention): 62 x 2 x 8 x 128 x 2 = 253,952
@@ -276,7 +279,8 @@ TEST_CASE("checkpoints of 2025-26: the catalog entries built from them size as t
            {"nemotron-3-ultra-550b-a55b-bf16.json", "nemotron-3-ultra-550b-a55b", "bf16"},
            {"nemotron-3.5-lightning-30b-a3b-nvfp4.trimmed.json", "nemotron-3.5-lightning-30b-a3b", "bf16"},
            {"glm-5.2-fp8.json", "glm-5.2", "fp8"},
-           {"llama-3_1-nemotron-ultra-253b-v1.json", "nvidia/Llama-3_1-Nemotron-Ultra-253B-v1", "bf16"}}) {
+           {"llama-3_1-nemotron-ultra-253b-v1.json", "nvidia/Llama-3_1-Nemotron-Ultra-253B-v1", "bf16"},
+           {"glm-4.7.json", "zai-org/GLM-4.7", "bf16"}}) {
     INFO(file << " / " << id);
     const auto r = run_modelpick(
         {"size", id, "--precision", precision, "--gpu", "h200", "--context", "8192", "--concurrency", "3", "--json"});
