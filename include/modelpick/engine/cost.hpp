@@ -116,4 +116,8 @@ Crossover crossover(double replica_usd_per_month, double replica_tokens_per_day,
 CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volume, const SelfHostPlan& plan,
                          const std::vector<const catalog::Model*>& apis);
 
+// Sets the replica layouts priced for the report's volume (the chosen one among them) and,
+// from them, where self-hosting becomes cheaper than each of its APIs.
+void price_layouts(CostReport& report, std::vector<ReplicaOption> options);
+
 } // namespace modelpick::engine

@@ -307,15 +307,8 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
   const std::uint64_t fewest = a.sizing->fit->layout.gpus();
   const std::uint64_t limit = std::max<std::uint64_t>(gpu.tp_domain(), fewest);
   std::uint64_t tried = 1;
-  // Where self-hosting beats each API, over every layout tried: at another volume another
-  // layout may be the cheapest, so each crossover is the lowest any layout reaches.
-  std::vector<engine::Crossover> crossovers = a.cost ? a.cost->crossover : std::vector<engine::Crossover>{};
+  // every layout priced: where self-hosting beats each API is the cheapest of them at each volume
   std::vector<engine::ReplicaOption> options = a.cost ? a.cost->options : std::vector<engine::ReplicaOption>{};
-  const auto lowest = [](std::optional<double>& into, const std::optional<double>& v) {
-    if (v && (!into || *v < *into)) {
-      into = v;
-    }
-  };
   for (std::uint64_t g = fewest + 1; g <= limit; ++g) {
     if (engine::layouts_for_count(*model.architecture, gpu.tp_domain(), g, q.sizing.uneven_stages, q.sizing.tp_nodes)
             .empty()) {
@@ -332,18 +325,13 @@ Answer answer(const catalog::Catalog& catalog, const catalog::Model& model, cons
     if (b.cost) {
       options.insert(options.end(), b.cost->options.begin(), b.cost->options.end());
     }
-    for (std::size_t i = 0; b.cost && i < crossovers.size() && i < b.cost->crossover.size(); ++i) {
-      lowest(crossovers[i].tokens_per_day, b.cost->crossover[i].tokens_per_day);
-      lowest(crossovers[i].first_tokens_per_day, b.cost->crossover[i].first_tokens_per_day);
-    }
     if (b.cost && a.cost && b.cost->self_host.usd_per_month < a.cost->self_host.usd_per_month) {
       b.sizing->request.gpus.reset(); // searched, not given
       a = std::move(b);
     }
   }
   if (a.cost && tried > 1) {
-    a.cost->crossover = crossovers;
-    a.cost->options = options;
+    engine::price_layouts(*a.cost, std::move(options));
   }
   return a;
 }

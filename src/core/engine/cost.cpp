@@ -1,6 +1,7 @@
 #include "modelpick/engine/cost.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -148,7 +149,6 @@ CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volum
   h.replica_usd_per_month = static_cast<double>(h.gpus_per_replica) * plan.gpu_hour_usd * k_hours_per_month;
   h.usd_per_month = self_host_usd_per_month(volume.tokens_per_day, h.replica_usd_per_month, h.replica_tokens_per_day);
   h.replicas = static_cast<std::uint64_t>(std::llround(h.usd_per_month / h.replica_usd_per_month));
-  r.options = {{h.gpus_per_replica, h.replica_usd_per_month, h.replica_tokens_per_day}};
   h.gpus = h.replicas * h.gpus_per_replica;
   h.load = volume.tokens_per_day / (static_cast<double>(h.replicas) * h.replica_tokens_per_day);
   const double tokens_per_month = volume.tokens_per_day * k_days_per_month;
@@ -159,21 +159,36 @@ CostReport estimate_cost(const ThroughputReport& throughput, const Volume& volum
   h.usd_per_million_output =
       f < 1 ? h.usd_per_month * (1 - input_share_of_time) / (tokens_per_month * (1 - f)) * k_million : 0;
 
-  const auto compare_with = [&](const ApiCost& a) {
-    r.api.push_back(a);
-    Crossover c = crossover(h.replica_usd_per_month, h.replica_tokens_per_day, a.usd_per_million_tokens / k_million);
-    c.api = a.model;
-    r.crossover.push_back(c);
-  };
   for (const catalog::Model* m : apis) {
-    compare_with(api_cost(*m, volume));
+    r.api.push_back(api_cost(*m, volume));
     // the same open model for less at another host: the cheapest such offer, beside it
     if (const std::optional<ApiCost> offer = cheapest_offer_cost(*m, volume)) {
-      compare_with(*offer);
+      r.api.push_back(*offer);
     }
   }
-
+  price_layouts(r, {{h.gpus_per_replica, h.replica_usd_per_month, h.replica_tokens_per_day}});
   return r;
+}
+
+void price_layouts(CostReport& r, std::vector<ReplicaOption> options) {
+  r.options = std::move(options);
+  r.crossover.clear();
+  for (const ApiCost& a : r.api) {
+    // at each volume the cheapest layout is what self-hosting costs, so each crossover is the
+    // lowest any layout reaches
+    Crossover best;
+    best.api = a.model;
+    for (const ReplicaOption& o : r.options) {
+      const Crossover c = crossover(o.usd_per_month, o.tokens_per_day, a.usd_per_million_tokens / k_million);
+      for (const auto& [into, v] : {std::pair{&best.tokens_per_day, &c.tokens_per_day},
+                                    std::pair{&best.first_tokens_per_day, &c.first_tokens_per_day}}) {
+        if (*v && (!*into || **v < **into)) {
+          *into = *v;
+        }
+      }
+    }
+    r.crossover.push_back(best);
+  }
 }
 
 } // namespace modelpick::engine
