@@ -86,14 +86,11 @@ struct SizingReport {
 // Throws Error(usage) naming the model when it has no published weights to size.
 void require_self_hostable(const catalog::Model& model);
 
+// The fewest GPUs that hold the request (render::sizing_assumptions words what it assumed).
 // Throws Error(usage) for an API-only model or a context beyond the model's maximum.
 SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                        const SizingRequest& request);
 
-// The same search (plan_size is its name for one request; render::sizing_assumptions words what
-// a report assumed).
-SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
-                      const SizingRequest& request);
 // The same with the model's parameter counts (model_params) and its weights placed at
 // `precision` (place_weights) given, and optionally the layouts to search when the request
 // names no GPU count (sizing_layouts, which depend on the model and GPU only): pick counts and

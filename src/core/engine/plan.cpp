@@ -174,11 +174,6 @@ void require_self_hostable(const catalog::Model& model) {
 
 SizingReport plan_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
                        const SizingRequest& request) {
-  return fit_size(model, precision, gpu, request);
-}
-
-SizingReport fit_size(const catalog::Model& model, const catalog::Precision& precision, const catalog::Gpu& gpu,
-                      const SizingRequest& request) {
   require_self_hostable(model);
   const ParamCounts params = model_params(model);
   return fit_size(model, params, place_weights(model, params, precision), precision, gpu, request);
