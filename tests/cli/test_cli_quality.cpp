@@ -1,4 +1,5 @@
 // Quality in the choice: sourced benchmark scores in show, compare and pick.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,17 @@ json score_of(const json& scores, const std::string& benchmark, const std::strin
     }
   }
   return nullptr;
+}
+
+// Whether `show MODEL --json` carries a score of this value on the benchmark (by this measurer,
+// where one is named).
+bool carries(const std::string& model, const std::string& benchmark, double value,
+             const std::string& measured_by = "") {
+  const json scores = json::parse(run_modelpick({"show", model, "--json"}).out)["model"]["scores"];
+  return std::any_of(scores.begin(), scores.end(), [&](const json& s) {
+    return s["benchmark"] == benchmark && s["value"] == value &&
+           (measured_by.empty() || s["measured_by"] == measured_by);
+  });
 }
 
 } // namespace
@@ -48,47 +60,19 @@ TEST_CASE("quality: show --json carries each score with its setting, measurer, d
   CHECK(score_of(ds, "mmlu-pro", "EM (chat model; output limited to 8K)")["value"] == 75.9);
   // Llama 3.2 Vision card, instruction-tuned table: "| Image | College-level Problems and
   // Mathematical Reasoning | MMMU (val, CoT) | 0 | Micro average accuracy | 50.7 | 60.3 |"
-  const json vision = json::parse(run_modelpick({"show", "llama-3.2-90b-vision", "--json"}).out)["model"]["scores"];
-  bool mmmu = false;
-  for (const auto& s : vision) {
-    mmmu = mmmu || (s["benchmark"] == "mmmu" && s["value"] == 60.3 && s["measured_by"] == "self-reported");
-  }
-  CHECK(mmmu);
+  CHECK(carries("llama-3.2-90b-vision", "mmmu", 60.3, "self-reported"));
   // Nemotron 3 Nano technical report (arXiv 2512.20848), Table 3: "MMLU-Pro 78.30 80.90 75.00"
   // (the first column is Nemotron 3 Nano)
-  const json nano = json::parse(run_modelpick({"show", "nemotron-3-nano-30b-a3b", "--json"}).out)["model"]["scores"];
-  bool pro = false;
-  for (const auto& s : nano) {
-    pro = pro || (s["benchmark"] == "mmlu-pro" && s["value"] == 78.3);
-  }
-  CHECK(pro);
+  CHECK(carries("nemotron-3-nano-30b-a3b", "mmlu-pro", 78.3));
   // Nemotron 3 Ultra's card, first column: "| SWE-Bench Verified | 70.7 | 75.3 | ..." (launch-day
   // pages said 71.9; the card and the report of 2026-06-09 say 70.7)
-  const json ultra =
-      json::parse(run_modelpick({"show", "nemotron-3-ultra-550b-a55b", "--json"}).out)["model"]["scores"];
-  bool swe = false;
-  for (const auto& s : ultra) {
-    swe = swe || (s["benchmark"] == "swe-bench-verified" && s["value"] == 70.7);
-  }
-  CHECK(swe);
+  CHECK(carries("nemotron-3-ultra-550b-a55b", "swe-bench-verified", 70.7));
   // Qwen3-VL technical report (arXiv 2511.21631), Table 7: "MMLU-Pro | 78.6 | 71.9 | 77.8 | ..." (the
   // first column is Qwen3-VL 32B Instruct, the third 30B-A3B Instruct)
-  for (const auto& [id, value] :
-       std::vector<std::pair<std::string, double>>{{"qwen3-vl-32b", 78.6}, {"qwen3-vl-30b-a3b", 77.8}}) {
-    const json vl = json::parse(run_modelpick({"show", id, "--json"}).out)["model"]["scores"];
-    bool found = false;
-    for (const auto& s : vl) {
-      found = found || (s["benchmark"] == "mmlu-pro" && s["value"] == value && s["measured_by"] == "self-reported");
-    }
-    CHECK(found);
-  }
+  CHECK(carries("qwen3-vl-32b", "mmlu-pro", 78.6, "self-reported"));
+  CHECK(carries("qwen3-vl-30b-a3b", "mmlu-pro", 77.8, "self-reported"));
   // DeepSeek-R1-0528's card: "| GPQA-Diamond (Pass@1) | 71.5 | 81.0" (DeepSeek R1, then R1 0528)
-  const json r1 = json::parse(run_modelpick({"show", "deepseek-r1-0528", "--json"}).out)["model"]["scores"];
-  bool gpqa = false;
-  for (const auto& s : r1) {
-    gpqa = gpqa || (s["benchmark"] == "gpqa-diamond" && s["value"] == 81.0);
-  }
-  CHECK(gpqa);
+  CHECK(carries("deepseek-r1-0528", "gpqa-diamond", 81.0));
   // and the table says which numbers are self-reported
   const auto text = run_modelpick({"show", "llama-3.3-70b"});
   CHECK(text.out.find("self-reported") != std::string::npos);

@@ -354,8 +354,8 @@ std::vector<Difference> differences(const std::vector<Answer>& answers) {
   if (fit.size() < 2) {
     return out;
   }
-  // For each measure, the extremes among the models that fit; kept where they differ notably
-  // (`notable`) or, for GPU counts, at all.
+  // For each measure, the extremes among the models that fit; kept where one is at least
+  // k_notable_ratio times the other or, for GPU counts, where they differ at all.
   const auto compare = [&](DifferenceKind kind, auto value, bool any_difference = false) {
     const auto [lo, hi] = std::minmax_element(fit.begin(), fit.end(),
                                               [&](const Answer* x, const Answer* y) { return value(*x) < value(*y); });
